@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  collectCoverageFrom: ['lib/**/*.ts'],
+  coverageThreshold: { global: { lines: 90 } },
+  coverageReporters: ['text-summary', 'lcov'],
+};

@@ -1,0 +1,105 @@
+/**
+ * The Backend contract: what every backend (TypeScript mock, native mock, real COM) provides.
+ *
+ * A backend is deliberately thin: one method per COM call, no polling policy, no validation,
+ * no HRESULT interpretation. The library above it validates input, polls, times out, aborts
+ * and maps HRESULTs to typed results. Every backend passes the suite in `test/contract/`.
+ *
+ * Failure convention: a method whose COM call fails (the call's own HRESULT is a failure)
+ * rejects with a {@link WsbError} built by `errorForCall()` from `lib/errors.ts`, so callers
+ * always see the raw HRESULT and the call that produced it.
+ */
+
+/** One application registered with Windows Server Backup (a key under `Application Support`). */
+export interface RegisteredApplication {
+  /** The VSS writer's class id, upper-case, in braces: `{1EFF3510-...}`. The registry key name. */
+  readonly writerId: string;
+  /** `Application Identifier`: the name users see. */
+  readonly identifier: string;
+  /** The add-in's COM class id in braces, or `null` when the application has no add-in. */
+  readonly clsid: string | null;
+}
+
+/** A source volume and the shadow copy of it that the check should run on. */
+export interface VolumePair {
+  /** The original volume, e.g. `\\?\Volume{GUID}\`. */
+  readonly source: string;
+  /** The snapshot (shadow copy) volume the add-in reads. */
+  readonly snapshot: string;
+}
+
+/** The arguments of `IWsbApplicationBackupSupport::CheckConsistency`, already validated. */
+export interface CheckArguments {
+  /** The writer's metadata document (XML), or `null` for a NULL `LPWSTR`. */
+  readonly writerMetadata: string | null;
+  readonly component: string | null;
+  readonly logicalPath: string | null;
+  readonly volumes: readonly VolumePair[];
+}
+
+/** The arguments of `PreRestore` / `PostRestore`, already validated. */
+export interface RestoreArguments {
+  readonly writerMetadata: string | null;
+  readonly component: string | null;
+  readonly logicalPath: string | null;
+  /** `TRUE` when a point-in-time recovery is under way. */
+  readonly noRollForward: boolean;
+}
+
+/** One component, as `OrderComponents` takes and returns it. */
+export interface ComponentRef {
+  readonly name: string;
+  readonly logicalPath: string;
+}
+
+/**
+ * The answer of one `IWsbApplicationAsync::QueryStatus` call whose *call* succeeded.
+ * `status` is the operation's HRESULT (`*phrResult`), unsigned.
+ */
+export interface StatusReply {
+  readonly status: number;
+}
+
+/** One `IWsbApplicationAsync` the backend owns; released exactly once through `release()`. */
+export interface BackendOperation {
+  /**
+   * One QueryStatus call. The library never has two in flight on one operation.
+   * Rejects (with a WsbError) when the call itself fails or the add-in did not write the status.
+   */
+  queryStatus(): Promise<StatusReply>;
+  /** One Abort call; resolves with the HRESULT Abort returned (success or failure, unsigned). */
+  abort(): Promise<number>;
+  /**
+   * Hand the pointer back. Schedules the Release and returns at once: a hung add-in must not
+   * hold the caller. Called exactly once by the library.
+   */
+  release(): void;
+}
+
+/** An activated add-in: one COM object behind `IWsbApplicationBackupSupport` (and restore). */
+export interface BackendAddin {
+  /**
+   * CheckConsistency. Resolves with the async operation, or `null` when the add-in returned
+   * S_OK with no async object ("no check required"). Rejects with a WsbError when it failed.
+   */
+  checkConsistency(args: CheckArguments): Promise<BackendOperation | null>;
+  preRestore(args: RestoreArguments): Promise<void>;
+  postRestore(args: RestoreArguments): Promise<void>;
+  /** Resolves with the order the add-in wants, or `null` for "any order". */
+  orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null>;
+  isRollForwardSupported(): Promise<boolean>;
+  /** Release the add-in object (schedules it, like {@link BackendOperation.release}). */
+  release(): void;
+}
+
+/** A backend: where applications come from and how an add-in is activated. */
+export interface Backend {
+  /** A short name: `mock`, `native`, `native-mock`, ... */
+  readonly name: string;
+  listApplications(): Promise<RegisteredApplication[]>;
+  /**
+   * Activate the add-in of `application` (CoCreateInstance of its CLSID).
+   * Rejects with NotRegisteredError when it has no CLSID or the class is not registered.
+   */
+  activate(application: RegisteredApplication): Promise<BackendAddin>;
+}

@@ -1,0 +1,211 @@
+/**
+ * Typed errors. Every WsbError keeps the raw HRESULT (unsigned), its hex form, the symbol, the
+ * facility and the COM call that produced it, and has a stable Node-style `code`.
+ *
+ * Two families must not be confused (the two HRESULTs of QueryStatus):
+ * - {@link OperationFailedError}: the call worked, and the *status* it reported is a failure;
+ * - {@link AddinCallError}: the COM *call itself* failed (transport, missing interface, ...).
+ */
+import { decode, HRESULT, isDisconnection, toUnsigned } from './hresult';
+
+/** The COM calls (and library steps) an error can come from. */
+export type WsbCall =
+  | 'ListApplications'
+  | 'Activate'
+  | 'CheckConsistency'
+  | 'QueryStatus'
+  | 'Abort'
+  | 'PreRestore'
+  | 'PostRestore'
+  | 'OrderComponents'
+  | 'IsRollForwardSupported'
+  | 'LoadBackend';
+
+/** What every WsbError constructor takes. */
+export interface WsbErrorDetails {
+  readonly hresult: number;
+  readonly call: WsbCall;
+  /** The system's own text for the code (FormatMessageW), where the platform gives one. */
+  readonly systemMessage?: string;
+  /** Extra context appended to the message: the application, the component, ... */
+  readonly context?: string;
+  readonly cause?: unknown;
+}
+
+/** The base class of every error this library raises for a failed WSB call or operation. */
+export class WsbError extends Error {
+  /** Stable, Node-style: branch on this, not on the message. */
+  readonly code: string = 'ERR_WSB';
+  /** The raw HRESULT, unsigned. */
+  readonly hresult: number;
+  /** `0x807A0001`. */
+  readonly hex: string;
+  /** The symbol when known, e.g. `RPC_E_DISCONNECTED`. */
+  readonly symbol: string | undefined;
+  readonly facility: number;
+  readonly facilityName: string;
+  /** The call that produced the HRESULT. */
+  readonly call: WsbCall;
+  readonly systemMessage: string | undefined;
+
+  constructor(summary: string, details: WsbErrorDetails) {
+    const decoded = decode(details.hresult);
+    const name = decoded.symbol ? ` ${decoded.symbol}` : '';
+    const context = details.context ? ` (${details.context})` : '';
+    const system = details.systemMessage ? `: ${details.systemMessage.trim()}` : '';
+    super(`${summary}${context}: ${details.call} returned ${decoded.hex}${name}${system}`, { cause: details.cause });
+    this.name = new.target.name;
+    this.hresult = decoded.hresult;
+    this.hex = decoded.hex;
+    this.symbol = decoded.symbol;
+    this.facility = decoded.facility;
+    this.facilityName = decoded.facilityName;
+    this.call = details.call;
+    this.systemMessage = details.systemMessage;
+  }
+}
+
+/** The call worked; the operation it reports on failed (a failure status or return code). */
+export class OperationFailedError extends WsbError {
+  override readonly code: string = 'ERR_WSB_OPERATION_FAILED';
+}
+
+/** The consistency check reported a failure status (e.g. WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED). */
+export class CheckFailedError extends OperationFailedError {
+  override readonly code: string = 'ERR_WSB_CHECK_FAILED';
+  /** QueryStatus calls made before the failure (0 when CheckConsistency itself failed). */
+  readonly polls: number;
+  readonly elapsedMs: number;
+  constructor(details: WsbErrorDetails & { polls: number; elapsedMs: number }) {
+    super('consistency check failed', details);
+    this.polls = details.polls;
+    this.elapsedMs = details.elapsedMs;
+  }
+}
+
+/** PreRestore or PostRestore returned a failure. */
+export class RestoreFailedError extends OperationFailedError {
+  override readonly code: string = 'ERR_WSB_RESTORE_FAILED';
+}
+
+/** The COM call itself failed: the add-in could not be reached, lacks a method, ... */
+export class AddinCallError extends WsbError {
+  override readonly code: string = 'ERR_WSB_ADDIN_CALL_FAILED';
+}
+
+/** The add-in's process died or disconnected (RPC server unavailable, call failed, disconnected, ...). */
+export class AddinDisconnectedError extends AddinCallError {
+  override readonly code: string = 'ERR_WSB_ADDIN_DISCONNECTED';
+}
+
+/** The interface is not available: the add-in lacks it, or its proxy/stub marshalling is not registered. */
+export class InterfaceNotAvailableError extends AddinCallError {
+  override readonly code: string = 'ERR_WSB_NO_INTERFACE';
+}
+
+/** The add-in broke the protocol, e.g. QueryStatus returned S_OK without writing the status. */
+export class AddinProtocolError extends AddinCallError {
+  override readonly code: string = 'ERR_WSB_ADDIN_PROTOCOL';
+}
+
+/** E_ACCESSDENIED: not elevated, or not in Administrators / Backup Operators. */
+export class AccessDeniedError extends WsbError {
+  override readonly code: string = 'ERR_WSB_ACCESS_DENIED';
+}
+
+/** The application is not registered with WSB, has no add-in, or its add-in class is not registered. */
+export class NotRegisteredError extends WsbError {
+  override readonly code: string = 'ERR_WSB_NOT_REGISTERED';
+}
+
+/** The overall timeout passed before the check finished. Abort was called. */
+export class TimeoutError extends WsbError {
+  override readonly code: string = 'ERR_WSB_TIMEOUT';
+  readonly elapsedMs: number;
+  readonly polls: number;
+  /** The last status QueryStatus reported, or undefined if none arrived. */
+  readonly lastStatus: number | undefined;
+  readonly abortDelivered: boolean;
+  readonly abortHresult: number | undefined;
+  constructor(details: StopDetails & { timeoutMs: number }) {
+    const last = details.lastStatus === undefined ? 'none' : decode(details.lastStatus).hex;
+    super(`consistency check timed out after ${details.elapsedMs} ms (timeout ${details.timeoutMs} ms, ${details.polls} polls, last status ${last}, ${abortSummary(details)})`, {
+      hresult: HRESULT.ERROR_TIMEOUT,
+      call: 'QueryStatus',
+      context: details.context,
+    });
+    this.elapsedMs = details.elapsedMs;
+    this.polls = details.polls;
+    this.lastStatus = details.lastStatus;
+    this.abortDelivered = details.abortDelivered;
+    this.abortHresult = details.abortHresult;
+  }
+}
+
+/** The caller's AbortSignal fired. Abort was called on the add-in. */
+export class AbortedError extends WsbError {
+  override readonly code: string = 'ERR_WSB_ABORTED';
+  readonly elapsedMs: number;
+  readonly polls: number;
+  readonly lastStatus: number | undefined;
+  /** True when Abort reached the add-in and returned (whatever it returned). */
+  readonly abortDelivered: boolean;
+  /** What Abort returned, when it returned. */
+  readonly abortHresult: number | undefined;
+  constructor(details: StopDetails & { reason?: unknown }) {
+    super(`consistency check aborted after ${details.elapsedMs} ms (${details.polls} polls, ${abortSummary(details)})`, {
+      hresult: HRESULT.E_ABORT,
+      call: 'Abort',
+      context: details.context,
+      cause: details.reason,
+    });
+    this.elapsedMs = details.elapsedMs;
+    this.polls = details.polls;
+    this.lastStatus = details.lastStatus;
+    this.abortDelivered = details.abortDelivered;
+    this.abortHresult = details.abortHresult;
+  }
+}
+
+/** No backend can run here: e.g. the native COM backend off Windows, or the addon failed to load. */
+export class UnsupportedPlatformError extends WsbError {
+  override readonly code: string = 'ERR_WSB_UNSUPPORTED_PLATFORM';
+  constructor(summary: string, cause?: unknown) {
+    super(summary, { hresult: HRESULT.ERROR_NOT_SUPPORTED, call: 'LoadBackend', cause });
+  }
+}
+
+/** How a timed-out or aborted check ended. */
+export interface StopDetails {
+  readonly elapsedMs: number;
+  readonly polls: number;
+  readonly lastStatus: number | undefined;
+  readonly abortDelivered: boolean;
+  readonly abortHresult: number | undefined;
+  readonly context?: string;
+}
+
+function abortSummary(d: StopDetails): string {
+  if (!d.abortDelivered) return 'Abort did not return in time';
+  return `Abort returned ${decode(d.abortHresult ?? 0).hex}`;
+}
+
+/**
+ * The typed error for a COM call that returned a failure `hresult`. Backends use this so that
+ * every backend maps codes the same way.
+ */
+export function errorForCall(call: WsbCall, hresult: number, extra: Omit<WsbErrorDetails, 'hresult' | 'call'> = {}): WsbError {
+  const hr = toUnsigned(hresult);
+  const details = { ...extra, hresult: hr, call };
+  if (hr === HRESULT.E_ACCESSDENIED) return new AccessDeniedError('access denied', details);
+  if (hr === HRESULT.REGDB_E_CLASSNOTREG) return new NotRegisteredError("the add-in's COM class is not registered", details);
+  if (isDisconnection(hr)) return new AddinDisconnectedError('the add-in disconnected or its process died', details);
+  if (hr === HRESULT.E_NOINTERFACE) {
+    return new InterfaceNotAvailableError(
+      'the add-in does not expose the interface, or proxy/stub marshalling for it is not registered (HKCR\\Interface\\{IID}\\ProxyStubClsid32)',
+      details,
+    );
+  }
+  if (call === 'PreRestore' || call === 'PostRestore') return new RestoreFailedError(`${call} failed`, details);
+  return new AddinCallError(`${call} call failed`, details);
+}
