@@ -30,6 +30,8 @@ export interface WsbErrorDetails {
   /** Extra context appended to the message: the application, the component, ... */
   readonly context?: string;
   readonly cause?: unknown;
+  /** False when the library chose the HRESULT (timeout, abort): the message then does not claim a call returned it. */
+  readonly returnedByCall?: boolean;
 }
 
 /** The base class of every error this library raises for a failed WSB call or operation. */
@@ -53,7 +55,8 @@ export class WsbError extends Error {
     const name = decoded.symbol ? ` ${decoded.symbol}` : '';
     const context = details.context ? ` (${details.context})` : '';
     const system = details.systemMessage ? `: ${details.systemMessage.trim()}` : '';
-    super(`${summary}${context}: ${details.call} returned ${decoded.hex}${name}${system}`, { cause: details.cause });
+    const origin = details.returnedByCall === false ? ` [${decoded.hex}${name}]` : `: ${details.call} returned ${decoded.hex}${name}${system}`;
+    super(`${summary}${context}${origin}`, { cause: details.cause });
     this.name = new.target.name;
     this.hresult = decoded.hresult;
     this.hex = decoded.hex;
@@ -133,6 +136,7 @@ export class TimeoutError extends WsbError {
       hresult: HRESULT.ERROR_TIMEOUT,
       call: 'QueryStatus',
       context: details.context,
+      returnedByCall: false,
     });
     this.elapsedMs = details.elapsedMs;
     this.polls = details.polls;
@@ -157,6 +161,7 @@ export class AbortedError extends WsbError {
       hresult: HRESULT.E_ABORT,
       call: 'Abort',
       context: details.context,
+      returnedByCall: false,
       cause: details.reason,
     });
     this.elapsedMs = details.elapsedMs;
@@ -171,7 +176,7 @@ export class AbortedError extends WsbError {
 export class UnsupportedPlatformError extends WsbError {
   override readonly code: string = 'ERR_WSB_UNSUPPORTED_PLATFORM';
   constructor(summary: string, cause?: unknown) {
-    super(summary, { hresult: HRESULT.ERROR_NOT_SUPPORTED, call: 'LoadBackend', cause });
+    super(summary, { hresult: HRESULT.ERROR_NOT_SUPPORTED, call: 'LoadBackend', cause, returnedByCall: false });
   }
 }
 
@@ -208,4 +213,22 @@ export function errorForCall(call: WsbCall, hresult: number, extra: Omit<WsbErro
   }
   if (call === 'PreRestore' || call === 'PostRestore') return new RestoreFailedError(`${call} failed`, details);
   return new AddinCallError(`${call} call failed`, details);
+}
+
+/** QueryStatus returned S_OK but left the status unwritten (seen only in process: a stub zero-fills it). */
+export function statusNotWrittenError(context?: string): AddinProtocolError {
+  return new AddinProtocolError('the add-in returned S_OK from QueryStatus without writing the status', {
+    hresult: HRESULT.S_OK,
+    call: 'QueryStatus',
+    context,
+  });
+}
+
+/** A handle was used after release(): a bug in the caller, not an add-in failure. */
+export class ReleasedError extends Error {
+  readonly code = 'ERR_WSB_RELEASED';
+  constructor(what: string) {
+    super(`${what} used after release(): the COM object was already handed back`);
+    this.name = 'ReleasedError';
+  }
 }

@@ -118,6 +118,8 @@ export interface NormalizedApplication {
 }
 
 export interface NormalizedScenario {
+  /** Marks the normalised form, so normalising twice is harmless (and JSON keeps the mark). */
+  normalized: true;
   applications: NormalizedApplication[];
 }
 
@@ -233,11 +235,12 @@ function normalizeApplication(raw: unknown, field: string): NormalizedApplicatio
 }
 
 /** Check and normalise a scenario. Throws TypeError/RangeError naming the offending field. */
-export function normalizeScenario(scenario: unknown): NormalizedScenario {
+export function normalizeScenario(scenario: Scenario | NormalizedScenario | unknown): NormalizedScenario {
   if (!isObject(scenario) || !Array.isArray(scenario.applications)) {
     throw new TypeError('scenario must be an object with an "applications" array');
   }
-  return { applications: scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`)) };
+  if (scenario.normalized === true) return scenario as unknown as NormalizedScenario;
+  return { normalized: true, applications: scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`)) };
 }
 
 /** Read and normalise a JSON scenario file. */

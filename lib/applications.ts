@@ -1,0 +1,77 @@
+/**
+ * Applications registered with Windows Server Backup, and how a caller names one.
+ */
+import { NotRegisteredError } from './errors';
+import { HRESULT } from './hresult';
+import { selectBackend, type BackendChoice } from './backends/select';
+import type { Backend, RegisteredApplication } from './backends/types';
+import { requireGuid, requireObject, requireString } from './validate';
+
+/**
+ * How to name an application: its `Application Identifier` or its writer id (a GUID string is
+ * taken as a writer id), or an object saying which.
+ */
+export type ApplicationSelector = string | { readonly writerId: string } | { readonly identifier: string };
+
+/** Options every call takes. */
+export interface BackendOptions {
+  /** The backend: a Backend object or `'native' | 'mock' | 'native-mock'`. See README "Choosing a backend". */
+  readonly backend?: BackendChoice;
+}
+
+/** A parsed selector. */
+type Selector = { writerId: string } | { identifier: string };
+
+const GUID_SHAPE = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+
+/** Validate a selector (TypeError/RangeError naming `field`). */
+export function parseSelector(value: unknown, field: string): Selector {
+  if (typeof value === 'string') {
+    requireString(value, field, 256);
+    return GUID_SHAPE.test(value) ? { writerId: requireGuid(value, field) } : { identifier: value };
+  }
+  const entry = requireObject(value, field);
+  if ('writerId' in entry) return { writerId: requireGuid(entry.writerId, `${field}.writerId`) };
+  if ('identifier' in entry) return { identifier: requireString(entry.identifier, `${field}.identifier`, 256) };
+  throw new TypeError(`${field} must be an identifier, a writer id, { writerId } or { identifier }`);
+}
+
+function describe(selector: Selector): string {
+  return 'writerId' in selector ? `writer id ${selector.writerId}` : `identifier ${JSON.stringify(selector.identifier)}`;
+}
+
+/** Find the application `selector` names; NotRegisteredError (listing what exists) when none. */
+export async function findApplication(backend: Backend, selector: Selector): Promise<RegisteredApplication> {
+  const apps = await backend.listApplications();
+  const found =
+    'writerId' in selector
+      ? apps.find((a) => a.writerId.toUpperCase() === selector.writerId)
+      : (apps.find((a) => a.identifier === selector.identifier) ??
+        apps.find((a) => a.identifier.toLowerCase() === selector.identifier.toLowerCase()));
+  if (!found) {
+    const known = apps.map((a) => JSON.stringify(a.identifier)).join(', ') || 'none';
+    throw new NotRegisteredError(`no application with ${describe(selector)} is registered with Windows Server Backup (registered: ${known})`, {
+      hresult: HRESULT.ERROR_NOT_FOUND,
+      call: 'ListApplications',
+      returnedByCall: false,
+    });
+  }
+  if (found.clsid === null) {
+    throw new NotRegisteredError(`application ${JSON.stringify(found.identifier)} has no add-in (no CLSID under its WSB key)`, {
+      hresult: HRESULT.REGDB_E_CLASSNOTREG,
+      call: 'Activate',
+      returnedByCall: false,
+    });
+  }
+  return found;
+}
+
+/**
+ * List the applications registered with Windows Server Backup
+ * (`HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support`).
+ * Applications without an add-in are listed with `clsid: null`.
+ */
+export async function listApplications(options: BackendOptions = {}): Promise<RegisteredApplication[]> {
+  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
+  return backend.listApplications();
+}

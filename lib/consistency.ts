@@ -1,0 +1,153 @@
+/**
+ * Running a consistency check: validate the request, activate the add-in, call
+ * CheckConsistency, poll, and release exactly once on every path.
+ */
+import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
+import { ConsistencyCheck, type CheckResult } from './check';
+import { selectBackend, type BackendChoice } from './backends/select';
+import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
+import { parsePollOptions, type PollOptions } from './options';
+import { Stopper, stopError } from './poll';
+import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
+
+/** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
+export interface ConsistencyCheckRequest {
+  /** The application: identifier, writer id, `{ writerId }` or `{ identifier }`. */
+  readonly application: ApplicationSelector;
+  /** The component to check (the VSS component name). */
+  readonly component?: string | null;
+  /** The component's logical path. */
+  readonly logicalPath?: string | null;
+  /** The writer's metadata document (XML), up to 16 Mi UTF-16 units. */
+  readonly writerMetadata?: string | null;
+  /** Source volumes and the snapshots to check, at most 64 pairs. */
+  readonly volumes?: readonly VolumePair[];
+}
+
+/** Options of checkConsistency(): polling, deadline, signal, and the backend. */
+export interface CheckOptions extends PollOptions, BackendOptions {}
+
+/** Options of startConsistencyCheck(): the backend, and a signal/deadline for activation and CheckConsistency. */
+export interface StartOptions extends BackendOptions, Pick<PollOptions, 'signal' | 'timeout'> {}
+
+interface ParsedRequest {
+  readonly selector: ReturnType<typeof parseSelector>;
+  readonly args: CheckArguments;
+}
+
+function parseRequest(request: unknown): ParsedRequest {
+  const r = requireObject(request, 'request');
+  return {
+    selector: parseSelector(r.application, 'request.application'),
+    args: {
+      writerMetadata: optionalString(r.writerMetadata, 'request.writerMetadata', MAX_WRITER_METADATA_UNITS),
+      component: optionalString(r.component, 'request.component'),
+      logicalPath: optionalString(r.logicalPath, 'request.logicalPath'),
+      volumes: requireVolumes(r.volumes, 'request.volumes'),
+    },
+  };
+}
+
+/** When a stop wins the race against a call, clean up whatever the call hands back later. */
+function releaseWhenSettled<T>(late: Promise<T>, release: (value: T) => void, onFailure: () => void = () => {}): void {
+  late.then(release, onFailure);
+}
+
+function abandonOperation(operation: BackendOperation | null): void {
+  operation?.abort().catch(() => {});
+  operation?.release();
+}
+
+async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stopper) {
+  const application = await stopper.race(findApplication(backend, parsed.selector));
+  const activation = backend.activate(application);
+  try {
+    return { application, addin: await stopper.race(activation) };
+  } catch (error) {
+    if (Stopper.isStop(error)) releaseWhenSettled(activation, (addin) => addin.release());
+    throw error;
+  }
+}
+
+async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, stopper: Stopper): Promise<BackendOperation | null> {
+  const call = addin.checkConsistency(args);
+  try {
+    return await stopper.race(call);
+  } catch (error) {
+    if (Stopper.isStop(error)) {
+      releaseWhenSettled(call, (operation) => {
+        abandonOperation(operation);
+        addin.release();
+      }, () => addin.release());
+    } else {
+      addin.release();
+    }
+    throw error;
+  }
+}
+
+async function begin(backend: Backend, parsed: ParsedRequest, stopper: Stopper, startedAt: number): Promise<ConsistencyCheck> {
+  const { application, addin } = await activate(backend, parsed, stopper);
+  const operation = await callCheckConsistency(addin, parsed.args, stopper);
+  return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt);
+}
+
+function contextOf(parsed: ParsedRequest): string {
+  const app = 'writerId' in parsed.selector ? parsed.selector.writerId : JSON.stringify(parsed.selector.identifier);
+  return parsed.args.component === null ? `application ${app}` : `application ${app}, component ${JSON.stringify(parsed.args.component)}`;
+}
+
+/** Turn a stop before polling began into TimeoutError/AbortedError; rethrow anything else. */
+function asStopError(error: unknown, settings: Parameters<typeof stopError>[3]): unknown {
+  if (!Stopper.isStop(error)) return error;
+  return stopError(Stopper.reasonOf(error), { delivered: false, hresult: undefined }, { polls: 0, lastStatus: undefined }, settings);
+}
+
+/**
+ * Activate the application's add-in and call CheckConsistency, returning the handle of the
+ * running check. The caller owns it and must release it (or use `await using`).
+ * @throws TypeError / RangeError for bad input, before any backend call
+ */
+export async function startConsistencyCheck(request: ConsistencyCheckRequest, options: StartOptions = {}): Promise<ConsistencyCheck> {
+  const startedAt = Date.now();
+  const parsed = parseRequest(request);
+  const settings = parsePollOptions(options, startedAt, contextOf(parsed));
+  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
+  const stopper = settings.stopper();
+  try {
+    return await begin(backend, parsed, stopper, startedAt);
+  } catch (error) {
+    throw asStopError(error, settings);
+  } finally {
+    stopper.dispose();
+  }
+}
+
+/**
+ * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
+ * backoff until the status leaves "in progress", release.
+ *
+ * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
+ * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
+ * (a call failed), NotRegisteredError, AccessDeniedError, TimeoutError or AbortedError (after
+ * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
+ */
+export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
+  const startedAt = Date.now();
+  const parsed = parseRequest(request);
+  const settings = parsePollOptions(options, startedAt, contextOf(parsed));
+  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
+  const stopper = settings.stopper();
+  try {
+    const check = await begin(backend, parsed, stopper, startedAt);
+    try {
+      return await check.wait(options, stopper);
+    } finally {
+      check.release();
+    }
+  } catch (error) {
+    throw asStopError(error, settings);
+  } finally {
+    stopper.dispose();
+  }
+}

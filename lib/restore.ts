@@ -1,0 +1,143 @@
+/**
+ * The restore side of an add-in (IWsbApplicationRestoreSupport): OrderComponents, PreRestore,
+ * PostRestore and IsRollForwardSupported, each on an add-in that is activated for the call
+ * and released exactly once, or on one {@link RestoreSession} for a whole restore.
+ */
+import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
+import { AddinProtocolError, ReleasedError } from './errors';
+import { HRESULT } from './hresult';
+import { selectBackend, type BackendChoice } from './backends/select';
+import type { BackendAddin, ComponentRef, RegisteredApplication, RestoreArguments } from './backends/types';
+import { MAX_WRITER_METADATA_UNITS, optionalString, requireBoolean, requireComponents, requireObject } from './validate';
+
+/** One component to restore. */
+export interface RestoreRequest {
+  readonly component?: string | null;
+  readonly logicalPath?: string | null;
+  readonly writerMetadata?: string | null;
+  /** True for a point-in-time restore: the application deletes its later logs first. Default false. */
+  readonly noRollForward?: boolean;
+}
+
+/** An activated add-in for a restore. Release it once (`release()` or `await using`). */
+export class RestoreSession implements AsyncDisposable {
+  private releasedAlready = false;
+
+  /** @internal use openRestoreSession() */
+  constructor(
+    private readonly addin: BackendAddin,
+    /** The application being restored. */
+    readonly application: RegisteredApplication,
+  ) {}
+
+  /** The order the add-in wants components restored in, or `null` for "any order". */
+  async orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null> {
+    const input = requireComponents(components, 'components');
+    this.assertLive();
+    const ordered = await this.addin.orderComponents(input);
+    return ordered === null ? null : checkPermutation(input, ordered);
+  }
+
+  /** PreRestore for one component. Rejects with RestoreFailedError when the add-in refuses. */
+  preRestore(request: RestoreRequest): Promise<void> {
+    const args = parseRestoreRequest(request);
+    this.assertLive();
+    return this.addin.preRestore(args);
+  }
+
+  /** PostRestore for one component. Rejects with RestoreFailedError when the add-in reports failure. */
+  postRestore(request: RestoreRequest): Promise<void> {
+    const args = parseRestoreRequest(request);
+    this.assertLive();
+    return this.addin.postRestore(args);
+  }
+
+  /** Whether the application supports roll-forward restore. */
+  isRollForwardSupported(): Promise<boolean> {
+    this.assertLive();
+    return this.addin.isRollForwardSupported();
+  }
+
+  /** Release the add-in. Idempotent. */
+  release(): void {
+    if (this.releasedAlready) return;
+    this.releasedAlready = true;
+    this.addin.release();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.release();
+  }
+
+  private assertLive(): void {
+    if (this.releasedAlready) throw new ReleasedError('RestoreSession');
+  }
+}
+
+function parseRestoreRequest(request: unknown): RestoreArguments {
+  const r = requireObject(request, 'request');
+  return {
+    component: optionalString(r.component, 'request.component'),
+    logicalPath: optionalString(r.logicalPath, 'request.logicalPath'),
+    writerMetadata: optionalString(r.writerMetadata, 'request.writerMetadata', MAX_WRITER_METADATA_UNITS),
+    noRollForward: r.noRollForward === undefined ? false : requireBoolean(r.noRollForward, 'request.noRollForward'),
+  };
+}
+
+const key = (c: ComponentRef): string => `${c.logicalPath}\u0000${c.name}`;
+
+/** The add-in must hand back the same components, reordered; anything else is a protocol error. */
+function checkPermutation(input: readonly ComponentRef[], ordered: readonly ComponentRef[]): ComponentRef[] {
+  const wanted = input.map(key).sort();
+  const got = ordered.map(key).sort();
+  if (wanted.length !== got.length || wanted.some((k, i) => k !== got[i])) {
+    throw new AddinProtocolError(`OrderComponents returned ${ordered.length} components that are not a reordering of the ${input.length} given`, {
+      hresult: HRESULT.S_OK,
+      call: 'OrderComponents',
+    });
+  }
+  return [...ordered];
+}
+
+/**
+ * Activate an application's add-in for a restore. The session holds the add-in until released.
+ */
+export async function openRestoreSession(application: ApplicationSelector, options: BackendOptions = {}): Promise<RestoreSession> {
+  const selector = parseSelector(application, 'application');
+  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
+  const app = await findApplication(backend, selector);
+  return new RestoreSession(await backend.activate(app), app);
+}
+
+/** Run `use` on a fresh session and release it whatever happens. */
+async function withSession<T>(application: ApplicationSelector, options: BackendOptions, use: (s: RestoreSession) => Promise<T>): Promise<T> {
+  const session = await openRestoreSession(application, options);
+  try {
+    return await use(session);
+  } finally {
+    session.release();
+  }
+}
+
+/** PreRestore for one component on a freshly activated add-in. */
+export function preRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
+  parseRestoreRequest(request);
+  return withSession(application, options, (s) => s.preRestore(request));
+}
+
+/** PostRestore for one component on a freshly activated add-in. */
+export function postRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
+  parseRestoreRequest(request);
+  return withSession(application, options, (s) => s.postRestore(request));
+}
+
+/** OrderComponents on a freshly activated add-in: the wanted order, or null for any order. */
+export function orderComponents(application: ApplicationSelector, components: readonly ComponentRef[], options: BackendOptions = {}): Promise<ComponentRef[] | null> {
+  requireComponents(components, 'components');
+  return withSession(application, options, (s) => s.orderComponents(components));
+}
+
+/** IsRollForwardSupported on a freshly activated add-in. */
+export function isRollForwardSupported(application: ApplicationSelector, options: BackendOptions = {}): Promise<boolean> {
+  return withSession(application, options, (s) => s.isRollForwardSupported());
+}
