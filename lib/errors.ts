@@ -6,7 +6,7 @@
  * - {@link OperationFailedError}: the call worked, and the *status* it reported is a failure;
  * - {@link AddinCallError}: the COM *call itself* failed (transport, missing interface, ...).
  */
-import { decode, HRESULT, isDisconnection, toUnsigned } from './hresult';
+import { decode, Facility, HRESULT, isDisconnection, toUnsigned } from './hresult';
 
 /** The COM calls (and library steps) an error can come from. */
 export type WsbCall =
@@ -212,6 +212,8 @@ export function errorForCall(call: WsbCall, hresult: number, extra: Omit<WsbErro
     );
   }
   if (call === 'PreRestore' || call === 'PostRestore') return new RestoreFailedError(`${call} failed`, details);
+  // CheckConsistency may refuse at once with a WSBAPP failure: that is the check failing, not the call.
+  if (call === 'CheckConsistency' && decode(hr).facility === Facility.WSBAPP) return new CheckFailedError({ ...details, polls: 0, elapsedMs: 0 });
   return new AddinCallError(`${call} call failed`, details);
 }
 
