@@ -70,9 +70,9 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
    * One QueryStatus. Concurrent callers share the call in flight: never two at once.
    * Rejects with a WsbError when the call itself fails.
    */
-  status(): Promise<StatusEvent> {
+  async status(): Promise<StatusEvent> {
     this.assertLive('status');
-    if (this.operation === null) return Promise.resolve(statusEvent(HRESULT.S_OK, 0, this.startedAt));
+    if (this.operation === null) return statusEvent(HRESULT.S_OK, 0, this.startedAt);
     if (!this.inFlight) {
       const operation = this.operation;
       this.inFlight = operation.queryStatus().then(
@@ -91,9 +91,9 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   }
 
   /** Call Abort on the add-in's check, waiting at most `timeoutMs` for its answer. Never rejects. */
-  abort(timeoutMs = DEFAULT_ABORT_TIMEOUT_MS): Promise<AbortOutcome> {
+  async abort(timeoutMs = DEFAULT_ABORT_TIMEOUT_MS): Promise<AbortOutcome> {
     this.assertLive('abort');
-    if (this.operation === null) return Promise.resolve({ delivered: false, hresult: undefined });
+    if (this.operation === null) return { delivered: false, hresult: undefined };
     return abortWithin(this.operation, timeoutMs);
   }
 

@@ -89,6 +89,19 @@ export class Stopper {
     return Promise.race([work, this.stopped]);
   }
 
+  /** Sleep `ms` unless the stop comes first; the timer never outlives the wait. */
+  async sleep(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const slept = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    try {
+      await this.race(slept);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
@@ -179,7 +192,7 @@ export async function pollUntilDone(target: Pollable, settings: PollSettings, st
       const event = statusEvent(status, progress.polls, settings.startedAt);
       await deliver(event, target, settings);
       if (event.state !== 'running') return event;
-      await stopper.race(sleep(wait));
+      await stopper.sleep(wait);
       wait = nextInterval(wait, settings);
     }
   } catch (error) {

@@ -39,21 +39,21 @@ export class RestoreSession implements AsyncDisposable {
   }
 
   /** PreRestore for one component. Rejects with RestoreFailedError when the add-in refuses. */
-  preRestore(request: RestoreRequest): Promise<void> {
+  async preRestore(request: RestoreRequest): Promise<void> {
     const args = parseRestoreRequest(request);
     this.assertLive();
     return this.addin.preRestore(args);
   }
 
   /** PostRestore for one component. Rejects with RestoreFailedError when the add-in reports failure. */
-  postRestore(request: RestoreRequest): Promise<void> {
+  async postRestore(request: RestoreRequest): Promise<void> {
     const args = parseRestoreRequest(request);
     this.assertLive();
     return this.addin.postRestore(args);
   }
 
   /** Whether the application supports roll-forward restore. */
-  isRollForwardSupported(): Promise<boolean> {
+  async isRollForwardSupported(): Promise<boolean> {
     this.assertLive();
     return this.addin.isRollForwardSupported();
   }
@@ -120,24 +120,24 @@ async function withSession<T>(application: ApplicationSelector, options: Backend
 }
 
 /** PreRestore for one component on a freshly activated add-in. */
-export function preRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
+export async function preRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
   parseRestoreRequest(request);
   return withSession(application, options, (s) => s.preRestore(request));
 }
 
 /** PostRestore for one component on a freshly activated add-in. */
-export function postRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
+export async function postRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
   parseRestoreRequest(request);
   return withSession(application, options, (s) => s.postRestore(request));
 }
 
 /** OrderComponents on a freshly activated add-in: the wanted order, or null for any order. */
-export function orderComponents(application: ApplicationSelector, components: readonly ComponentRef[], options: BackendOptions = {}): Promise<ComponentRef[] | null> {
+export async function orderComponents(application: ApplicationSelector, components: readonly ComponentRef[], options: BackendOptions = {}): Promise<ComponentRef[] | null> {
   requireComponents(components, 'components');
   return withSession(application, options, (s) => s.orderComponents(components));
 }
 
 /** IsRollForwardSupported on a freshly activated add-in. */
-export function isRollForwardSupported(application: ApplicationSelector, options: BackendOptions = {}): Promise<boolean> {
+export async function isRollForwardSupported(application: ApplicationSelector, options: BackendOptions = {}): Promise<boolean> {
   return withSession(application, options, (s) => s.isRollForwardSupported());
 }

@@ -243,7 +243,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
         expect(seen).toEqual(['running', 'succeeded']);
         handle.release();
         handle.release();
-        expect(() => handle.status()).toThrow(/after release/);
+        await expect(handle.status()).rejects.toThrow(/after release/);
         expect(tally).toMatchObject({ addinReleases: 1, operationReleases: 1 });
       });
 
@@ -296,7 +296,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
         await session.postRestore({ component: 'db' });
         session.release();
         session.release();
-        expect(() => session.isRollForwardSupported()).toThrow(/after release/);
+        await expect(session.isRollForwardSupported()).rejects.toThrow(/after release/);
         expect(tally).toMatchObject({ activations: 1, addinReleases: 1 });
       });
 

@@ -1,0 +1,19 @@
+/**
+ * Durations on the command line: milliseconds by default, or with a unit (`250ms`, `30s`, `5m`, `1h`).
+ */
+import { UsageError } from './usage-error';
+
+/** Node cannot arm a timer longer than 2^31 - 1 ms. */
+const MAX_DURATION_MS = 2_147_483_647;
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** Parse `text` given to `flag` into milliseconds; a UsageError naming the flag when it is not a positive duration. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? 'ms'] : Number.NaN;
+  if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
+    throw new UsageError(`${flag} must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`);
+  }
+  return ms;
+}

@@ -1,0 +1,20 @@
+/**
+ * The machine output of `--json`: one JSON object per line (NDJSON), each with the schema
+ * version `v` and a `type`. The schema is documented in docs/cli.md; change it only by
+ * bumping SCHEMA_VERSION.
+ */
+import type { OutputStream } from './io';
+
+export const SCHEMA_VERSION = 1;
+
+/** The kinds of line a run can print. Every successful run ends with one `result`, every failed one with one `error`. */
+export type EventType = 'status' | 'warning' | 'application' | 'diagnosis' | 'result' | 'error';
+
+/** One NDJSON line: `{"v":1,"type":...,...fields}`. */
+export function ndjsonLine(type: EventType, fields: object): string {
+  return `${JSON.stringify({ v: SCHEMA_VERSION, type, ...fields })}\n`;
+}
+
+export function writeEvent(stream: OutputStream, type: EventType, fields: object): void {
+  stream.write(ndjsonLine(type, fields));
+}

@@ -1,0 +1,64 @@
+import {
+  AbortedError,
+  AccessDeniedError,
+  AddinCallError,
+  AddinDisconnectedError,
+  CheckFailedError,
+  HRESULT,
+  InterfaceNotAvailableError,
+  NotRegisteredError,
+  OperationFailedError,
+  RestoreFailedError,
+  TimeoutError,
+  WsbError,
+  errorForCall,
+  statusNotWrittenError,
+} from '../../lib';
+
+describe('errorForCall maps a failed call to its class', () => {
+  test.each([
+    [HRESULT.E_ACCESSDENIED, 'Activate', AccessDeniedError, 'ERR_WSB_ACCESS_DENIED'],
+    [HRESULT.REGDB_E_CLASSNOTREG, 'Activate', NotRegisteredError, 'ERR_WSB_NOT_REGISTERED'],
+    [HRESULT.RPC_S_SERVER_UNAVAILABLE, 'QueryStatus', AddinDisconnectedError, 'ERR_WSB_ADDIN_DISCONNECTED'],
+    [HRESULT.RPC_S_CALL_FAILED, 'QueryStatus', AddinDisconnectedError, 'ERR_WSB_ADDIN_DISCONNECTED'],
+    [HRESULT.RPC_E_DISCONNECTED, 'Abort', AddinDisconnectedError, 'ERR_WSB_ADDIN_DISCONNECTED'],
+    [HRESULT.CO_E_OBJNOTCONNECTED, 'QueryStatus', AddinDisconnectedError, 'ERR_WSB_ADDIN_DISCONNECTED'],
+    [HRESULT.E_NOINTERFACE, 'Activate', InterfaceNotAvailableError, 'ERR_WSB_NO_INTERFACE'],
+    [HRESULT.WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED, 'PreRestore', RestoreFailedError, 'ERR_WSB_RESTORE_FAILED'],
+    [HRESULT.WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, 'CheckConsistency', CheckFailedError, 'ERR_WSB_CHECK_FAILED'],
+    [HRESULT.E_FAIL, 'CheckConsistency', AddinCallError, 'ERR_WSB_ADDIN_CALL_FAILED'],
+    [HRESULT.E_POINTER, 'QueryStatus', AddinCallError, 'ERR_WSB_ADDIN_CALL_FAILED'],
+  ] as const)('%d from %s', (hresult, call, type, code) => {
+    const error = errorForCall(call, hresult);
+    expect(error).toBeInstanceOf(type);
+    expect(error).toBeInstanceOf(WsbError);
+    expect(error).toMatchObject({ code, hresult, call, name: type.name });
+  });
+
+  test('keeps the raw HRESULT unsigned, its hex, symbol, facility and the system text', () => {
+    const error = errorForCall('QueryStatus', -2147023174, { systemMessage: 'The RPC server is unavailable.\r\n', context: 'application "Contoso"' });
+    expect(error).toMatchObject({ hresult: 0x800706ba, hex: '0x800706BA', symbol: 'RPC_S_SERVER_UNAVAILABLE', facility: 7, facilityName: 'WIN32', systemMessage: 'The RPC server is unavailable.\r\n' });
+    expect(error.message).toBe(
+      'the add-in disconnected or its process died (application "Contoso"): QueryStatus returned 0x800706BA RPC_S_SERVER_UNAVAILABLE: The RPC server is unavailable.',
+    );
+  });
+
+  test('a failed operation and a failed call are different families', () => {
+    expect(errorForCall('PostRestore', 0x807a0003)).toBeInstanceOf(OperationFailedError);
+    expect(errorForCall('QueryStatus', HRESULT.RPC_E_DISCONNECTED)).not.toBeInstanceOf(OperationFailedError);
+    expect(errorForCall('QueryStatus', HRESULT.RPC_E_DISCONNECTED)).toBeInstanceOf(AddinCallError);
+  });
+});
+
+test('timeout and abort errors carry progress, and do not claim a call returned their code', () => {
+  const stop = { elapsedMs: 1200, polls: 3, lastStatus: 0x407a0004, abortDelivered: true, abortHresult: 0 };
+  const timeout = new TimeoutError({ ...stop, timeoutMs: 1000 });
+  expect(timeout.message).toBe('consistency check timed out after 1200 ms (timeout 1000 ms, 3 polls, last status 0x407A0004, Abort returned 0x00000000) [0x800705B4 ERROR_TIMEOUT]');
+  const aborted = new AbortedError({ ...stop, abortDelivered: false, abortHresult: undefined, reason: 'user' });
+  expect(aborted).toMatchObject({ code: 'ERR_WSB_ABORTED', hresult: HRESULT.E_ABORT, cause: 'user' });
+  expect(aborted.message).toMatch(/Abort did not return in time/);
+});
+
+test('an unwritten status is a protocol error', () => {
+  expect(statusNotWrittenError()).toMatchObject({ code: 'ERR_WSB_ADDIN_PROTOCOL', hresult: 0, call: 'QueryStatus' });
+});
