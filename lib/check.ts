@@ -4,7 +4,7 @@
  */
 import { CheckFailedError, ReleasedError } from './errors';
 import { HRESULT } from './hresult';
-import { abortWithin, pollUntilDone, sleep, statusEvent, nextInterval, type AbortOutcome, type StatusEvent, type Stopper } from './poll';
+import { abortWithin, pollUntilDone, sleep, statusEvent, nextInterval, type AbortOutcome, type StatusEvent } from './poll';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
 import { type PollOptions, parsePollOptions, DEFAULT_ABORT_TIMEOUT_MS } from './options';
 
@@ -121,16 +121,18 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
    * Resolves with the verdict; rejects with CheckFailedError, TimeoutError, AbortedError or the
    * call's error. Does not release: the caller owns the handle.
    */
-  async wait(options: PollOptions = {}, stopper?: Stopper): Promise<CheckResult> {
+  async wait(options: PollOptions = {}): Promise<CheckResult> {
     this.assertLive('wait');
-    if (this.operation === null) return this.result(statusEvent(HRESULT.S_OK, 0, this.startedAt), 'no-check-required');
+    const operation = this.operation;
+    if (operation === null) return this.result(statusEvent(HRESULT.S_OK, 0, this.startedAt), 'no-check-required');
+    // The deadline counts from startedAt, so activation time is part of the budget.
     const settings = parsePollOptions(options, this.startedAt, this.describe());
-    const ownStopper = stopper ?? settings.stopper();
+    const stopper = settings.stopper();
     try {
-      const final = await pollUntilDone({ queryStatus: () => this.status().then((e) => e.hresult), abort: () => this.operation!.abort() }, settings, ownStopper);
+      const final = await pollUntilDone({ queryStatus: () => this.status().then((e) => e.hresult), abort: () => operation.abort() }, settings, stopper);
       return this.verdict(final);
     } finally {
-      if (!stopper) ownStopper.dispose();
+      stopper.dispose();
     }
   }
 

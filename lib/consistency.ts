@@ -7,7 +7,7 @@ import { ConsistencyCheck, type CheckResult } from './check';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parsePollOptions, type PollOptions } from './options';
-import { Stopper, stopError } from './poll';
+import { StopRequested, stopError, type Stopper } from './poll';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
@@ -64,7 +64,7 @@ async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stoppe
   try {
     return { application, addin: await stopper.race(activation) };
   } catch (error) {
-    if (Stopper.isStop(error)) releaseWhenSettled(activation, (addin) => addin.release());
+    if (error instanceof StopRequested) releaseWhenSettled(activation, (addin) => addin.release());
     throw error;
   }
 }
@@ -74,7 +74,7 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   try {
     return await stopper.race(call);
   } catch (error) {
-    if (Stopper.isStop(error)) {
+    if (error instanceof StopRequested) {
       releaseWhenSettled(call, (operation) => {
         abandonOperation(operation);
         addin.release();
@@ -99,8 +99,8 @@ function contextOf(parsed: ParsedRequest): string {
 
 /** Turn a stop before polling began into TimeoutError/AbortedError; rethrow anything else. */
 function asStopError(error: unknown, settings: Parameters<typeof stopError>[3]): unknown {
-  if (!Stopper.isStop(error)) return error;
-  return stopError(Stopper.reasonOf(error), { delivered: false, hresult: undefined }, { polls: 0, lastStatus: undefined }, settings);
+  if (!(error instanceof StopRequested)) return error;
+  return stopError(error.reason, { delivered: false, hresult: undefined }, { polls: 0, lastStatus: undefined }, settings);
 }
 
 /**
@@ -133,21 +133,10 @@ export async function startConsistencyCheck(request: ConsistencyCheckRequest, op
  * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
  */
 export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
-  const startedAt = Date.now();
-  const parsed = parseRequest(request);
-  const settings = parsePollOptions(options, startedAt, contextOf(parsed));
-  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
-  const stopper = settings.stopper();
+  const check = await startConsistencyCheck(request, options);
   try {
-    const check = await begin(backend, parsed, stopper, startedAt);
-    try {
-      return await check.wait(options, stopper);
-    } finally {
-      check.release();
-    }
-  } catch (error) {
-    throw asStopError(error, settings);
+    return await check.wait(options);
   } finally {
-    stopper.dispose();
+    check.release();
   }
 }

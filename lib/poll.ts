@@ -55,7 +55,7 @@ export interface AbortOutcome {
 }
 
 /** Thrown inside the poller when the deadline passes or the signal fires. */
-class StopRequested {
+export class StopRequested {
   constructor(readonly reason: 'timeout' | 'abort') {}
 }
 
@@ -105,14 +105,6 @@ export class Stopper {
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  static isStop(error: unknown): error is StopRequested {
-    return error instanceof StopRequested;
-  }
-
-  static reasonOf(error: StopRequested): 'timeout' | 'abort' {
-    return error.reason;
   }
 }
 
@@ -196,9 +188,9 @@ export async function pollUntilDone(target: Pollable, settings: PollSettings, st
       wait = nextInterval(wait, settings);
     }
   } catch (error) {
-    if (!Stopper.isStop(error)) throw error;
+    if (!(error instanceof StopRequested)) throw error;
     const abort = await abortWithin(target, settings.abortTimeoutMs);
-    throw stopError(Stopper.reasonOf(error), abort, progress, settings);
+    throw stopError(error.reason, abort, progress, settings);
   }
 }
 

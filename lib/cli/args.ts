@@ -1,0 +1,80 @@
+/**
+ * Command-line parsing on node:util parseArgs, with the flags every command shares and errors
+ * that name the bad flag (exit 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error';
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags every command takes: machine output and the mock backend. */
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  mock: { type: 'boolean' },
+  scenario: { type: 'string' },
+} as const satisfies OptionsConfig;
+
+/** The flags that pick the backend, as parsed. */
+export interface BackendFlags {
+  readonly mock?: boolean;
+  readonly scenario?: string;
+}
+
+/**
+ * parseArgs cannot give a flag an optional value, so `--mock=FILE` and `--mock FILE.json`
+ * become `--mock --scenario FILE`; a bare `--mock` stays (the built-in demo).
+ */
+export function expandMockFlag(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const token = argv[i];
+    if (token === '--') return [...out, ...argv.slice(i)];
+    if (token.startsWith('--mock=')) {
+      out.push('--mock', '--scenario', token.slice('--mock='.length));
+    } else if (token === '--mock' && /\.json$/i.test(argv[i + 1] ?? '')) {
+      out.push('--mock', '--scenario', argv[i + 1]);
+      i += 1;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
+/** Node's parse errors carry a long second sentence about `--`; the first one names the flag. */
+function firstSentence(message: string): string {
+  const end = message.search(/\.\s/);
+  return end < 0 ? message : message.slice(0, end + 1);
+}
+
+/** parseArgs in strict mode, with COMMON_OPTIONS added and its errors turned into UsageErrors. */
+export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: expandMockFlag(argv), options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(firstSentence((error as Error).message));
+    throw error;
+  }
+}
+
+/** A required flag's value, or a UsageError naming it. */
+export function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing ${flag}`);
+  return value;
+}
+
+/** No stray words after a command that takes none (or after its expected ones). */
+export function noMorePositionals(positionals: readonly string[], allowed: number): void {
+  if (positionals.length > allowed) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[allowed])}`);
+}
+
+/** Split `LEFT=RIGHT` at the first `=`; a UsageError naming `flag` when a side is missing. */
+export function splitPair(text: string, flag: string, shape: string): [string, string | undefined] {
+  const at = text.indexOf('=');
+  if (at < 0) return [text, undefined];
+  const left = text.slice(0, at);
+  const right = text.slice(at + 1);
+  if (left === '' || right === '') throw new UsageError(`${flag} must look like ${shape}, got ${JSON.stringify(text)}`);
+  return [left, right];
+}

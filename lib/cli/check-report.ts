@@ -1,0 +1,89 @@
+/**
+ * What `wsbapp check` prints: status events, warnings and the verdict, for humans (stdout for
+ * the verdict, stderr for warnings) or as NDJSON.
+ */
+import { decode, HRESULT, type CheckFailedError, type CheckResult, type StatusEvent } from '../index';
+import { ExitCode } from './exit-codes';
+import type { CliIo } from './io';
+import { writeEvent } from './ndjson';
+import { formatSeconds } from './progress';
+import { codeLabel } from './status-text';
+import { styleFor } from './style';
+
+const HUMAN_OUTCOME: Readonly<Record<CheckResult['outcome'], string>> = {
+  consistent: 'consistent',
+  'no-check-required': 'no check required',
+  'undocumented-success': 'finished with an undocumented success code',
+};
+
+/** The verdict fields of the `result` event. */
+interface VerdictFields {
+  readonly outcome: CheckResult['outcome'] | 'failed';
+  readonly hresult: number;
+  readonly hex: string;
+  readonly symbol: string | null;
+  readonly undocumented: boolean;
+}
+
+export class CheckReport {
+  /** QueryStatus calls seen so far. */
+  polls = 0;
+  /** The last status seen. */
+  last: number | undefined;
+  private warnedMetadataValue = false;
+
+  constructor(
+    private readonly io: CliIo,
+    readonly json: boolean,
+    /** The application as given on the command line. */
+    private readonly app: string,
+    private readonly component: string | null,
+  ) {}
+
+  /** `"Contoso Mail" / "Mailbox Database 01"`. */
+  get target(): string {
+    return this.component === null ? JSON.stringify(this.app) : `${JSON.stringify(this.app)} / ${JSON.stringify(this.component)}`;
+  }
+
+  status(event: StatusEvent): void {
+    this.polls = event.polls;
+    this.last = event.hresult;
+    if (this.json) writeEvent(this.io.stdout, 'status', event);
+    if (event.hresult === HRESULT.WSBAPP_ASYNC_IN_PROGRESS_METADATA && !this.warnedMetadataValue) {
+      this.warnedMetadataValue = true;
+      // Windows Server Backup is built against the SDK header and compares with 0x407A0004.
+      this.warn('IN_PROGRESS_METADATA_VALUE', 'the add-in reports "in progress" as 0x007A0004, not the SDK value 0x407A0004; Windows Server Backup may take its running check for finished');
+    }
+  }
+
+  /** The check ended without failing. */
+  verdict(result: CheckResult): number {
+    if (result.undocumented) this.warn('UNDOCUMENTED_SUCCESS', `the final status ${codeLabel(result.hresult)} is a success code the WSB API does not define`);
+    const fields: VerdictFields = { outcome: result.outcome, hresult: result.hresult, hex: result.hex, symbol: result.symbol ?? null, undocumented: result.undocumented };
+    this.finish(fields, result.polls, result.elapsedMs, ExitCode.OK, HUMAN_OUTCOME[result.outcome]);
+    return ExitCode.OK;
+  }
+
+  /** The add-in reported that the check failed. */
+  failed(error: CheckFailedError): number {
+    const fields: VerdictFields = { outcome: 'failed', hresult: error.hresult, hex: error.hex, symbol: error.symbol ?? null, undocumented: false };
+    this.finish(fields, error.polls, error.elapsedMs, ExitCode.FAILED, 'FAILED');
+    return ExitCode.FAILED;
+  }
+
+  private finish(fields: VerdictFields, polls: number, elapsedMs: number, exitCode: number, label: string): void {
+    if (this.json) {
+      writeEvent(this.io.stdout, 'result', { command: 'check', app: this.app, component: this.component, ...fields, polls, elapsedMs, exitCode });
+      return;
+    }
+    const style = styleFor(this.io.stdout, this.io.env);
+    const paint = exitCode === ExitCode.OK ? style.green : style.red;
+    const meaning = fields.outcome === 'failed' ? `, ${decode(fields.hresult).meaning ?? 'a failure code wsbapp does not know'}` : '';
+    this.io.stdout.write(`${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})\n`);
+  }
+
+  private warn(code: string, message: string): void {
+    if (this.json) writeEvent(this.io.stdout, 'warning', { code, message });
+    else this.io.stderr.write(`${styleFor(this.io.stderr, this.io.env).yellow('warning')}: ${message}\n`);
+  }
+}

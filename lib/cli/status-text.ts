@@ -1,0 +1,25 @@
+/**
+ * A QueryStatus status in words, for the progress line and the verdict.
+ */
+import { classifyStatus, decode } from '../index';
+
+/** `0x407A0004 WSBAPP_ASYNC_IN_PROGRESS`. */
+export function codeLabel(hresult: number): string {
+  const d = decode(hresult);
+  return d.symbol ? `${d.hex} ${d.symbol}` : d.hex;
+}
+
+/** `in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)`, `failed: <meaning> (0x807A0001 ...)`. */
+export function statusWords(hresult: number): string {
+  const label = codeLabel(hresult);
+  switch (classifyStatus(hresult)) {
+    case 'running':
+      return `in progress (${label})`;
+    case 'succeeded':
+      return `done, consistent (${label})`;
+    case 'succeeded-undocumented':
+      return `done with an undocumented success code (${label})`;
+    case 'failed':
+      return `failed: ${decode(hresult).meaning ?? 'a failure code wsbapp does not know'} (${label})`;
+  }
+}
