@@ -121,21 +121,23 @@ export class NotRegisteredError extends WsbError {
   override readonly code: string = 'ERR_WSB_NOT_REGISTERED';
 }
 
-/** The overall timeout passed before the check finished. Abort was called. */
-export class TimeoutError extends WsbError {
-  override readonly code: string = 'ERR_WSB_TIMEOUT';
+/** A check stopped before its verdict: how far it got, and how Abort went. */
+export abstract class CheckStoppedError extends WsbError {
   readonly elapsedMs: number;
   readonly polls: number;
   /** The last status QueryStatus reported, or undefined if none arrived. */
   readonly lastStatus: number | undefined;
+  /** True when Abort reached the add-in and returned (whatever it returned). */
   readonly abortDelivered: boolean;
+  /** What Abort returned, when it returned. */
   readonly abortHresult: number | undefined;
-  constructor(details: StopDetails & { timeoutMs: number }) {
-    const last = details.lastStatus === undefined ? 'none' : decode(details.lastStatus).hex;
-    super(`consistency check timed out after ${details.elapsedMs} ms (timeout ${details.timeoutMs} ms, ${details.polls} polls, last status ${last}, ${abortSummary(details)})`, {
-      hresult: HRESULT.ERROR_TIMEOUT,
-      call: 'QueryStatus',
+
+  protected constructor(summary: string, hresult: number, call: WsbCall, details: StopDetails, cause?: unknown) {
+    super(`${summary} after ${details.elapsedMs} ms (${details.polls} polls, last status ${lastStatusText(details)}, ${abortSummary(details)})`, {
+      hresult,
+      call,
       context: details.context,
+      cause,
       returnedByCall: false,
     });
     this.elapsedMs = details.elapsedMs;
@@ -146,29 +148,21 @@ export class TimeoutError extends WsbError {
   }
 }
 
-/** The caller's AbortSignal fired. Abort was called on the add-in. */
-export class AbortedError extends WsbError {
+/** The overall timeout passed before the check finished. Abort was called. */
+export class TimeoutError extends CheckStoppedError {
+  override readonly code: string = 'ERR_WSB_TIMEOUT';
+  readonly timeoutMs: number;
+  constructor(details: StopDetails & { timeoutMs: number }) {
+    super(`consistency check timed out (timeout ${details.timeoutMs} ms)`, HRESULT.ERROR_TIMEOUT, 'QueryStatus', details);
+    this.timeoutMs = details.timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason. */
+export class AbortedError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_ABORTED';
-  readonly elapsedMs: number;
-  readonly polls: number;
-  readonly lastStatus: number | undefined;
-  /** True when Abort reached the add-in and returned (whatever it returned). */
-  readonly abortDelivered: boolean;
-  /** What Abort returned, when it returned. */
-  readonly abortHresult: number | undefined;
   constructor(details: StopDetails & { reason?: unknown }) {
-    super(`consistency check aborted after ${details.elapsedMs} ms (${details.polls} polls, ${abortSummary(details)})`, {
-      hresult: HRESULT.E_ABORT,
-      call: 'Abort',
-      context: details.context,
-      returnedByCall: false,
-      cause: details.reason,
-    });
-    this.elapsedMs = details.elapsedMs;
-    this.polls = details.polls;
-    this.lastStatus = details.lastStatus;
-    this.abortDelivered = details.abortDelivered;
-    this.abortHresult = details.abortHresult;
+    super('consistency check aborted', HRESULT.E_ABORT, 'Abort', details, details.reason);
   }
 }
 
@@ -188,6 +182,10 @@ export interface StopDetails {
   readonly abortDelivered: boolean;
   readonly abortHresult: number | undefined;
   readonly context?: string;
+}
+
+function lastStatusText(d: StopDetails): string {
+  return d.lastStatus === undefined ? 'none' : decode(d.lastStatus).hex;
 }
 
 function abortSummary(d: StopDetails): string {

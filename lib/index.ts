@@ -55,6 +55,7 @@ export {
   AddinProtocolError,
   AccessDeniedError,
   NotRegisteredError,
+  CheckStoppedError,
   TimeoutError,
   AbortedError,
   UnsupportedPlatformError,

@@ -2,10 +2,27 @@
  * Command-line parsing on node:util parseArgs, with the flags every command shares and errors
  * that name the bad flag (exit 2).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error';
 
-type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+/** One flag, as parseArgs takes it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly short?: string;
+}
+
+export type OptionsConfig = Readonly<Record<string, OptionSpec>>;
+
+type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' } ? boolean : S extends { multiple: true } ? string[] : string;
+
+/** The parsed values of `O`: absent when not given (no defaults), arrays for `multiple` flags. */
+export type OptionValues<O extends OptionsConfig> = { readonly [K in keyof O]?: ValueOf<O[K]> };
+
+export interface ParsedCommandLine<O extends OptionsConfig> {
+  readonly values: OptionValues<typeof COMMON_OPTIONS & O>;
+  readonly positionals: readonly string[];
+}
 
 /** The flags every command takes: machine output and the mock backend. */
 export const COMMON_OPTIONS = {
@@ -48,9 +65,11 @@ function firstSentence(message: string): string {
 }
 
 /** parseArgs in strict mode, with COMMON_OPTIONS added and its errors turned into UsageErrors. */
-export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[], options: O) {
+export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[], options: O): ParsedCommandLine<O> {
   try {
-    return parseArgs({ args: expandMockFlag(argv), options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: expandMockFlag(argv), options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    // parseArgs' own result type names an interface @types/node does not export; the shapes agree.
+    return { values: values as OptionValues<typeof COMMON_OPTIONS & O>, positionals };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(firstSentence((error as Error).message));

@@ -2,12 +2,12 @@
  * What `wsbapp check` prints: status events, warnings and the verdict, for humans (stdout for
  * the verdict, stderr for warnings) or as NDJSON.
  */
-import { decode, HRESULT, type CheckFailedError, type CheckResult, type StatusEvent } from '../index';
+import { HRESULT, type CheckFailedError, type CheckResult, type StatusEvent } from '../index';
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
 import { formatSeconds } from './progress';
-import { codeLabel } from './status-text';
+import { codeLabel, meaningOf } from './status-text';
 import { styleFor } from './style';
 
 const HUMAN_OUTCOME: Readonly<Record<CheckResult['outcome'], string>> = {
@@ -78,7 +78,7 @@ export class CheckReport {
     }
     const style = styleFor(this.io.stdout, this.io.env);
     const paint = exitCode === ExitCode.OK ? style.green : style.red;
-    const meaning = fields.outcome === 'failed' ? `, ${decode(fields.hresult).meaning ?? 'a failure code wsbapp does not know'}` : '';
+    const meaning = fields.outcome === 'failed' ? `, ${meaningOf(fields.hresult)}` : '';
     this.io.stdout.write(`${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})\n`);
   }
 

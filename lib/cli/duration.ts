@@ -17,3 +17,9 @@ export function parseDuration(text: string, flag: string): number {
   }
   return ms;
 }
+
+/** The shortest exact form of `ms` in the units parseDuration accepts: `1s`, `15s`, `30m`, `250ms`. */
+export function formatDuration(ms: number): string {
+  const unit = ['h', 'm', 's'].find((u) => ms % UNIT_MS[u] === 0);
+  return unit === undefined ? `${ms}ms` : `${ms / UNIT_MS[unit]}${unit}`;
+}

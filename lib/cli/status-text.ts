@@ -9,6 +9,12 @@ export function codeLabel(hresult: number): string {
   return d.symbol ? `${d.hex} ${d.symbol}` : d.hex;
 }
 
+/** The known meaning of a code, or a plain admission that it is not known. */
+export function meaningOf(hresult: number): string {
+  const d = decode(hresult);
+  return d.meaning ?? (d.failed ? 'a failure code wsbapp does not know' : 'a success code wsbapp does not know');
+}
+
 /** `in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)`, `failed: <meaning> (0x807A0001 ...)`. */
 export function statusWords(hresult: number): string {
   const label = codeLabel(hresult);
@@ -20,6 +26,6 @@ export function statusWords(hresult: number): string {
     case 'succeeded-undocumented':
       return `done with an undocumented success code (${label})`;
     case 'failed':
-      return `failed: ${decode(hresult).meaning ?? 'a failure code wsbapp does not know'} (${label})`;
+      return `failed: ${meaningOf(hresult)} (${label})`;
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * `wsbapp check`: run one consistency check to its verdict, with live progress, Ctrl+C as
+ * Abort, and NDJSON status events for agents.
+ */
+import {
+  AbortedError,
+  CheckFailedError,
+  checkConsistency,
+  DEFAULT_ABORT_TIMEOUT_MS,
+  DEFAULT_BACKOFF,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_MAX_INTERVAL_MS,
+  DEFAULT_TIMEOUT_MS,
+  type CheckOptions,
+  type CheckResult,
+  type ConsistencyCheckRequest,
+  type StatusEvent,
+} from '../../index';
+import { noMorePositionals, parseCommandLine, required } from '../args';
+import { withBackend } from '../backend';
+import { CheckReport } from '../check-report';
+import { SHARED_FLAGS_HELP, type Command } from '../command';
+import { formatDuration, parseDuration } from '../duration';
+import { parseVolumes, readMetadata } from '../inputs';
+import { watchInterrupts } from '../interrupt';
+import type { CliIo } from '../io';
+import { createProgress, formatSeconds } from '../progress';
+
+const OPTIONS = {
+  app: { type: 'string' },
+  component: { type: 'string' },
+  'logical-path': { type: 'string' },
+  metadata: { type: 'string' },
+  volume: { type: 'string', multiple: true },
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  'abort-timeout': { type: 'string' },
+} as const;
+
+const HELP = `Usage: wsbapp check --app APP [--component NAME] [options]
+
+Run the add-in's consistency check (CheckConsistency, then QueryStatus until done), the way
+Windows Server Backup does after taking the shadow copies. Progress goes to stderr, the verdict
+to stdout. Ctrl+C calls Abort on the add-in and waits for its answer; a second Ctrl+C exits at once.
+
+Options:
+  --app APP                 application identifier or writer id (GUID); required
+  --component NAME          the VSS component to check
+  --logical-path PATH       the component's logical path
+  --metadata FILE           the writer's metadata document (XML, UTF-8)
+  --volume SOURCE=SNAPSHOT  a source volume and its shadow copy; repeatable
+  --interval DURATION       first wait between polls (default ${formatDuration(DEFAULT_INTERVAL_MS)}; grows ${DEFAULT_BACKOFF}x up to ${formatDuration(DEFAULT_MAX_INTERVAL_MS)})
+  --timeout DURATION        give up (Abort) after this long (default ${formatDuration(DEFAULT_TIMEOUT_MS)})
+  --abort-timeout DURATION  how long to wait for Abort's answer (default ${formatDuration(DEFAULT_ABORT_TIMEOUT_MS)})
+  DURATION is milliseconds (1500) or a number with ms, s, m or h (250ms, 30s, 5m, 1h).
+
+${SHARED_FLAGS_HELP}
+
+Exit codes: 0 consistent, 1 check failed, 2 usage, 3 timeout, 4 aborted, 5 add-in unavailable, 6 environment.`;
+
+type Settled = { readonly kind: 'result'; readonly result: CheckResult } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'forced' };
+
+function optionalDuration(text: string | undefined, flag: string): number | undefined {
+  return text === undefined ? undefined : parseDuration(text, flag);
+}
+
+/** Wait for the check, or for the second Ctrl+C, whichever comes first. */
+function settle(running: Promise<CheckResult>, forced: Promise<void>): Promise<Settled> {
+  return Promise.race([
+    running.then(
+      (result): Settled => ({ kind: 'result', result }),
+      (error: unknown): Settled => ({ kind: 'error', error }),
+    ),
+    forced.then((): Settled => ({ kind: 'forced' })),
+  ]);
+}
+
+function conclude(settled: Settled, report: CheckReport, startedAt: number): number {
+  if (settled.kind === 'result') return report.verdict(settled.result);
+  if (settled.kind === 'error') {
+    if (settled.error instanceof CheckFailedError) return report.failed(settled.error);
+    throw settled.error;
+  }
+  // The user would not wait for Abort's answer: report the abort as undelivered.
+  throw new AbortedError({ elapsedMs: Date.now() - startedAt, polls: report.polls, lastStatus: report.last, abortDelivered: false, abortHresult: undefined, context: report.target });
+}
+
+async function runWatched(request: ConsistencyCheckRequest, options: CheckOptions, report: CheckReport, io: CliIo): Promise<number> {
+  const startedAt = Date.now();
+  const progress = createProgress(io, report.json, report.target, startedAt);
+  const waitMs = options.abortTimeout ?? DEFAULT_ABORT_TIMEOUT_MS;
+  const interrupts = watchInterrupts(io, () => progress.note(`Ctrl+C: aborting the check (waiting up to ${formatSeconds(waitMs)} for the add-in); Ctrl+C again exits now`));
+  const onStatus = (event: StatusEvent): void => {
+    progress.update(event);
+    report.status(event);
+  };
+  let settled: Settled;
+  try {
+    settled = await settle(checkConsistency(request, { ...options, signal: interrupts.signal, onStatus }), interrupts.forced);
+  } finally {
+    progress.stop();
+    interrupts.dispose();
+  }
+  return conclude(settled, report, startedAt);
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
+  noMorePositionals(positionals, 0);
+  const app = required(values.app, '--app');
+  const request: ConsistencyCheckRequest = {
+    application: app,
+    component: values.component,
+    logicalPath: values['logical-path'],
+    writerMetadata: readMetadata(values.metadata),
+    volumes: parseVolumes(values.volume),
+  };
+  const timing = {
+    interval: optionalDuration(values.interval, '--interval'),
+    timeout: optionalDuration(values.timeout, '--timeout'),
+    abortTimeout: optionalDuration(values['abort-timeout'], '--abort-timeout'),
+  };
+  const report = new CheckReport(io, values.json === true, app, values.component ?? null);
+  return withBackend(values, io, (backend) => runWatched(request, { ...timing, backend }, report, io));
+}
+
+export const checkCommand: Command = { name: 'check', summary: 'run an add-in consistency check to its verdict', help: HELP, run };
