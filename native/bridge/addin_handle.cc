@@ -1,0 +1,158 @@
+#include "addin_handle.h"
+
+#include <utility>
+
+#include "js_values.h"
+#include "operation_handle.h"
+
+namespace wsb::bridge {
+namespace {
+
+RestoreRequest restoreArgs(const Napi::CallbackInfo& info) {
+  RestoreRequest request;
+  request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata");
+  request.component = optionalWideArg(info[1], "args.component");
+  request.logicalPath = optionalWideArg(info[2], "args.logicalPath");
+  request.noRollForward = booleanArg(info[3], "args.noRollForward");
+  return request;
+}
+
+const Failure kReleased{kE_POINTER, "the add-in was released while the call was queued"};
+
+void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::string& fields) {
+  if (a != b) throw Napi::RangeError::New(env, fields + " must have the same length");
+}
+
+}  // namespace
+
+Napi::Function AddinHandle::define(Napi::Env env) {
+  return DefineClass(env, "Addin",
+                     {InstanceMethod<&AddinHandle::checkConsistency>("checkConsistency"),
+                      InstanceMethod<&AddinHandle::preRestore>("preRestore"),
+                      InstanceMethod<&AddinHandle::postRestore>("postRestore"),
+                      InstanceMethod<&AddinHandle::orderComponents>("orderComponents"),
+                      InstanceMethod<&AddinHandle::isRollForwardSupported>("isRollForwardSupported"),
+                      InstanceMethod<&AddinHandle::release>("release")});
+}
+
+Settle AddinHandle::activated(std::shared_ptr<Runtime> runtime, std::shared_ptr<LiveSet> live, ComPtr<IUnknown> object) {
+  HRESULT backupQuery = kS_OK;
+  auto backup = object.query<IWsbApplicationBackupSupport>(&backupQuery);
+  if (FAILED(backupQuery)) return rejectWith(Failure{backupQuery, "QueryInterface(IWsbApplicationBackupSupport)"});
+  Init init;
+  auto restore = object.query<IWsbApplicationRestoreSupport>(&init.restoreQuery);
+  init.backup = std::make_shared<Held<IWsbApplicationBackupSupport>>(runtime, std::move(backup));
+  init.restore = std::make_shared<Held<IWsbApplicationRestoreSupport>>(runtime, std::move(restore));
+  live->track(init.backup);
+  live->track(init.restore);
+  return resolveWith([init = std::move(init)](Napi::Env env) mutable -> Napi::Value {
+    return env.GetInstanceData<WsbAddon>()->addinClass.New({Napi::External<Init>::New(env, &init)});
+  });
+}
+
+AddinHandle::AddinHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AddinHandle>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "Addin cannot be constructed from JS");
+  held_ = *info[0].As<Napi::External<Init>>().Data();
+  apartment_ = info.Env().GetInstanceData<WsbAddon>()->apartment();
+}
+
+// See OperationHandle::~OperationHandle: a dropped handle's Release is scheduled, not run here.
+AddinHandle::~AddinHandle() { scheduleRelease(); }
+
+Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) {
+  assertLive(info.Env());
+  CheckRequest request;
+  request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata");
+  request.component = optionalWideArg(info[1], "args.component");
+  request.logicalPath = optionalWideArg(info[2], "args.logicalPath");
+  request.sourceVolumes = wideArrayArg(info[3], "args.volumes[].source");
+  request.snapshotVolumes = wideArrayArg(info[4], "args.volumes[].snapshot");
+  requireSameLength(info.Env(), request.sourceVolumes.size(), request.snapshotVolumes.size(), "sources and snapshots");
+  WsbAddon& addon = *info.Env().GetInstanceData<WsbAddon>();
+  return addon.run(info.Env(), this, [held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
+    return callHeld<IWsbApplicationBackupSupport>(*held, kReleased, [&](IWsbApplicationBackupSupport* addin) -> Settle {
+      ComPtr<IWsbApplicationAsync> async;
+      const HRESULT call = wsb::checkConsistency(addin, request, &async);
+      if (FAILED(call)) return rejectWith(Failure{call, "CheckConsistency"});
+      if (!async) return resolveWith([](Napi::Env env) -> Napi::Value { return env.Null(); });  // no check required
+      auto operation = std::make_shared<Held<IWsbApplicationAsync>>(held->runtime(), std::move(async));
+      live->track(operation);
+      return resolveWith([operation](Napi::Env env) { return OperationHandle::wrap(env, operation); });
+    });
+  });
+}
+
+Napi::Value AddinHandle::preRestore(const Napi::CallbackInfo& info) { return restoreCall(info, &wsb::preRestore); }
+
+Napi::Value AddinHandle::postRestore(const Napi::CallbackInfo& info) { return restoreCall(info, &wsb::postRestore); }
+
+Napi::Value AddinHandle::restoreCall(const Napi::CallbackInfo& info, HRESULT (*call)(IWsbApplicationRestoreSupport*, RestoreRequest&)) {
+  assertLive(info.Env());
+  auto request = std::make_shared<RestoreRequest>(restoreArgs(info));
+  return withRestore(info.Env(), [call, request](IWsbApplicationRestoreSupport* addin) -> Settle {
+    const HRESULT returned = call(addin, *request);
+    if (FAILED(returned)) return rejectWith(Failure{returned, ""});
+    return resolveWith([](Napi::Env env) -> Napi::Value { return env.Undefined(); });
+  });
+}
+
+Napi::Value AddinHandle::orderComponents(const Napi::CallbackInfo& info) {
+  assertLive(info.Env());
+  auto names = std::make_shared<std::vector<WString>>(wideArrayArg(info[0], "components[].name"));
+  auto paths = std::make_shared<std::vector<WString>>(wideArrayArg(info[1], "components[].logicalPath"));
+  requireSameLength(info.Env(), names->size(), paths->size(), "names and logical paths");
+  return withRestore(info.Env(), [names, paths](IWsbApplicationRestoreSupport* addin) -> Settle {
+    auto result = std::make_shared<OrderResult>(wsb::orderComponents(addin, *names, *paths));
+    if (FAILED(result->call)) return rejectWith(Failure{result->call, "OrderComponents"});
+    if (*result->protocolError != '\0') {
+      return [result](Napi::Env env, const Napi::Promise::Deferred& deferred) {
+        deferred.Reject(protocolError(env, result->call, std::string("OrderComponents ") + result->protocolError).Value());
+      };
+    }
+    return resolveWith([result](Napi::Env env) -> Napi::Value {
+      if (!result->names) return env.Null();  // any order
+      auto order = Napi::Object::New(env);
+      order.Set("names", jsStrings(env, *result->names));
+      order.Set("logicalPaths", jsStrings(env, result->logicalPaths));
+      return order;
+    });
+  });
+}
+
+Napi::Value AddinHandle::isRollForwardSupported(const Napi::CallbackInfo& info) {
+  assertLive(info.Env());
+  return withRestore(info.Env(), [](IWsbApplicationRestoreSupport* addin) -> Settle {
+    const RollForwardResult result = wsb::isRollForwardSupported(addin);
+    if (FAILED(result.call)) return rejectWith(Failure{result.call, "IsRollForwardSupported"});
+    return resolveWith([supported = result.supported](Napi::Env env) -> Napi::Value { return Napi::Boolean::New(env, supported); });
+  });
+}
+
+Napi::Promise AddinHandle::withRestore(Napi::Env env, std::function<Settle(IWsbApplicationRestoreSupport*)> call) {
+  const Failure missing = FAILED(held_.restoreQuery)
+                             ? Failure{held_.restoreQuery, "QueryInterface(IWsbApplicationRestoreSupport)"}
+                             : kReleased;
+  return env.GetInstanceData<WsbAddon>()->run(env, this, [held = held_.restore, missing, call = std::move(call)]() {
+    return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call);
+  });
+}
+
+Napi::Value AddinHandle::release(const Napi::CallbackInfo& info) {
+  info.Env().GetInstanceData<WsbAddon>()->unpin(info.Env(), this);
+  scheduleRelease();
+  return info.Env().Undefined();
+}
+
+void AddinHandle::assertLive(Napi::Env env) const {
+  if (released_) throw Napi::Error::New(env, "the add-in was already released");
+}
+
+void AddinHandle::scheduleRelease() {
+  if (std::exchange(released_, true)) return;
+  apartment_->post([backup = held_.backup, restore = held_.restore] {
+    backup->release();
+    restore->release();
+  });
+}
+
+}  // namespace wsb::bridge

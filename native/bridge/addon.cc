@@ -1,0 +1,104 @@
+#include "addon.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "addin_handle.h"
+#include "js_values.h"
+#include "operation_handle.h"
+#include "runtime_handle.h"
+
+namespace wsb::bridge {
+namespace {
+
+// Enough for many concurrent checks, each possibly hung; beyond it, calls queue.
+constexpr std::size_t kMaxComThreads = 64;
+// How long environment cleanup waits for calls to come back after cancelling them. The mock
+// always returns at once; a real add-in that cannot be cancelled (no CoCancelCall, e.g. under
+// Wine) is abandoned after this: its thread is detached and finishes on its own.
+constexpr std::chrono::milliseconds kShutdownGrace{2000};
+
+template <class T>
+void pruneExpired(std::vector<std::weak_ptr<T>>* list) {
+  list->erase(std::remove_if(list->begin(), list->end(), [](const std::weak_ptr<T>& w) { return w.expired(); }), list->end());
+}
+
+}  // namespace
+
+Settle resolveWith(std::function<Napi::Value(Napi::Env)> value) {
+  return [value = std::move(value)](Napi::Env env, const Napi::Promise::Deferred& deferred) { deferred.Resolve(value(env)); };
+}
+
+Settle rejectWith(Failure failure) {
+  return [failure = std::move(failure)](Napi::Env env, const Napi::Promise::Deferred& deferred) {
+    deferred.Reject(callError(env, failure).Value());
+  };
+}
+
+WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
+    : apartment_(std::make_shared<Apartment>(kMaxComThreads)), completions_(env) {
+  runtimeClass = Napi::Persistent(RuntimeHandle::define(env));
+  addinClass = Napi::Persistent(AddinHandle::define(env));
+  operationClass = Napi::Persistent(OperationHandle::define(env));
+  RuntimeHandle::exportFactories(env, exports);
+  env.AddCleanupHook([this] { cleanup(); });
+}
+
+WsbAddon::~WsbAddon() { cleanup(); }
+
+Napi::Promise WsbAddon::run(Napi::Env env, const void* owner, std::function<Settle()> work) {
+  std::uint64_t ticket = 0;
+  Napi::Promise promise = completions_.begin(env, owner, &ticket);
+  apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] { sink->complete(ticket, work()); });
+  return promise;
+}
+
+void LiveSet::track(const std::shared_ptr<Releasable>& holder) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  pruneExpired(&holders_);
+  holders_.push_back(holder);
+}
+
+void LiveSet::track(const std::shared_ptr<Runtime>& runtime) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  pruneExpired(&runtimes_);
+  runtimes_.push_back(runtime);
+}
+
+void LiveSet::drain(std::vector<std::shared_ptr<Releasable>>* holders, std::vector<std::shared_ptr<Runtime>>* runtimes) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& weak : holders_) {
+    if (auto holder = weak.lock()) holders->push_back(std::move(holder));
+  }
+  for (const auto& weak : runtimes_) {
+    if (auto runtime = weak.lock()) runtimes->push_back(std::move(runtime));
+  }
+  holders_.clear();
+  runtimes_.clear();
+}
+
+// The environment is going away (process exit, worker terminated): stop delivering, unblock
+// hung calls, release every pointer on a COM thread, then stop the threads.
+void WsbAddon::cleanup() {
+  if (cleanedUp_) return;
+  cleanedUp_ = true;
+  auto undelivered = std::make_shared<std::vector<Settle>>(completions_.close());
+  std::vector<std::shared_ptr<Releasable>> holders;
+  std::vector<std::shared_ptr<Runtime>> runtimes;
+  live_->drain(&holders, &runtimes);
+  for (const auto& runtime : runtimes) runtime->shutdown();
+  // Undelivered results may carry holders; they are dropped on a COM thread too.
+  apartment_->post([holders = std::move(holders), undelivered]() mutable {
+    for (const auto& holder : holders) holder->release();
+    holders.clear();
+    undelivered->clear();
+  });
+  apartment_->stop(kShutdownGrace);
+}
+
+}  // namespace wsb::bridge
+
+// The macro pastes its argument into identifiers, so it needs an unqualified name.
+using WsbAppAddon = wsb::bridge::WsbAddon;
+NODE_API_ADDON(WsbAppAddon)

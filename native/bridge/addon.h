@@ -1,0 +1,62 @@
+// Per-environment state of the addon (one per main thread / worker_thread): the COM threads, the
+// completion queue, and every live interface pointer, so that the environment's cleanup hook can
+// release them all. No mutable statics anywhere: several environments load the addon at once.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <napi.h>
+
+#include "../com/apartment.h"
+#include "../com/held.h"
+#include "completions.h"
+
+namespace wsb::bridge {
+
+// A result built on a COM thread that settles its promise on the JS thread.
+Settle resolveWith(std::function<Napi::Value(Napi::Env)> value);
+Settle rejectWith(Failure failure);
+
+// Every live pointer holder and runtime of one environment, for cleanup. Shared, because a COM
+// thread that outlives the environment (detached while hung) may still register a holder.
+class LiveSet {
+ public:
+  void track(const std::shared_ptr<Releasable>& holder);
+  void track(const std::shared_ptr<Runtime>& runtime);
+  // Takes everything still alive, leaving the set empty.
+  void drain(std::vector<std::shared_ptr<Releasable>>* holders, std::vector<std::shared_ptr<Runtime>>* runtimes);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::weak_ptr<Releasable>> holders_;
+  std::vector<std::weak_ptr<Runtime>> runtimes_;
+};
+
+class WsbAddon final : public Napi::Addon<WsbAddon> {
+ public:
+  WsbAddon(Napi::Env env, Napi::Object exports);
+  ~WsbAddon();
+
+  // Runs `work` on a COM thread; `work` returns how to settle the promise returned here.
+  // `owner` is the handle the call is made on (see Completions::unpin).
+  Napi::Promise run(Napi::Env env, const void* owner, std::function<Settle()> work);
+  void unpin(Napi::Env env, const void* owner) { completions_.unpin(env, owner); }
+  const std::shared_ptr<Apartment>& apartment() const { return apartment_; }
+  const std::shared_ptr<LiveSet>& live() const { return live_; }
+
+  Napi::FunctionReference runtimeClass;
+  Napi::FunctionReference addinClass;
+  Napi::FunctionReference operationClass;
+
+ private:
+  void cleanup();
+
+  std::shared_ptr<Apartment> apartment_;
+  Completions completions_;
+  std::shared_ptr<LiveSet> live_ = std::make_shared<LiveSet>();
+  bool cleanedUp_ = false;
+};
+
+}  // namespace wsb::bridge

@@ -1,0 +1,32 @@
+// Conversions between JS values and what the call layer takes. JS validates first; these check
+// again (NUL, length, well-formedness, types) because the binding is public and a bad string
+// must never reach an add-in. Failures throw TypeError / RangeError naming the field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <napi.h>
+
+#include "../com/runtime.h"
+#include "../com/wsb_calls.h"
+
+namespace wsb::bridge {
+
+WString wideArg(const Napi::Value& value, const std::string& field);
+OptionalText optionalWideArg(const Napi::Value& value, const std::string& field);
+std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& field);
+bool booleanArg(const Napi::Value& value, const std::string& field);
+std::string utf8Arg(const Napi::Value& value, const std::string& field);
+
+Napi::String jsString(Napi::Env env, WStringView text);
+Napi::Array jsStrings(Napi::Env env, const std::vector<WString>& texts);
+Napi::Number jsHresult(Napi::Env env, HRESULT hresult);
+
+// The rejection of a failed call: an Error with `hresult` (unsigned), `systemMessage` (where the
+// platform has one) and `detail`; lib/backends/native.ts turns it into the typed WsbError.
+Napi::Error callError(Napi::Env env, const Failure& failure);
+// The rejection for an add-in that broke the protocol while its call "succeeded".
+Napi::Error protocolError(Napi::Env env, HRESULT call, const std::string& detail);
+
+}  // namespace wsb::bridge

@@ -1,0 +1,78 @@
+#include "operation_handle.h"
+
+#include <utility>
+
+#include "js_values.h"
+
+namespace wsb::bridge {
+namespace {
+
+const Failure kReleased{kE_POINTER, "the operation was released while the call was queued"};
+
+}  // namespace
+
+Napi::Function OperationHandle::define(Napi::Env env) {
+  return DefineClass(env, "Operation",
+                     {InstanceMethod<&OperationHandle::queryStatus>("queryStatus"),
+                      InstanceMethod<&OperationHandle::abort>("abort"),
+                      InstanceMethod<&OperationHandle::release>("release")});
+}
+
+Napi::Value OperationHandle::wrap(Napi::Env env, std::shared_ptr<Held<IWsbApplicationAsync>> held) {
+  return env.GetInstanceData<WsbAddon>()->operationClass.New({Napi::External<std::shared_ptr<Held<IWsbApplicationAsync>>>::New(env, &held)});
+}
+
+OperationHandle::OperationHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OperationHandle>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "Operation cannot be constructed from JS");
+  held_ = *info[0].As<Napi::External<std::shared_ptr<Held<IWsbApplicationAsync>>>>().Data();
+  apartment_ = info.Env().GetInstanceData<WsbAddon>()->apartment();
+}
+
+// The finalizer of a handle the program dropped without release(): the Release still happens,
+// on a COM thread, never here on the JS thread.
+OperationHandle::~OperationHandle() { scheduleRelease(); }
+
+Napi::Value OperationHandle::queryStatus(const Napi::CallbackInfo& info) {
+  assertLive(info.Env());
+  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, [held = held_]() {
+    return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
+      const StatusResult result = wsb::queryStatus(operation);
+      if (FAILED(result.call)) return rejectWith(Failure{result.call, "QueryStatus"});
+      if (!result.status) {
+        return [call = result.call](Napi::Env env, const Napi::Promise::Deferred& deferred) {
+          deferred.Reject(protocolError(env, call, "QueryStatus returned success without writing the status").Value());
+        };
+      }
+      return resolveWith([status = *result.status](Napi::Env env) -> Napi::Value { return jsHresult(env, status); });
+    });
+  });
+}
+
+Napi::Value OperationHandle::abort(const Napi::CallbackInfo& info) {
+  assertLive(info.Env());
+  // Abort goes to its own COM thread, so it is delivered even while a QueryStatus on this
+  // operation is hung (MTA pointers are callable from any MTA thread).
+  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, [held = held_]() {
+    return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
+      const HRESULT returned = abortOperation(operation);
+      return resolveWith([returned](Napi::Env env) -> Napi::Value { return jsHresult(env, returned); });
+    });
+  });
+}
+
+Napi::Value OperationHandle::release(const Napi::CallbackInfo& info) {
+  info.Env().GetInstanceData<WsbAddon>()->unpin(info.Env(), this);
+  scheduleRelease();
+  return info.Env().Undefined();
+}
+
+void OperationHandle::assertLive(Napi::Env env) const {
+  if (released_) throw Napi::Error::New(env, "the operation was already released");
+}
+
+void OperationHandle::scheduleRelease() {
+  if (std::exchange(released_, true)) return;
+  apartment_->post([held = held_] { held->release(); });
+}
+
+}  // namespace wsb::bridge

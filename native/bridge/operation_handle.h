@@ -1,0 +1,45 @@
+// JS class `Operation`: one IWsbApplicationAsync returned by CheckConsistency.
+#pragma once
+
+#include <memory>
+
+#include <napi.h>
+
+#include "../com/held.h"
+#include "addon.h"
+
+namespace wsb::bridge {
+
+class OperationHandle final : public Napi::ObjectWrap<OperationHandle> {
+ public:
+  static Napi::Function define(Napi::Env env);
+  // The JS object for an operation a COM thread obtained (JS thread).
+  static Napi::Value wrap(Napi::Env env, std::shared_ptr<Held<IWsbApplicationAsync>> held);
+
+  explicit OperationHandle(const Napi::CallbackInfo& info);
+  ~OperationHandle() override;
+
+ private:
+  Napi::Value queryStatus(const Napi::CallbackInfo& info);
+  Napi::Value abort(const Napi::CallbackInfo& info);
+  Napi::Value release(const Napi::CallbackInfo& info);
+  void assertLive(Napi::Env env) const;
+  void scheduleRelease();
+
+  std::shared_ptr<Held<IWsbApplicationAsync>> held_;
+  std::shared_ptr<Apartment> apartment_;
+  bool released_ = false;
+};
+
+// Runs `call` with a reference of its own to the held pointer, or fails with `unavailable`
+// when the holder holds nothing (released meanwhile, or never obtained). On a COM thread.
+template <class T>
+Settle callHeld(Held<T>& held, const Failure& unavailable, const std::function<Settle(T*)>& call) {
+  ComPtr<T> pointer = held.acquire();
+  if (!pointer) return rejectWith(unavailable);
+  Settle settle = call(pointer.get());
+  held.finish(std::move(pointer));
+  return settle;
+}
+
+}  // namespace wsb::bridge

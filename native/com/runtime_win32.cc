@@ -1,0 +1,141 @@
+#include "runtime_win32.h"
+
+#ifdef _WIN32
+
+#include <algorithm>
+#include <cctype>
+#include <cwchar>
+#include <iterator>
+#include <utility>
+
+#include "wide_string.h"
+
+namespace wsb {
+namespace {
+
+constexpr const wchar_t* kApplicationSupportKey =
+    L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support";
+
+class RegistryKey {
+ public:
+  RegistryKey() = default;
+  RegistryKey(const RegistryKey&) = delete;
+  RegistryKey& operator=(const RegistryKey&) = delete;
+  ~RegistryKey() {
+    if (key_ != nullptr) RegCloseKey(key_);
+  }
+  LSTATUS open(HKEY parent, const wchar_t* path) {
+    return RegOpenKeyExW(parent, path, 0, KEY_READ | KEY_WOW64_64KEY, &key_);
+  }
+  HKEY get() const { return key_; }
+
+ private:
+  HKEY key_ = nullptr;
+};
+
+std::string utf8(const std::wstring& text) {
+  std::string out;
+  toUtf8(text, &out);
+  return out;
+}
+
+// A REG_SZ value, or empty when absent or not a string.
+std::wstring stringValue(HKEY key, const wchar_t* name) {
+  DWORD type = 0;
+  DWORD bytes = 0;
+  if (RegQueryValueExW(key, name, nullptr, &type, nullptr, &bytes) != ERROR_SUCCESS || type != REG_SZ) return {};
+  std::wstring value(bytes / sizeof(wchar_t) + 1, L'\0');
+  bytes = static_cast<DWORD>(value.size() * sizeof(wchar_t));
+  if (RegQueryValueExW(key, name, nullptr, &type, reinterpret_cast<BYTE*>(value.data()), &bytes) != ERROR_SUCCESS) return {};
+  value.resize(std::wcslen(value.c_str()));  // REG_SZ may or may not carry its terminator
+  return value;
+}
+
+// GUIDs compare case-insensitively, and with or without braces.
+std::string canonicalGuid(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), '{'), text.end());
+  text.erase(std::remove(text.begin(), text.end(), '}'), text.end());
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+class ComRuntime final : public Runtime {
+ public:
+  explicit ComRuntime(const ComRuntimeOptions& options) : options_(options) {
+    // CoCancelCall is looked up in ole32 at run time: Wine's ole32 does not export it, and its
+    // combase placeholder kills the process when called (shared/wine-notes.md). Where it is
+    // missing, a hung call is abandoned instead.
+    const HMODULE ole32 = GetModuleHandleW(L"ole32.dll");
+    if (ole32 != nullptr) {
+      cancelCall_ = reinterpret_cast<CancelCall>(reinterpret_cast<void*>(GetProcAddress(ole32, "CoCancelCall")));
+    }
+  }
+
+  Failure listApplications(std::vector<Registration>* out) override {
+    RegistryKey root;
+    const LSTATUS opened = root.open(HKEY_LOCAL_MACHINE, kApplicationSupportKey);
+    if (opened == ERROR_FILE_NOT_FOUND) return {};  // WSB not installed: nothing registered
+    if (opened != ERROR_SUCCESS) return Failure{HRESULT_FROM_WIN32(opened), "cannot open HKLM\\" + utf8(kApplicationSupportKey)};
+    wchar_t name[256];
+    for (DWORD index = 0;; ++index) {
+      DWORD length = static_cast<DWORD>(std::size(name));
+      const LSTATUS next = RegEnumKeyExW(root.get(), index, name, &length, nullptr, nullptr, nullptr, nullptr);
+      if (next == ERROR_NO_MORE_ITEMS) return {};
+      if (next != ERROR_SUCCESS) return Failure{HRESULT_FROM_WIN32(next), "cannot enumerate the Application Support key"};
+      RegistryKey writer;
+      if (writer.open(root.get(), name) != ERROR_SUCCESS) continue;  // one unreadable entry does not hide the rest
+      out->push_back(Registration{utf8(name), utf8(stringValue(writer.get(), L"Application Identifier")),
+                                  utf8(stringValue(writer.get(), L"CLSID"))});
+    }
+  }
+
+  Failure activate(const Registration& application, ComPtr<IUnknown>* out) override {
+    if (!options_.allowUnregisteredClsid) {
+      const Failure allowed = checkRegistered(application.clsid);
+      if (FAILED(allowed.hresult)) return allowed;
+    }
+    WString clsidText;
+    CLSID clsid{};
+    if (toWide(application.clsid, &clsidText) != TextError::kNone || FAILED(CLSIDFromString(clsidText.c_str(), &clsid))) {
+      return Failure{kE_INVALIDARG, "not a CLSID: " + application.clsid};
+    }
+    const DWORD context = CLSCTX_LOCAL_SERVER | (options_.inProcess ? CLSCTX_INPROC_SERVER : 0);
+    void* raw = nullptr;
+    const HRESULT created = CoCreateInstance(clsid, nullptr, context, kIID_IUnknown, &raw);
+    if (FAILED(created)) return Failure{created, "CoCreateInstance of " + application.clsid};
+    *out = ComPtr<IUnknown>::adopt(static_cast<IUnknown*>(raw));
+    return {};
+  }
+
+  void cancel(const CallThread& thread) noexcept override {
+    if (cancelCall_ != nullptr) cancelCall_(thread.win32Id, 0);
+  }
+
+  void shutdown() noexcept override {}
+
+ private:
+  using CancelCall = HRESULT(WINAPI*)(DWORD, ULONG);
+
+  Failure checkRegistered(const std::string& clsid) {
+    std::vector<Registration> registered;
+    const Failure listed = listApplications(&registered);
+    if (FAILED(listed.hresult)) return listed;
+    const std::string wanted = canonicalGuid(clsid);
+    const bool found = std::any_of(registered.begin(), registered.end(),
+                                   [&](const Registration& r) { return !r.clsid.empty() && canonicalGuid(r.clsid) == wanted; });
+    if (found) return {};
+    return Failure{kREGDB_E_CLASSNOTREG, clsid + " is not the CLSID of any application registered with Windows Server Backup "
+                                                 "(pass allowUnregisteredClsid: true to activate it anyway)"};
+  }
+
+  const ComRuntimeOptions options_;
+  CancelCall cancelCall_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Runtime> createComRuntime(const ComRuntimeOptions& options) { return std::make_unique<ComRuntime>(options); }
+
+}  // namespace wsb
+
+#endif

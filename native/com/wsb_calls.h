@@ -1,0 +1,63 @@
+// The defensive call layer: one function per WSB method, plain C++ in and out, run on an
+// apartment thread. Everything the API lets an add-in get wrong is checked here, once, for
+// both real COM and the native mock.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "com_ptr.h"
+#include "wide_string.h"
+
+namespace wsb {
+
+// Seeded into *phrResult before QueryStatus: a success code no add-in returns (facility 0x5E
+// is unassigned), so finding it afterwards means "returned S_OK without writing the status".
+constexpr HRESULT kStatusSentinel = hr(0x3A5E7A5E);
+
+using OptionalText = std::optional<WString>;
+
+struct CheckRequest {
+  OptionalText writerMetadata;
+  OptionalText component;
+  OptionalText logicalPath;
+  std::vector<WString> sourceVolumes;
+  std::vector<WString> snapshotVolumes;  // same length as sourceVolumes
+};
+
+struct RestoreRequest {
+  OptionalText writerMetadata;
+  OptionalText component;
+  OptionalText logicalPath;
+  bool noRollForward = false;
+};
+
+struct StatusResult {
+  HRESULT call = kS_OK;
+  std::optional<HRESULT> status;  // nullopt: the call succeeded but left the sentinel
+};
+
+struct OrderResult {
+  HRESULT call = kS_OK;
+  // Why a successful call's output was unusable (empty when it was fine).
+  const char* protocolError = "";
+  std::optional<std::vector<WString>> names;  // nullopt: "any order"
+  std::vector<WString> logicalPaths;
+};
+
+struct RollForwardResult {
+  HRESULT call = kS_OK;
+  bool supported = false;
+};
+
+// S_OK with *async empty means "no check required". On failure *async is always empty: a
+// pointer written by a failing call is released here.
+HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& request, ComPtr<IWsbApplicationAsync>* async);
+StatusResult queryStatus(IWsbApplicationAsync* operation);
+HRESULT abortOperation(IWsbApplicationAsync* operation);
+HRESULT preRestore(IWsbApplicationRestoreSupport* addin, RestoreRequest& request);
+HRESULT postRestore(IWsbApplicationRestoreSupport* addin, RestoreRequest& request);
+OrderResult orderComponents(IWsbApplicationRestoreSupport* addin, std::vector<WString>& names, std::vector<WString>& logicalPaths);
+RollForwardResult isRollForwardSupported(IWsbApplicationRestoreSupport* addin);
+
+}  // namespace wsb

@@ -1,0 +1,260 @@
+#include "mock_addin.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../com/wide_string.h"
+#include "mock_host.h"
+
+namespace wsb::mock {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The add-in's process: a crash during one call takes every later call down with it.
+struct ProcessState {
+  std::atomic<bool> crashed{false};
+};
+
+// The reference count of one mock object, mirrored into the host's statistics.
+class RefCount {
+ public:
+  RefCount(std::shared_ptr<MockHost> host, const void* object, MockObject info) : host_(std::move(host)), object_(object) {
+    info.refs = 1;
+    host_->track(object_, std::move(info));
+  }
+  ULONG add() {
+    const ULONG refs = ++refs_;
+    host_->setRefs(object_, refs);
+    return refs;
+  }
+  ULONG remove() {
+    const ULONG refs = --refs_;
+    host_->setRefs(object_, refs);
+    return refs;
+  }
+  MockHost& host() const { return *host_; }
+
+ private:
+  std::shared_ptr<MockHost> host_;
+  const void* object_;
+  std::atomic<ULONG> refs_{1};
+};
+
+// An LPWSTR argument as UTF-8; nullopt for NULL or text the call layer should never have sent.
+std::optional<std::string> utf8(const WChar* text) {
+  if (text == nullptr) return std::nullopt;
+  std::string out;
+  if (toUtf8(WStringView(text, boundedLength(text)), &out) != TextError::kNone) return std::nullopt;
+  return out;
+}
+
+std::optional<milliseconds> delayOf(std::uint32_t delayMs) { return milliseconds(delayMs); }
+
+class MockOperation final : public IWsbApplicationAsync {
+ public:
+  MockOperation(std::shared_ptr<MockHost> host, const ApplicationScript& app, std::optional<std::string> component,
+                std::shared_ptr<ProcessState> process)
+      : refs_(std::move(host), this, MockObject{"operation", app.writerId, component, 1}),
+        app_(app),
+        component_(std::move(component)),
+        script_(app.component(component_.value_or(""))),
+        process_(std::move(process)) {}
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
+    if (object == nullptr) return kE_POINTER;
+    *object = nullptr;
+    if (!IsEqualGUID(iid, kIID_IUnknown) && !IsEqualGUID(iid, kIID_IWsbApplicationAsync)) return kE_NOINTERFACE;
+    *object = static_cast<IWsbApplicationAsync*>(this);
+    AddRef();
+    return kS_OK;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.add(); }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.remove();
+    // A COM object owns itself through its reference count: the last Release destroys it.
+    if (left == 0) std::unique_ptr<MockOperation> last(this);
+    return left;
+  }
+
+  HRESULT STDMETHODCALLTYPE QueryStatus(HRESULT* status) override {
+    host().record(MockCall{"QueryStatus", app_.writerId, component_, {}});
+    if (status == nullptr) return kE_POINTER;
+    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    if (aborted_) {
+      *status = script_.abort.statusAfter;
+      return kS_OK;
+    }
+    return play(nextStep(), status);
+  }
+
+  HRESULT STDMETHODCALLTYPE Abort() override {
+    host().record(MockCall{"Abort", app_.writerId, component_, {}});
+    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    if (script_.abort.hang) return host().pause(std::nullopt);
+    aborted_ = true;
+    const HRESULT waited = host().pause(delayOf(script_.abort.delayMs));
+    return FAILED(waited) ? waited : script_.abort.returns;
+  }
+
+ private:
+  MockHost& host() const { return refs_.host(); }
+
+  const StatusStep& nextStep() {
+    const auto& steps = script_.statuses;
+    return steps[std::min<std::size_t>(cursor_++, steps.size() - 1)];
+  }
+
+  HRESULT play(const StatusStep& step, HRESULT* status) {
+    switch (step.kind) {
+      case StepKind::kHang:
+        return host().pause(std::nullopt);
+      case StepKind::kCrash:
+        process_->crashed = true;
+        return kRPC_S_CALL_FAILED;
+      default:
+        break;
+    }
+    const HRESULT waited = host().pause(delayOf(step.delayMs));
+    if (FAILED(waited)) return waited;
+    if (step.kind == StepKind::kCallFails) return step.hresult;
+    if (step.kind == StepKind::kStatus) *status = step.hresult;
+    return kS_OK;  // kUnwritten: success, and *status left as the caller seeded it
+  }
+
+  RefCount refs_;
+  const ApplicationScript& app_;  // owned by the host's scenario, which refs_ keeps alive
+  const std::optional<std::string> component_;
+  const ComponentScript& script_;
+  const std::shared_ptr<ProcessState> process_;
+  std::atomic<std::size_t> cursor_{0};
+  std::atomic<bool> aborted_{false};
+};
+
+class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicationRestoreSupport {
+ public:
+  MockAddin(std::shared_ptr<MockHost> host, const ApplicationScript& app)
+      : host_(host), refs_(std::move(host), this, MockObject{"addin", app.writerId, std::nullopt, 1}), app_(app) {}
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
+    if (object == nullptr) return kE_POINTER;
+    *object = nullptr;
+    if (IsEqualGUID(iid, kIID_IUnknown) || IsEqualGUID(iid, kIID_IWsbApplicationBackupSupport)) {
+      *object = static_cast<IWsbApplicationBackupSupport*>(this);
+    } else if (app_.restoreSupport && IsEqualGUID(iid, kIID_IWsbApplicationRestoreSupport)) {
+      *object = static_cast<IWsbApplicationRestoreSupport*>(this);
+    } else {
+      return kE_NOINTERFACE;
+    }
+    AddRef();
+    return kS_OK;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.add(); }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.remove();
+    if (left == 0) std::unique_ptr<MockAddin> last(this);  // see MockOperation::Release
+    return left;
+  }
+
+  HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, DWORD volumes,
+                                             LPWSTR* sources, LPWSTR* snapshots, IWsbApplicationAsync** async) override {
+    std::vector<std::optional<std::string>> args{utf8(metadata), utf8(logicalPath)};
+    for (DWORD i = 0; i < volumes && sources != nullptr && snapshots != nullptr; ++i) {
+      args.push_back(utf8(sources[i]));
+      args.push_back(utf8(snapshots[i]));
+    }
+    const auto name = utf8(component);
+    host_->record(MockCall{"CheckConsistency", app_.writerId, name, std::move(args)});
+    if (async == nullptr) return kE_POINTER;
+    *async = nullptr;
+    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    const ComponentScript& script = app_.component(name.value_or(""));
+    if (script.check == CheckKind::kNoAsync) return kS_OK;
+    *async = std::make_unique<MockOperation>(host_, app_, name, process_).release();  // the caller owns it
+    return script.check == CheckKind::kFail ? script.checkHresult : kS_OK;
+  }
+
+  HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
+    return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore);
+  }
+  HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
+    return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore);
+  }
+
+  HRESULT STDMETHODCALLTYPE OrderComponents(DWORD count, LPWSTR* names, LPWSTR* paths, LPWSTR** orderedNames,
+                                            LPWSTR** orderedPaths) override {
+    host_->record(MockCall{"OrderComponents", app_.writerId, std::nullopt, {}});
+    if (orderedNames == nullptr || orderedPaths == nullptr) return kE_POINTER;
+    *orderedNames = nullptr;
+    *orderedPaths = nullptr;
+    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    if (app_.orderFails) return app_.orderHresult;
+    if (!app_.order) return kS_OK;  // NULL outputs: any order
+    if (count != 0 && (names == nullptr || paths == nullptr)) return kE_POINTER;
+    const std::vector<DWORD> order = ranked(count, names);
+    auto outNames = TaskMemStringArray::allocate(count);
+    auto outPaths = TaskMemStringArray::allocate(count);
+    if (outNames.get() == nullptr || outPaths.get() == nullptr) return kE_OUTOFMEMORY;
+    for (DWORD i = 0; i < count; ++i) {
+      outNames.get()[i] = taskMemCopy(WStringView(names[order[i]], boundedLength(names[order[i]])));
+      outPaths.get()[i] = taskMemCopy(WStringView(paths[order[i]], boundedLength(paths[order[i]])));
+      if (outNames.get()[i] == nullptr || outPaths.get()[i] == nullptr) return kE_OUTOFMEMORY;
+    }
+    *orderedNames = outNames.release();
+    *orderedPaths = outPaths.release();
+    return kS_OK;
+  }
+
+  HRESULT STDMETHODCALLTYPE IsRollForwardSupported(BYTE* supported) override {
+    host_->record(MockCall{"IsRollForwardSupported", app_.writerId, std::nullopt, {}});
+    if (supported == nullptr) return kE_POINTER;
+    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    if (app_.rollForwardFails) return app_.rollForwardHresult;
+    *supported = app_.rollForwardSupported ? 1 : 0;
+    return kS_OK;
+  }
+
+ private:
+  // Input positions in the scripted order: listed names first, in list order, then the rest
+  // in input order (a stable sort, as the TypeScript mock does).
+  std::vector<DWORD> ranked(DWORD count, LPWSTR* names) const {
+    const auto& wanted = *app_.order;
+    std::vector<std::size_t> rank(count);
+    std::vector<DWORD> positions(count);
+    for (DWORD i = 0; i < count; ++i) {
+      const auto name = utf8(names[i]).value_or("");
+      rank[i] = static_cast<std::size_t>(std::find(wanted.begin(), wanted.end(), name) - wanted.begin());
+      positions[i] = i;
+    }
+    std::stable_sort(positions.begin(), positions.end(), [&](DWORD a, DWORD b) { return rank[a] < rank[b]; });
+    return positions;
+  }
+
+  HRESULT restoreStep(const char* method, LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward,
+                      HRESULT ComponentScript::*outcome) {
+    const auto name = utf8(component);
+    host_->record(MockCall{method, app_.writerId, name, {utf8(metadata), utf8(logicalPath), std::string(noRollForward ? "true" : "false")}});
+    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    return app_.component(name.value_or("")).*outcome;
+  }
+
+  const std::shared_ptr<MockHost> host_;
+  RefCount refs_;
+  const ApplicationScript& app_;  // owned by the host's scenario, which host_ keeps alive
+  const std::shared_ptr<ProcessState> process_ = std::make_shared<ProcessState>();
+};
+
+}  // namespace
+
+HRESULT createMockAddin(std::shared_ptr<MockHost> host, const ApplicationScript& app, ComPtr<IUnknown>* out) {
+  auto addin = std::make_unique<MockAddin>(std::move(host), app);
+  *out = ComPtr<IUnknown>::adopt(static_cast<IWsbApplicationBackupSupport*>(addin.release()));
+  return kS_OK;
+}
+
+}  // namespace wsb::mock

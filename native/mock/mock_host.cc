@@ -1,0 +1,87 @@
+#include "mock_host.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "mock_addin.h"
+
+namespace wsb::mock {
+
+std::shared_ptr<MockHost> MockHost::create(Scenario scenario) { return std::make_shared<MockHost>(std::move(scenario)); }
+
+HRESULT MockHost::activate(const std::string& writerId, ComPtr<IUnknown>* out) {
+  const auto& apps = scenario_.applications;
+  const auto app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.writerId == writerId; });
+  if (app == apps.end() || !app->clsid) return kREGDB_E_CLASSNOTREG;
+  if (FAILED(app->activation)) return app->activation;
+  return createMockAddin(shared_from_this(), *app, out);
+}
+
+void MockHost::cancel(std::thread::id thread) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const auto waiter = waiting_.find(thread);
+  if (waiter == waiting_.end()) return;  // the call already answered: nothing to cancel
+  waiter->second = true;
+  wake_.notify_all();
+}
+
+void MockHost::tearDown() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  tornDown_ = true;
+  wake_.notify_all();
+}
+
+std::size_t MockHost::liveObjects() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return objects_.size();
+}
+
+std::vector<MockObject> MockHost::objects() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<MockObject> result;
+  for (const auto& entry : objects_) result.push_back(entry.second);
+  return result;
+}
+
+std::vector<MockCall> MockHost::calls() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return calls_;
+}
+
+HRESULT MockHost::pause(std::optional<std::chrono::milliseconds> delay) {
+  if (delay && delay->count() == 0) return kS_OK;
+  std::unique_lock<std::mutex> lock(mutex_);
+  const auto self = std::this_thread::get_id();
+  waiting_[self] = false;
+  const auto interrupted = [&] { return tornDown_ || waiting_[self]; };
+  bool cancelled = true;
+  if (delay) {
+    cancelled = wake_.wait_for(lock, *delay, interrupted);
+  } else {
+    wake_.wait(lock, interrupted);
+  }
+  waiting_.erase(self);
+  return cancelled ? kRPC_E_CALL_CANCELED : kS_OK;
+}
+
+void MockHost::record(MockCall call) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  calls_.push_back(std::move(call));
+}
+
+void MockHost::track(const void* object, MockObject info) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  objects_[object] = std::move(info);
+}
+
+void MockHost::setRefs(const void* object, unsigned long refs) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const auto entry = objects_.find(object);
+  if (entry == objects_.end()) return;
+  entry->second.refs = refs;
+  if (refs != 0) return;
+  calls_.push_back(MockCall{"Release", entry->second.writerId, entry->second.component, {entry->second.kind}});
+  objects_.erase(entry);
+}
+
+}  // namespace wsb::mock

@@ -1,0 +1,89 @@
+// The native mock add-in: C++ objects behind the real IUnknown / IWsbApplicationBackupSupport /
+// IWsbApplicationRestoreSupport / IWsbApplicationAsync vtables, scripted by a Scenario.
+//
+// Core API (no Node-API, so the out-of-process sample add-in links it too):
+//   auto host = MockHost::create(scenario);          // one per scripted "machine"
+//   ComPtr<IUnknown> addin;
+//   HRESULT hr = host->activate(writerId, &addin);   // what a class factory would hand out
+//   host->cancel(threadId);  // ends the hang/delay that thread is in: it returns RPC_E_CALL_CANCELED
+//   host->tearDown();        // ends every hang and delay, now and later
+//   host->liveObjects(), host->objects(), host->calls()   // reference counts and the call log
+// Objects keep their host alive (shared_ptr), so a pointer outliving every handle stays valid.
+//
+// Deliberate misbehaviour, as scripted: QueryStatus may hang, fail, crash the "process", or
+// return S_OK without writing the status; a failing CheckConsistency still writes an async
+// object (a sloppy add-in), so callers' defensive Release is exercised.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../com/com_ptr.h"
+#include "scenario.h"
+
+namespace wsb::mock {
+
+// One call the mock received. String arguments are UTF-8, nullopt for a NULL pointer.
+struct MockCall {
+  std::string method;  // "CheckConsistency", "QueryStatus", ..., "Release" (the final one)
+  std::string writerId;
+  std::optional<std::string> component;
+  std::vector<std::optional<std::string>> args;
+};
+
+// One live COM object and its reference count.
+struct MockObject {
+  std::string kind;  // "addin" or "operation"
+  std::string writerId;
+  std::optional<std::string> component;
+  unsigned long refs = 0;
+};
+
+class MockHost : public std::enable_shared_from_this<MockHost> {
+ public:
+  static std::shared_ptr<MockHost> create(Scenario scenario);
+  explicit MockHost(Scenario scenario) : scenario_(std::move(scenario)) {}
+  MockHost(const MockHost&) = delete;
+  MockHost& operator=(const MockHost&) = delete;
+
+  const Scenario& scenario() const { return scenario_; }
+
+  // "CoCreateInstance": the add-in of application `writerId`, or the scenario's activation
+  // failure (REGDB_E_CLASSNOTREG for an unknown writer or one without an add-in).
+  HRESULT activate(const std::string& writerId, ComPtr<IUnknown>* out);
+
+  void cancel(std::thread::id thread);
+  void tearDown();
+
+  std::size_t liveObjects() const;
+  std::vector<MockObject> objects() const;
+  std::vector<MockCall> calls() const;
+
+  // --- for the mock objects ---
+  // Waits `delay` (forever when nullopt). S_OK when it elapsed, RPC_E_CALL_CANCELED when the
+  // wait was cancelled or the host torn down.
+  HRESULT pause(std::optional<std::chrono::milliseconds> delay);
+  void record(MockCall call);
+  void track(const void* object, MockObject info);
+  // Applies a reference count change; the count reaching zero untracks and logs "Release".
+  void setRefs(const void* object, unsigned long refs);
+
+ private:
+  const Scenario scenario_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool tornDown_ = false;
+  std::map<std::thread::id, bool> waiting_;  // thread -> cancelled
+  std::map<const void*, MockObject> objects_;
+  std::vector<MockCall> calls_;
+};
+
+}  // namespace wsb::mock

@@ -1,0 +1,27 @@
+// The native mock as a Runtime: activation from the scenario instead of CoCreateInstance,
+// cancellation through the mock host instead of CoCancelCall. Everything else is shared.
+#pragma once
+
+#include <memory>
+
+#include "../com/runtime.h"
+#include "mock_host.h"
+
+namespace wsb::mock {
+
+class MockRuntime final : public Runtime {
+ public:
+  explicit MockRuntime(std::shared_ptr<MockHost> host) : host_(std::move(host)) {}
+
+  Failure listApplications(std::vector<Registration>* out) override;
+  Failure activate(const Registration& application, ComPtr<IUnknown>* out) override;
+  void cancel(const CallThread& thread) noexcept override { host_->cancel(thread.id); }
+  void shutdown() noexcept override { host_->tearDown(); }
+
+  const MockHost& host() const { return *host_; }
+
+ private:
+  std::shared_ptr<MockHost> host_;
+};
+
+}  // namespace wsb::mock
