@@ -1,0 +1,182 @@
+// wsbapp-sample-addin.exe: an out-of-process (LocalServer32) Windows Server Backup add-in whose
+// behaviour is scripted by a scenario file, for testing WSB clients against real COM.
+//
+// Command line (as registered in LocalServer32; COM appends -Embedding, which is ignored):
+//   wsbapp-sample-addin.exe [--clsid {CLSID}]
+// --clsid names the class this process serves and picks the scenario application with that clsid;
+// one EXE can so stand in for several add-ins. Without it, the sample's own CLSID is served.
+//
+// Configuration: HKLM\SOFTWARE\wsbapp-sample (see README.md)
+//   ScenarioFile      REG_SZ     normalised scenario JSON; absent: every call succeeds at once
+//   LogFile           REG_SZ     JSON-lines call log; absent: no log
+//   WatchdogSeconds   REG_DWORD  the process exits after this long whatever happens (default 300)
+#include <windows.h>
+
+#include <shellapi.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "addin.h"
+
+namespace {
+
+constexpr wchar_t kSampleClsid[] = L"{448C0589-83B9-4779-BAC7-0F08EA28B387}";
+constexpr wchar_t kConfigKey[] = L"SOFTWARE\\wsbapp-sample";
+constexpr DWORD kDefaultWatchdogSeconds = 300;
+constexpr UINT kWatchdogExitCode = 0xD06;
+
+struct Config {
+  std::wstring scenarioFile;
+  std::wstring logFile;
+  DWORD watchdogSeconds = kDefaultWatchdogSeconds;
+};
+
+std::wstring readString(HKEY key, const wchar_t* name) {
+  DWORD bytes = 0;
+  if (RegGetValueW(key, nullptr, name, RRF_RT_REG_SZ, nullptr, nullptr, &bytes) != ERROR_SUCCESS || bytes == 0) return {};
+  std::wstring value(bytes / sizeof(wchar_t), L'\0');
+  if (RegGetValueW(key, nullptr, name, RRF_RT_REG_SZ, nullptr, &value[0], &bytes) != ERROR_SUCCESS) return {};
+  value.resize(wcsnlen(value.c_str(), value.size()));
+  return value;
+}
+
+Config readConfig() {
+  Config config;
+  HKEY key = nullptr;
+  if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, kConfigKey, 0, KEY_READ, &key) != ERROR_SUCCESS) return config;
+  config.scenarioFile = readString(key, L"ScenarioFile");
+  config.logFile = readString(key, L"LogFile");
+  DWORD seconds = 0;
+  DWORD bytes = sizeof seconds;
+  if (RegGetValueW(key, nullptr, L"WatchdogSeconds", RRF_RT_REG_DWORD, nullptr, &seconds, &bytes) == ERROR_SUCCESS &&
+      seconds > 0) {
+    config.watchdogSeconds = seconds;
+  }
+  RegCloseKey(key);
+  return config;
+}
+
+// COM starts a local server with the client's standard handles. A client whose output is read
+// through a pipe would then wait for this process to exit too, and a hung add-in would hang it
+// forever. This process writes only to its log, so it lets go of them at once.
+void closeInheritedStdHandles() {
+  for (DWORD id : {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE}) {
+    const HANDLE handle = GetStdHandle(id);
+    SetStdHandle(id, nullptr);
+    if (handle != nullptr && handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+  }
+}
+
+std::wstring clsidArgument() {
+  int argc = 0;
+  std::unique_ptr<LPWSTR, decltype(&LocalFree)> argv(CommandLineToArgvW(GetCommandLineW(), &argc), &LocalFree);
+  if (argv) {
+    for (int i = 1; i + 1 < argc; ++i) {
+      if (lstrcmpiW(argv.get()[i], L"--clsid") == 0) return argv.get()[i + 1];
+    }
+  }
+  return kSampleClsid;
+}
+
+bool loadScenario(const std::wstring& path, sample::Scenario* scenario, std::string* error) {
+  std::ifstream file(path.c_str(), std::ios::binary);  // wide-path open: MSVC and libstdc++ on mingw
+  if (!file) {
+    *error = "cannot open the scenario file";
+    return false;
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return sample::parseScenario(text.str(), scenario, error);
+}
+
+// Which application this process plays, from the scenario; on any problem the defaults (every
+// call succeeds at once) and a log line saying why.
+sample::ApplicationScript chooseApplication(const Config& config, const std::wstring& clsid, sample::CallLog& log) {
+  sample::ApplicationScript fallback;
+  if (config.scenarioFile.empty()) return fallback;
+  sample::Scenario scenario;
+  std::string error;
+  if (!loadScenario(config.scenarioFile, &scenario, &error)) {
+    log.write(sample::LogLine("scenarioError").text("file", config.scenarioFile.c_str()).text("error", error));
+    return fallback;
+  }
+  const sample::ApplicationScript* app = scenario.findByClsid(sample::toUtf8(clsid.c_str()));
+  if (app == nullptr) {
+    log.write(sample::LogLine("scenarioError").text("file", config.scenarioFile.c_str()).text("error", "no application with this clsid"));
+    return fallback;
+  }
+  return *app;
+}
+
+struct ComApartment {
+  HRESULT hr = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  ~ComApartment() {
+    if (SUCCEEDED(hr)) CoUninitialize();
+  }
+};
+
+struct Event {
+  HANDLE handle = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  ~Event() {
+    if (handle != nullptr) CloseHandle(handle);
+  }
+};
+
+int serve() {
+  closeInheritedStdHandles();
+  const Config config = readConfig();
+  sample::CallLog log(config.logFile);
+  const std::wstring clsidText = clsidArgument();
+  log.write(sample::LogLine("start").text("clsid", clsidText.c_str()).text("commandLine", GetCommandLineW()));
+
+  CLSID clsid;
+  if (FAILED(CLSIDFromString(clsidText.c_str(), &clsid))) {
+    log.write(sample::LogLine("exit").text("reason", "bad --clsid"));
+    return 2;
+  }
+  const Event exitEvent;
+  if (exitEvent.handle == nullptr) return 3;
+  sample::ServerContext context;
+  context.app = chooseApplication(config, clsidText, log);
+  context.log = &log;
+  context.exitEvent = exitEvent.handle;
+
+  // The MTA: calls arrive on RPC threads concurrently, so Abort can reach a check whose
+  // QueryStatus is still running, as Windows Server Backup may do.
+  const ComApartment apartment;
+  if (FAILED(apartment.hr)) return 4;
+  sample::ClassFactory factory(context);
+  DWORD cookie = 0;
+  // SINGLEUSE: every activation starts a fresh process. Under Wine a crashed MULTIPLEUSE server
+  // leaves a dead registration behind and later activations fail with 0x800706BA; on Windows it
+  // also keeps one test's scripted crash or hang from leaking into the next.
+  HRESULT hr = CoRegisterClassObject(clsid, &factory, CLSCTX_LOCAL_SERVER, REGCLS_SINGLEUSE, &cookie);
+  if (FAILED(hr)) {
+    log.write(sample::LogLine("exit").text("reason", "CoRegisterClassObject failed").hresult("hresult", hr));
+    return 5;
+  }
+
+  // Nobody tells a server that its client died, and a scripted hang never ends: the watchdog
+  // bounds the life of every add-in process a test starts.
+  if (WaitForSingleObject(exitEvent.handle, config.watchdogSeconds * 1000) != WAIT_OBJECT_0) {
+    log.write(sample::LogLine("exit").text("reason", "watchdog").number("seconds", config.watchdogSeconds));
+    // Hung calls still run on RPC threads; an orderly CoUninitialize would wait for them.
+    TerminateProcess(GetCurrentProcess(), kWatchdogExitCode);
+  }
+  CoRevokeClassObject(cookie);
+  log.write(sample::LogLine("exit").text("reason", "last object released"));
+  return 0;
+}
+
+}  // namespace
+
+int WINAPI wWinMain(HINSTANCE, HINSTANCE, LPWSTR, int) {
+  try {
+    return serve();
+  } catch (...) {  // bad_alloc during start-up: nothing useful is left to do
+    return 1;
+  }
+}
