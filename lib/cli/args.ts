@@ -24,9 +24,13 @@ export interface ParsedCommandLine<O extends OptionsConfig> {
   readonly positionals: readonly string[];
 }
 
-/** The flags every command takes: machine output and the mock backend. */
+/** The flag every command takes: machine output. */
 export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
+} as const satisfies OptionsConfig;
+
+/** The flags of the commands that call an add-in: the mock backend instead of COM. */
+export const BACKEND_OPTIONS = {
   mock: { type: 'boolean' },
   scenario: { type: 'string' },
 } as const satisfies OptionsConfig;

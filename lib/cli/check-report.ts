@@ -7,7 +7,8 @@ import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
 import { formatSeconds } from './progress';
-import { codeLabel, meaningOf } from './status-text';
+import { printResult } from './output';
+import { codeLabel, meaningOf, targetLabel } from './status-text';
 import { styleFor } from './style';
 
 const HUMAN_OUTCOME: Readonly<Record<CheckResult['outcome'], string>> = {
@@ -42,7 +43,7 @@ export class CheckReport {
 
   /** `"Contoso Mail" / "Mailbox Database 01"`. */
   get target(): string {
-    return this.component === null ? JSON.stringify(this.app) : `${JSON.stringify(this.app)} / ${JSON.stringify(this.component)}`;
+    return targetLabel(this.app, this.component);
   }
 
   status(event: StatusEvent): void {
@@ -72,14 +73,11 @@ export class CheckReport {
   }
 
   private finish(fields: VerdictFields, polls: number, elapsedMs: number, exitCode: number, label: string): void {
-    if (this.json) {
-      writeEvent(this.io.stdout, 'result', { command: 'check', app: this.app, component: this.component, ...fields, polls, elapsedMs, exitCode });
-      return;
-    }
     const style = styleFor(this.io.stdout, this.io.env);
     const paint = exitCode === ExitCode.OK ? style.green : style.red;
     const meaning = fields.outcome === 'failed' ? `, ${meaningOf(fields.hresult)}` : '';
-    this.io.stdout.write(`${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})\n`);
+    const human = `${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})`;
+    printResult(this.io, this.json, { command: 'check', app: this.app, component: this.component, ...fields, polls, elapsedMs }, human, exitCode);
   }
 
   private warn(code: string, message: string): void {

@@ -15,8 +15,9 @@ export interface Command {
 }
 
 /** The help lines of the flags every command takes. */
-export const SHARED_FLAGS_HELP = `Shared flags:
-  --json               machine output: one JSON object per line (see docs/cli.md)
-  --mock [FILE.json]   run against the mock backend: the built-in demo, or a scenario file
-                       (also --mock=FILE or --scenario FILE; or set WSBAPP_BACKEND=mock)
-  -h, --help           this help`;
+export const SHARED_FLAGS_HELP = `  --json                    machine output: one JSON object per line (see docs/cli.md)
+  -h, --help                this help`;
+
+/** The help lines of the backend flags (commands that call an add-in). */
+export const BACKEND_FLAGS_HELP = `  --mock [FILE.json]        run against the mock backend: the built-in demo add-ins, or a
+                            scenario file (also --mock=FILE, --scenario FILE, WSBAPP_BACKEND=mock)`;

@@ -34,8 +34,8 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
 }
 
 /** A next step for the user, when there is a useful one. */
-export function hintFor(error: unknown, command: string): string | undefined {
-  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) return `run 'wsbapp ${command} --help' for usage`;
+export function hintFor(error: unknown, commandLine: string): string | undefined {
+  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) return `run '${commandLine} --help' for usage`;
   if (error instanceof UnsupportedPlatformError) return 'add --mock to run against the built-in demo add-ins (or --mock=scenario.json)';
   if (error instanceof AccessDeniedError) return 'run from an elevated prompt, as a member of Administrators or Backup Operators';
   if (error instanceof InterfaceNotAvailableError) return "run 'wsbapp doctor' to see whether the interfaces' marshalling is registered";
@@ -63,12 +63,12 @@ export function errorEvent(error: unknown) {
   };
 }
 
-/** Report `error` for `command` and return the exit code it means. */
-export function reportFailure(error: unknown, command: string, json: boolean, io: CliIo): ExitCodeValue {
+/** Report `error` of `commandLine` (`wsbapp check`) and return the exit code it means. */
+export function reportFailure(error: unknown, commandLine: string, json: boolean, io: CliIo): ExitCodeValue {
   const event = errorEvent(error);
   if (json) writeEvent(io.stdout, 'error', event);
-  const hint = hintFor(error, command);
-  io.stderr.write(`wsbapp ${command}: ${event.message}\n${hint ? `hint: ${hint}\n` : ''}`);
+  const hint = hintFor(error, commandLine);
+  io.stderr.write(`${commandLine}: ${event.message}\n${hint ? `hint: ${hint}\n` : ''}`);
   if (event.exitCode === ExitCode.INTERNAL && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return event.exitCode;
 }

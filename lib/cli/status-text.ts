@@ -29,3 +29,8 @@ export function statusWords(hresult: number): string {
       return `failed: ${meaningOf(hresult)} (${label})`;
   }
 }
+
+/** `"Contoso Mail" / "Mailbox Database 01"`, or just the application. */
+export function targetLabel(app: string, component: string | null | undefined): string {
+  return component == null ? JSON.stringify(app) : `${JSON.stringify(app)} / ${JSON.stringify(component)}`;
+}

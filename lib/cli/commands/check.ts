@@ -16,10 +16,10 @@ import {
   type ConsistencyCheckRequest,
   type StatusEvent,
 } from '../../index';
-import { noMorePositionals, parseCommandLine, required } from '../args';
+import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine, required } from '../args';
 import { withBackend } from '../backend';
 import { CheckReport } from '../check-report';
-import { SHARED_FLAGS_HELP, type Command } from '../command';
+import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
 import { formatDuration, parseDuration } from '../duration';
 import { parseVolumes, readMetadata } from '../inputs';
 import { watchInterrupts } from '../interrupt';
@@ -27,6 +27,7 @@ import type { CliIo } from '../io';
 import { createProgress, formatSeconds } from '../progress';
 
 const OPTIONS = {
+  ...BACKEND_OPTIONS,
   app: { type: 'string' },
   component: { type: 'string' },
   'logical-path': { type: 'string' },
@@ -52,9 +53,9 @@ Options:
   --interval DURATION       first wait between polls (default ${formatDuration(DEFAULT_INTERVAL_MS)}; grows ${DEFAULT_BACKOFF}x up to ${formatDuration(DEFAULT_MAX_INTERVAL_MS)})
   --timeout DURATION        give up (Abort) after this long (default ${formatDuration(DEFAULT_TIMEOUT_MS)})
   --abort-timeout DURATION  how long to wait for Abort's answer (default ${formatDuration(DEFAULT_ABORT_TIMEOUT_MS)})
-  DURATION is milliseconds (1500) or a number with ms, s, m or h (250ms, 30s, 5m, 1h).
-
+${BACKEND_FLAGS_HELP}
 ${SHARED_FLAGS_HELP}
+  DURATION is milliseconds (1500) or a number with ms, s, m or h (250ms, 30s, 5m, 1h).
 
 Exit codes: 0 consistent, 1 check failed, 2 usage, 3 timeout, 4 aborted, 5 add-in unavailable, 6 environment.`;
 
