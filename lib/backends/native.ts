@@ -1,0 +1,195 @@
+/**
+ * The native backends: the C++ addon making the COM calls on its own threads.
+ *
+ * - `native` (Windows): real COM. Applications come from the Windows Server Backup registry key;
+ *   add-ins are activated with CoCreateInstance (out of process by default).
+ * - `native-mock` (any OS): the same addon and call layer (threads, ownership, string checks,
+ *   QueryStatus sentinel), with a native mock add-in in place of CoCreateInstance.
+ *
+ * This module adapts the addon to the Backend contract and turns failed calls into the typed
+ * errors of `lib/errors.ts`, exactly as the TypeScript mock does.
+ */
+import { AddinProtocolError, errorForCall, statusNotWrittenError, UnsupportedPlatformError, type WsbCall } from '../errors';
+import { HRESULT, isDisconnection } from '../hresult';
+import {
+  loadBinding,
+  type NativeAddin,
+  type NativeBinding,
+  type NativeCallFailure,
+  type NativeMockStats,
+  type NativeOperation,
+  type NativeRuntime,
+} from './load';
+import type { NormalizedScenario } from './scenario';
+import type {
+  Backend,
+  BackendAddin,
+  BackendOperation,
+  CheckArguments,
+  ComponentRef,
+  RegisteredApplication,
+  RestoreArguments,
+  StatusReply,
+} from './types';
+
+/** Options of {@link createNativeBackend}. */
+export interface NativeBackendOptions {
+  /**
+   * Activate CLSIDs that no application registered under
+   * `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support`
+   * names. Off by default: activating an arbitrary COM class runs arbitrary code with the
+   * caller's rights, and WSB itself only ever activates registered add-ins.
+   */
+  readonly allowUnregisteredClsid?: boolean;
+  /** Also accept an in-process server (CLSCTX_INPROC_SERVER), e.g. to test an add-in DLL. */
+  readonly inProcess?: boolean;
+  /** A loaded binding to use instead of loading `wsbapp.node` (an injection seam for tests). */
+  readonly binding?: NativeBinding;
+}
+
+/** Options of {@link createNativeMockBackend}. */
+export interface NativeMockBackendOptions {
+  /** A loaded binding to use instead of loading `wsbapp.node`. */
+  readonly binding?: NativeBinding;
+}
+
+/** The `native-mock` backend: a Backend plus the native mock's reference counts and call log. */
+export interface NativeMockBackend extends Backend {
+  readonly name: 'native-mock';
+  /** Live COM objects of the mock (with their reference counts) and every call it received. */
+  stats(): NativeMockStats;
+}
+
+// Duck-typed, not `instanceof Error`: the addon's errors come from the main realm, which is not
+// the realm of a vm context (jest runs tests in one).
+function isCallFailure(error: unknown): error is NativeCallFailure {
+  return typeof error === 'object' && error !== null && typeof (error as Partial<NativeCallFailure>).hresult === 'number';
+}
+
+/** The typed error for a rejection of the addon; anything else (a bug) passes through. */
+function typedError(call: WsbCall, error: unknown, context?: string): unknown {
+  if (!isCallFailure(error)) return error;
+  if (error.protocol) {
+    if (call === 'QueryStatus') return statusNotWrittenError(context);
+    return new AddinProtocolError(`the add-in broke the API's rules: ${error.detail}`, { hresult: error.hresult, call, context });
+  }
+  const detail = [context, error.detail].filter((part) => part).join(': ');
+  return errorForCall(call, error.hresult, { systemMessage: error.systemMessage, context: detail || undefined });
+}
+
+async function mapped<T>(call: WsbCall, promise: Promise<T>, context?: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw typedError(call, error, context);
+  }
+}
+
+class NativeBackendOperation implements BackendOperation {
+  constructor(private readonly operation: NativeOperation) {}
+
+  async queryStatus(): Promise<StatusReply> {
+    return { status: await mapped('QueryStatus', this.operation.queryStatus()) };
+  }
+
+  async abort(): Promise<number> {
+    const returned = await mapped('Abort', this.operation.abort());
+    // A dead add-in is a failed *call*, as for every other method; any other answer is Abort's own.
+    if (isDisconnection(returned)) throw errorForCall('Abort', returned);
+    return returned;
+  }
+
+  release(): void {
+    this.operation.release();
+  }
+}
+
+class NativeBackendAddin implements BackendAddin {
+  constructor(private readonly addin: NativeAddin) {}
+
+  async checkConsistency(args: CheckArguments): Promise<BackendOperation | null> {
+    const sources = args.volumes.map((v) => v.source);
+    const snapshots = args.volumes.map((v) => v.snapshot);
+    const operation = await mapped('CheckConsistency', this.addin.checkConsistency(args.writerMetadata, args.component, args.logicalPath, sources, snapshots));
+    return operation === null ? null : new NativeBackendOperation(operation);
+  }
+
+  preRestore(args: RestoreArguments): Promise<void> {
+    return mapped('PreRestore', this.addin.preRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
+  }
+
+  postRestore(args: RestoreArguments): Promise<void> {
+    return mapped('PostRestore', this.addin.postRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
+  }
+
+  async orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null> {
+    const names = components.map((c) => c.name);
+    const paths = components.map((c) => c.logicalPath);
+    const order = await mapped('OrderComponents', this.addin.orderComponents(names, paths));
+    if (order === null) return null;
+    return order.names.map((name, i) => ({ name, logicalPath: order.logicalPaths[i] }));
+  }
+
+  isRollForwardSupported(): Promise<boolean> {
+    return mapped('IsRollForwardSupported', this.addin.isRollForwardSupported());
+  }
+
+  release(): void {
+    this.addin.release();
+  }
+}
+
+class NativeRuntimeBackend implements Backend {
+  constructor(
+    readonly name: 'native' | 'native-mock',
+    protected readonly runtime: NativeRuntime,
+  ) {}
+
+  listApplications(): Promise<RegisteredApplication[]> {
+    return mapped('ListApplications', this.runtime.listApplications());
+  }
+
+  async activate(application: RegisteredApplication): Promise<BackendAddin> {
+    if (application.clsid === null) {
+      throw errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: `${application.identifier} has no add-in (no CLSID value)` });
+    }
+    const addin = await mapped('Activate', this.runtime.activate(application.writerId, application.identifier, application.clsid), application.identifier);
+    return new NativeBackendAddin(addin);
+  }
+}
+
+class NativeMockRuntimeBackend extends NativeRuntimeBackend implements NativeMockBackend {
+  override readonly name = 'native-mock' as const;
+
+  stats(): NativeMockStats {
+    const stats = this.runtime.mockStats();
+    if (stats === undefined) throw new Error('native-mock: the runtime has no mock statistics');
+    return stats;
+  }
+}
+
+/**
+ * The real COM backend (Windows only).
+ * @throws UnsupportedPlatformError when the addon cannot be loaded or was built without COM (off Windows)
+ */
+export function createNativeBackend(options: NativeBackendOptions = {}): Backend {
+  const binding = options.binding ?? loadBinding();
+  if (binding.createComRuntime === undefined) {
+    throw new UnsupportedPlatformError(
+      `the native COM backend runs only on Windows, and this is ${process.platform}; ` +
+        "use the 'native-mock' or 'mock' backend to run against a scripted add-in",
+    );
+  }
+  const runtime = binding.createComRuntime({ inProcess: options.inProcess ?? false, allowUnregisteredClsid: options.allowUnregisteredClsid ?? false });
+  return new NativeRuntimeBackend('native', runtime);
+}
+
+/**
+ * The native mock backend: the addon's call layer driving the native mock add-in, scripted by
+ * `scenario` (any OS).
+ * @throws UnsupportedPlatformError when the addon cannot be loaded
+ */
+export function createNativeMockBackend(scenario: NormalizedScenario, options: NativeMockBackendOptions = {}): NativeMockBackend {
+  const binding = options.binding ?? loadBinding();
+  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(JSON.stringify(scenario)));
+}
