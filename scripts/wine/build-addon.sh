@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Cross-compile the Node-API addon for win32-x64 with mingw-w64, from the same native/ sources
+# and defines as binding.gyp (read from it, so the two builds cannot drift apart), into
+# build/win32-x64/wsbapp.node. It links against node.exe's Node-API exports through the import
+# library setup.sh made from node-api-headers' def file, and statically against libstdc++, so
+# the .node needs only KERNEL32, msvcrt, ole32/oleaut32/advapi32 and NODE.EXE.
+set -euo pipefail
+# shellcheck source=scripts/wine/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+[[ -f "$NODE_API_IMPLIB" ]] || { log "run scripts/wine/setup.sh first"; exit 1; }
+cd "$WSB_ROOT"
+
+# binding.gyp is JSON apart from gyp's "<!(...)" command strings, which stay plain strings here.
+gyp_list() {
+  node -e '
+    const gyp = JSON.parse(require("fs").readFileSync("binding.gyp", "utf8"));
+    const target = gyp.targets.find((t) => t.target_name === "wsbapp");
+    const win = (target.conditions || []).filter(([cond]) => cond === "OS==\"win\"" || cond === "OS=='"'"'win'"'"'").map(([, s]) => s);
+    const key = process.argv[1];
+    for (const item of [target, ...win].flatMap((s) => s[key] || [])) console.log(item);
+  ' "$1"
+}
+mapfile -t sources < <(gyp_list sources)
+mapfile -t defines < <(gyp_list defines)
+((${#sources[@]} > 0)) || { log "no sources found in binding.gyp"; exit 1; }
+
+out="$WSB_BUILD/wsbapp.node"
+obj_dir="$WSB_BUILD/obj"
+mkdir -p "$obj_dir"
+
+CXXFLAGS=(-std=c++17 -O2 -Wall -Wextra -municode
+  "${defines[@]/#/-D}"
+  -I"$WSB_ROOT/node_modules/node-addon-api" -I"$NODE_API_DIR/include")
+
+# One object per source, rebuilt when the source or any native header is newer: quick
+# incremental builds without a second build system.
+newest_header="$(find native -name '*.h' -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2)"
+objects=()
+for src in "${sources[@]}"; do
+  obj="$obj_dir/$(echo "${src%.*}" | tr '/' '_').o"
+  objects+=("$obj")
+  if [[ ! -f "$obj" || "$src" -nt "$obj" || ( -n "$newest_header" && "$newest_header" -nt "$obj" ) ]]; then
+    log "c++ $src"
+    "$MINGW_CXX" "${CXXFLAGS[@]}" -c "$src" -o "$obj"
+  fi
+done
+
+needs_link=0
+[[ -f "$out" ]] || needs_link=1
+for obj in "${objects[@]}"; do [[ "$obj" -nt "$out" ]] && needs_link=1; done
+if ((needs_link)); then
+  log "link ${out#"$WSB_ROOT"/}"
+  "$MINGW_CXX" -shared -o "$out" "${objects[@]}" "$NODE_API_IMPLIB" \
+    -static -static-libgcc -static-libstdc++ -s -lole32 -loleaut32 -luuid -ladvapi32
+fi
+log "addon: ${out#"$WSB_ROOT"/} ($(x86_64-w64-mingw32-objdump -p "$out" | awk '/DLL Name/ {print $3}' | sort -u | tr '\n' ' '))"
