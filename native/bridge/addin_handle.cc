@@ -69,11 +69,11 @@ Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) {
   request.snapshotVolumes = wideArrayArg(info[4], "args.volumes[].snapshot");
   requireSameLength(info.Env(), request.sourceVolumes.size(), request.snapshotVolumes.size(), "sources and snapshots");
   WsbAddon& addon = *info.Env().GetInstanceData<WsbAddon>();
-  return addon.run(info.Env(), this, [held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
+  return addon.run(info.Env(), this, KeepAlive::kYes, [held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
     return callHeld<IWsbApplicationBackupSupport>(*held, kReleased, [&](IWsbApplicationBackupSupport* addin) -> Settle {
       ComPtr<IWsbApplicationAsync> async;
       const HRESULT call = wsb::checkConsistency(addin, request, &async);
-      if (FAILED(call)) return rejectWith(Failure{call, "CheckConsistency"});
+      if (FAILED(call)) return rejectWith(Failure{call, ""});
       if (!async) return resolveWith([](Napi::Env env) -> Napi::Value { return env.Null(); });  // no check required
       auto operation = std::make_shared<Held<IWsbApplicationAsync>>(held->runtime(), std::move(async));
       live->track(operation);
@@ -103,7 +103,7 @@ Napi::Value AddinHandle::orderComponents(const Napi::CallbackInfo& info) {
   requireSameLength(info.Env(), names->size(), paths->size(), "names and logical paths");
   return withRestore(info.Env(), [names, paths](IWsbApplicationRestoreSupport* addin) -> Settle {
     auto result = std::make_shared<OrderResult>(wsb::orderComponents(addin, *names, *paths));
-    if (FAILED(result->call)) return rejectWith(Failure{result->call, "OrderComponents"});
+    if (FAILED(result->call)) return rejectWith(Failure{result->call, ""});
     if (*result->protocolError != '\0') {
       return [result](Napi::Env env, const Napi::Promise::Deferred& deferred) {
         deferred.Reject(protocolError(env, result->call, std::string("OrderComponents ") + result->protocolError).Value());
@@ -123,7 +123,7 @@ Napi::Value AddinHandle::isRollForwardSupported(const Napi::CallbackInfo& info) 
   assertLive(info.Env());
   return withRestore(info.Env(), [](IWsbApplicationRestoreSupport* addin) -> Settle {
     const RollForwardResult result = wsb::isRollForwardSupported(addin);
-    if (FAILED(result.call)) return rejectWith(Failure{result.call, "IsRollForwardSupported"});
+    if (FAILED(result.call)) return rejectWith(Failure{result.call, ""});
     return resolveWith([supported = result.supported](Napi::Env env) -> Napi::Value { return Napi::Boolean::New(env, supported); });
   });
 }
@@ -132,7 +132,7 @@ Napi::Promise AddinHandle::withRestore(Napi::Env env, std::function<Settle(IWsbA
   const Failure missing = FAILED(held_.restoreQuery)
                              ? Failure{held_.restoreQuery, "QueryInterface(IWsbApplicationRestoreSupport)"}
                              : kReleased;
-  return env.GetInstanceData<WsbAddon>()->run(env, this, [held = held_.restore, missing, call = std::move(call)]() {
+  return env.GetInstanceData<WsbAddon>()->run(env, this, KeepAlive::kYes, [held = held_.restore, missing, call = std::move(call)]() {
     return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call);
   });
 }

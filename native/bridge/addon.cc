@@ -47,9 +47,9 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
 
 WsbAddon::~WsbAddon() { cleanup(); }
 
-Napi::Promise WsbAddon::run(Napi::Env env, const void* owner, std::function<Settle()> work) {
+Napi::Promise WsbAddon::run(Napi::Env env, const void* owner, KeepAlive keepAlive, std::function<Settle()> work) {
   std::uint64_t ticket = 0;
-  Napi::Promise promise = completions_.begin(env, owner, &ticket);
+  Napi::Promise promise = completions_.begin(env, owner, keepAlive, &ticket);
   apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] { sink->complete(ticket, work()); });
   return promise;
 }

@@ -40,8 +40,8 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   ~WsbAddon();
 
   // Runs `work` on a COM thread; `work` returns how to settle the promise returned here.
-  // `owner` is the handle the call is made on (see Completions::unpin).
-  Napi::Promise run(Napi::Env env, const void* owner, std::function<Settle()> work);
+  // `owner` is the handle the call is made on; see Completions for `keepAlive`.
+  Napi::Promise run(Napi::Env env, const void* owner, KeepAlive keepAlive, std::function<Settle()> work);
   void unpin(Napi::Env env, const void* owner) { completions_.unpin(env, owner); }
   const std::shared_ptr<Apartment>& apartment() const { return apartment_; }
   const std::shared_ptr<LiveSet>& live() const { return live_; }

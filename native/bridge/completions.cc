@@ -20,10 +20,11 @@ Completions::Completions(Napi::Env env) {
   sink_->tsfn_.Unref(env);
 }
 
-Napi::Promise Completions::begin(Napi::Env env, const void* owner, std::uint64_t* ticket) {
+Napi::Promise Completions::begin(Napi::Env env, const void* owner, KeepAlive keepAlive, std::uint64_t* ticket) {
   *ticket = nextTicket_++;
-  const auto entry = pending_.emplace(*ticket, Pending{Napi::Promise::Deferred::New(env), owner, true});
-  if (pinned_++ == 0) sink_->tsfn_.Ref(env);
+  const bool pinned = keepAlive == KeepAlive::kYes;
+  const auto entry = pending_.emplace(*ticket, Pending{Napi::Promise::Deferred::New(env), owner, pinned});
+  if (pinned && pinned_++ == 0) sink_->tsfn_.Ref(env);
   return entry.first->second.deferred.Promise();
 }
 

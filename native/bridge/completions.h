@@ -5,10 +5,12 @@
 // result queued by then. So many polls that complete together cost one thread hop, not one each
 // (shared/bench-notes.md: batching is where an addon wins).
 //
-// Keeping the process alive: like a pending fs call, a COM call in flight keeps the event loop
-// alive (the thread-safe function is ref'd while any is pending, unref'd when idle). Releasing a
-// handle stops its pending calls from counting, so a hung call on a released operation (whose
-// thread could not be cancelled) never pins the process; nor does anything at exit.
+// Keeping the process alive: like a pending fs call, a one-shot COM call in flight (activation,
+// CheckConsistency, the restore calls) keeps the event loop alive: the thread-safe function is
+// ref'd while any is pending, unref'd when idle. The polling calls (QueryStatus, Abort) never
+// do: they are the ones a broken add-in hangs, and a hung add-in must not keep the process
+// alive; between and during polls the poller's own timers (interval, deadline) do that job.
+// Releasing a handle stops its pending calls from counting too.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,8 @@ using Settle = std::function<void(Napi::Env, const Napi::Promise::Deferred&)>;
 
 class Completions;
 
+enum class KeepAlive { kNo, kYes };
+
 // The part worker threads see; shared, so a thread that outlives the environment (a detached,
 // hung call) still has something valid to push into.
 class CompletionSink {
@@ -36,6 +40,8 @@ class CompletionSink {
 
  private:
   friend class Completions;
+
+enum class KeepAlive { kNo, kYes };
   std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, Settle>> ready_;
   bool scheduled_ = false;
@@ -47,9 +53,9 @@ class Completions {
  public:
   explicit Completions(Napi::Env env);
 
-  // JS thread: a new promise and the ticket its result will carry. The call counts as pending
-  // for `owner` (the handle it was made on) until it settles or unpin(owner).
-  Napi::Promise begin(Napi::Env env, const void* owner, std::uint64_t* ticket);
+  // JS thread: a new promise and the ticket its result will carry. With `keepAlive` the call
+  // holds the event loop for `owner` (the handle it was made on) until it settles or unpin(owner).
+  Napi::Promise begin(Napi::Env env, const void* owner, KeepAlive keepAlive, std::uint64_t* ticket);
   // JS thread: the pending calls of `owner` no longer keep the process alive.
   void unpin(Napi::Env env, const void* owner);
   const std::shared_ptr<CompletionSink>& sink() const { return sink_; }

@@ -34,10 +34,10 @@ OperationHandle::~OperationHandle() { scheduleRelease(); }
 
 Napi::Value OperationHandle::queryStatus(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
-  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, [held = held_]() {
+  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, KeepAlive::kNo, [held = held_]() {
     return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
       const StatusResult result = wsb::queryStatus(operation);
-      if (FAILED(result.call)) return rejectWith(Failure{result.call, "QueryStatus"});
+      if (FAILED(result.call)) return rejectWith(Failure{result.call, ""});
       if (!result.status) {
         return [call = result.call](Napi::Env env, const Napi::Promise::Deferred& deferred) {
           deferred.Reject(protocolError(env, call, "QueryStatus returned success without writing the status").Value());
@@ -52,7 +52,7 @@ Napi::Value OperationHandle::abort(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
   // Abort goes to its own COM thread, so it is delivered even while a QueryStatus on this
   // operation is hung (MTA pointers are callable from any MTA thread).
-  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, [held = held_]() {
+  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, KeepAlive::kNo, [held = held_]() {
     return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
       const HRESULT returned = abortOperation(operation);
       return resolveWith([returned](Napi::Env env) -> Napi::Value { return jsHresult(env, returned); });

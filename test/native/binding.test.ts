@@ -1,0 +1,95 @@
+/**
+ * The binding's own checks and its concurrency, below the Backend adapter: strings are validated
+ * again in C++ (JS validates first), and a hung call holds up only itself.
+ */
+import { loadBinding, type NativeAddin, type NativeRuntime } from '../../lib/backends/load';
+import { createNativeMockBackend } from '../../lib/backends/native';
+import { eventually, OTHER_WRITER, scenarioWith, WRITER } from './helpers';
+
+const scenario = scenarioWith({
+  quick: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 5 }, { status: 'S_OK', delayMs: 5 }] },
+  hangs: { statuses: [{ hang: true }] },
+});
+
+let runtime: NativeRuntime;
+let addin: NativeAddin;
+
+beforeEach(async () => {
+  runtime = loadBinding().createMockRuntime(JSON.stringify(scenario));
+  addin = await runtime.activate(WRITER, 'Contoso', '{C}');
+});
+
+afterEach(async () => {
+  addin.release();
+  expect(await eventually(() => runtime.mockStats()?.liveObjects === 0)).toBe(true);
+});
+
+/**
+ * What `call` throws. Compared by name, not constructor: the addon's errors come from the main
+ * realm, not from jest's vm context.
+ */
+function thrown(call: () => unknown): { name: string; message: string } {
+  try {
+    call();
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+  throw new Error('expected a throw');
+}
+
+describe('strings are validated in C++ and the field is named', () => {
+  test('an embedded NUL is a TypeError', () => {
+    expect(thrown(() => addin.checkConsistency(null, 'a\0b', null, [], []))).toEqual({ name: 'TypeError', message: 'args.component contains a NUL character' });
+  });
+
+  test('more than 32767 UTF-16 units is a RangeError', () => {
+    expect(thrown(() => addin.checkConsistency('x'.repeat(32768), null, null, [], []))).toEqual({
+      name: 'RangeError',
+      message: 'args.writerMetadata is longer than 32767 UTF-16 code units',
+    });
+  });
+
+  test('a lone surrogate is a TypeError', () => {
+    expect(() => addin.orderComponents(['\ud800'], ['p'])).toThrow(/components\[\]\.name\[0\] is not well-formed/);
+  });
+
+  test('wrong types and mismatched arrays are refused before any COM call', () => {
+    expect(() => addin.checkConsistency(null, 42 as unknown as string, null, [], [])).toThrow(/args\.component must be a string/);
+    expect(thrown(() => addin.checkConsistency(null, null, null, ['a'], []))).toEqual({ name: 'RangeError', message: 'sources and snapshots must have the same length' });
+    expect(() => addin.preRestore(null, null, null, 'yes' as unknown as boolean)).toThrow(/noRollForward must be a boolean/);
+    expect(runtime.mockStats()?.calls.filter((c) => c.method !== 'Release')).toEqual([]);
+  });
+
+  test('the longest allowed string and non-BMP text pass through intact', async () => {
+    const operation = await addin.checkConsistency('x'.repeat(32767), 'comp😀', null, [], []);
+    operation?.release();
+    expect(runtime.mockStats()?.calls[0]).toMatchObject({ component: 'comp😀' });
+  });
+
+  test('a scenario that is not the normalised form is refused, naming the field', () => {
+    expect(() => loadBinding().createMockRuntime('{"applications":[{"writerId":1}]}')).toThrow(/scenario\.applications\[0\]\.writerId must be a string/);
+  });
+});
+
+test('a hung QueryStatus does not hold up other checks, on the same add-in or another', async () => {
+  const backend = createNativeMockBackend(scenario);
+  const first = await backend.activate({ writerId: WRITER, identifier: 'Contoso', clsid: '{C}' });
+  const second = await backend.activate({ writerId: OTHER_WRITER, identifier: 'Other', clsid: '{C}' });
+  const hungOperation = await first.checkConsistency({ writerMetadata: null, component: 'hangs', logicalPath: null, volumes: [] });
+  let hangSettled = false;
+  const hung = hungOperation?.queryStatus().finally(() => (hangSettled = true));
+  const pollToEnd = async (target: typeof first) => {
+    const operation = await target.checkConsistency({ writerMetadata: null, component: 'quick', logicalPath: null, volumes: [] });
+    while ((await operation?.queryStatus())?.status !== 0);
+    operation?.release();
+  };
+  const others = Promise.all(Array.from({ length: 20 }, (_, i) => pollToEnd(i % 2 === 0 ? first : second)));
+  const outcome = await Promise.race([others.then(() => 'done'), new Promise((resolve) => setTimeout(resolve, 2000, 'late'))]);
+  expect(outcome).toBe('done');
+  expect(hangSettled).toBe(false);
+  hungOperation?.release();
+  await expect(hung).rejects.toMatchObject({ hresult: 0x80010002 });
+  first.release();
+  second.release();
+  expect(await eventually(() => backend.stats().liveObjects === 0)).toBe(true);
+});

@@ -1,0 +1,61 @@
+/** Shared helpers of the native tests: scenarios, the binding path, child processes, polling. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { bindingCandidates } from '../../lib/backends/load';
+import { normalizeScenario, type ComponentScenario, type NormalizedScenario } from '../../lib/backends/scenario';
+
+export const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
+export const OTHER_WRITER = '{B65FAA63-5EA8-4EBC-9DBD-A0C4DB26912B}';
+
+/** Two applications sharing one component script table; the second lacks the restore interface. */
+export function scenarioWith(components: Record<string, ComponentScenario>): NormalizedScenario {
+  return normalizeScenario({
+    applications: [
+      { writerId: WRITER, identifier: 'Contoso', orderComponents: ['logs', 'db'], components },
+      { writerId: OTHER_WRITER, identifier: 'Other', restoreSupport: false, components },
+    ],
+  });
+}
+
+/** The addon file the loader picks, for child processes and workers that load it directly. */
+export function bindingPath(): string {
+  const found = bindingCandidates().find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new Error(`no built addon; tried ${bindingCandidates().join(', ')}`);
+  return found;
+}
+
+/** Polls `predicate` until it holds or `timeoutMs` passes; returns whether it held. */
+export async function eventually(predicate: () => boolean, timeoutMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+/** Runs `script` in a fresh node (CommonJS, `BINDING` and `SCENARIO` defined), killed after `limitMs`. */
+export function runChild(script: string, scenario: NormalizedScenario, nodeArgs: string[] = [], limitMs = 10_000): Promise<ChildResult> {
+  const preamble = `const BINDING = ${JSON.stringify(bindingPath())}; const SCENARIO = ${JSON.stringify(JSON.stringify(scenario))};\n`;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...nodeArgs, '-e', preamble + script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
+    });
+  });
+}
