@@ -29,7 +29,7 @@ out="$WSB_BUILD/wsbapp.node"
 obj_dir="$WSB_BUILD/obj"
 mkdir -p "$obj_dir"
 
-CXXFLAGS=(-std=c++17 -O2 -Wall -Wextra -municode
+CXXFLAGS=(-std=c++17 -O2 -Wall -Wextra
   "${defines[@]/#/-D}"
   -I"$WSB_ROOT/node_modules/node-addon-api" -I"$NODE_API_DIR/include")
 
