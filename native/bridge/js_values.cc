@@ -45,14 +45,22 @@ std::string utf8Arg(const Napi::Value& value, const std::string& field) {
   return value.As<Napi::String>().Utf8Value();
 }
 
-Napi::String jsString(Napi::Env env, WStringView text) {
-  if constexpr (std::is_same_v<WChar, char16_t>) {
+namespace {
+
+// A template, so that only the branch for this platform's WChar is compiled.
+template <class Char>
+Napi::String newString(Napi::Env env, std::basic_string_view<Char> text) {
+  if constexpr (std::is_same_v<Char, char16_t>) {
     return Napi::String::New(env, text.data(), text.size());
   } else {
     const std::u16string units(text.begin(), text.end());  // wchar_t is UTF-16 on Windows
     return Napi::String::New(env, units.data(), units.size());
   }
 }
+
+}  // namespace
+
+Napi::String jsString(Napi::Env env, WStringView text) { return newString(env, text); }
 
 Napi::Array jsStrings(Napi::Env env, const std::vector<WString>& texts) {
   auto array = Napi::Array::New(env, texts.size());

@@ -90,7 +90,7 @@ Napi::Value RuntimeHandle::createComRuntime(const Napi::CallbackInfo& info) {
     if (!inProcess.IsUndefined()) options.inProcess = booleanArg(inProcess, "options.inProcess");
     if (!allow.IsUndefined()) options.allowUnregisteredClsid = booleanArg(allow, "options.allowUnregisteredClsid");
   }
-  return create(info.Env(), Init{std::shared_ptr<Runtime>(createComRuntime(options)), nullptr});
+  return create(info.Env(), Init{std::shared_ptr<Runtime>(wsb::createComRuntime(options)), nullptr});
 }
 #endif
 

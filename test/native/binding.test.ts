@@ -84,7 +84,10 @@ test('a hung QueryStatus does not hold up other checks, on the same add-in or an
     operation?.release();
   };
   const others = Promise.all(Array.from({ length: 20 }, (_, i) => pollToEnd(i % 2 === 0 ? first : second)));
-  const outcome = await Promise.race([others.then(() => 'done'), new Promise((resolve) => setTimeout(resolve, 2000, 'late'))]);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, 2000, 'late')));
+  const outcome = await Promise.race([others.then(() => 'done'), late]);
+  clearTimeout(timer);
   expect(outcome).toBe('done');
   expect(hangSettled).toBe(false);
   hungOperation?.release();
