@@ -24,7 +24,7 @@ import { formatDuration, parseDuration } from '../duration';
 import { parseVolumes, readMetadata } from '../inputs';
 import { watchInterrupts } from '../interrupt';
 import type { CliIo } from '../io';
-import { createProgress, formatSeconds } from '../progress';
+import { createProgress } from '../progress';
 
 const OPTIONS = {
   ...BACKEND_OPTIONS,
@@ -83,14 +83,15 @@ function conclude(settled: Settled, report: CheckReport, startedAt: number): num
     throw settled.error;
   }
   // The user would not wait for Abort's answer: report the abort as undelivered.
-  throw new AbortedError({ elapsedMs: Date.now() - startedAt, polls: report.polls, lastStatus: report.last, abortDelivered: false, abortHresult: undefined, context: report.target });
+  const context = `${report.target}; second Ctrl+C: did not wait for the answer to Abort`;
+  throw new AbortedError({ elapsedMs: Date.now() - startedAt, polls: report.polls, lastStatus: report.last, abortDelivered: false, abortHresult: undefined, context });
 }
 
 async function runWatched(request: ConsistencyCheckRequest, options: CheckOptions, report: CheckReport, io: CliIo): Promise<number> {
   const startedAt = Date.now();
   const progress = createProgress(io, report.json, report.target, startedAt);
   const waitMs = options.abortTimeout ?? DEFAULT_ABORT_TIMEOUT_MS;
-  const interrupts = watchInterrupts(io, () => progress.note(`Ctrl+C: aborting the check (waiting up to ${formatSeconds(waitMs)} for the add-in); Ctrl+C again exits now`));
+  const interrupts = watchInterrupts(io, () => progress.note(`Ctrl+C: aborting the check (waiting up to ${formatDuration(waitMs)} for the add-in); Ctrl+C again exits now`));
   const onStatus = (event: StatusEvent): void => {
     progress.update(event);
     report.status(event);

@@ -8,6 +8,7 @@ import { SHARED_FLAGS_HELP, type Command } from '../command';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { writeEvent } from '../ndjson';
+import { meaningOf } from '../status-text';
 import { styleFor, type Style } from '../style';
 import { UsageError } from '../usage-error';
 
@@ -73,7 +74,7 @@ function render(e: ReturnType<typeof explanationOf>, style: Style): string {
     `verdict:   ${VERDICT[e.state](style)}`,
     `decimal:   ${e.hresult} (signed ${e.signed})`,
     `bits:      severity ${e.severityBits.toString(2).padStart(2, '0')} (${e.failed ? 'FAILED' : 'not FAILED'}), facility ${e.facilityName} (0x${e.facility.toString(16).toUpperCase()}), code ${e.code}${win32}`,
-    `meaning:   ${e.explanation}`,
+    `meaning:   ${meaningOf(e.hresult)}`,
     '',
   ].join('\n');
 }

@@ -1,0 +1,80 @@
+/**
+ * An in-memory CliIo for running commands in-process: captured output, a Ctrl+C button and
+ * canned program output (reg.exe, whoami.exe).
+ */
+import { resolve } from 'node:path';
+import type { CliIo, ProgramResult } from '../../lib/cli/io';
+
+export const FIXTURES = resolve(__dirname, 'fixtures');
+export const SCENARIO = resolve(FIXTURES, 'scenario.json');
+
+export interface FakeIo extends CliIo {
+  readonly out: () => string;
+  readonly err: () => string;
+  /** The stdout lines parsed as JSON. */
+  readonly events: () => Array<Record<string, unknown>>;
+  /** Press Ctrl+C. */
+  interrupt(): void;
+  /** Interrupt listeners currently subscribed. */
+  listeners(): number;
+  /** Programs run, as `file arg...`. */
+  readonly ran: string[];
+}
+
+export interface FakeIoOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly platform?: NodeJS.Platform;
+  readonly tty?: boolean;
+  /** Answers for programs, keyed by `file arg arg...`; unlisted programs exit 1 with no output. */
+  readonly programs?: Readonly<Record<string, ProgramResult>>;
+  readonly files?: readonly string[];
+  /** Called after every stdout write, e.g. to press Ctrl+C on the first status. */
+  readonly onStdout?: (text: string, io: FakeIo) => void;
+}
+
+export function fakeIo(options: FakeIoOptions = {}): FakeIo {
+  let out = '';
+  let err = '';
+  const interruptListeners = new Set<() => void>();
+  const ran: string[] = [];
+  const io: FakeIo = {
+    stdout: {
+      isTTY: options.tty,
+      write(text: string) {
+        out += text;
+        options.onStdout?.(text, io);
+        return true;
+      },
+    },
+    stderr: {
+      isTTY: options.tty,
+      write(text: string) {
+        err += text;
+        return true;
+      },
+    },
+    env: options.env ?? {},
+    platform: options.platform ?? 'linux',
+    onInterrupt(listener) {
+      interruptListeners.add(listener);
+      return () => interruptListeners.delete(listener);
+    },
+    async runProgram(file, args) {
+      const line = [file, ...args].join(' ');
+      ran.push(line);
+      return options.programs?.[line] ?? { status: 1, stdout: '' };
+    },
+    fileExists: (path) => (options.files ?? []).includes(path),
+    out: () => out,
+    err: () => err,
+    events: () =>
+      out
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    interrupt: () => [...interruptListeners].forEach((listener) => listener()),
+    listeners: () => interruptListeners.size,
+    ran,
+  };
+  return io;
+}
