@@ -1,0 +1,84 @@
+import { ExitCode } from '../../lib/cli/exit-codes';
+import { runCli } from '../../lib/cli/main';
+import { fakeIo, SCENARIO } from './fake-io';
+
+describe('wsbapp list', () => {
+  it('lists applications with their add-in facts from the scenario', async () => {
+    const io = fakeIo();
+    expect(await runCli(['list', '--mock', SCENARIO, '--json'], io)).toBe(ExitCode.OK);
+    const events = io.events();
+    expect(events.map((e) => e.type)).toEqual(['application', 'application', 'application', 'application', 'application', 'result']);
+    expect(events[0]).toEqual({
+      v: 1,
+      type: 'application',
+      identifier: 'Quick App',
+      writerId: '{11111111-2222-4333-8444-555555555555}',
+      clsid: '{AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE}',
+      classRegistered: true,
+      server: null,
+      marshalling: 'mock',
+    });
+    expect(events.find((e) => e.identifier === 'Unregistered')).toMatchObject({ classRegistered: false });
+    expect(events.find((e) => e.identifier === 'No Addin')).toMatchObject({ clsid: null, classRegistered: false });
+    expect(events.at(-1)).toEqual({ v: 1, type: 'result', command: 'list', count: 5, exitCode: 0 });
+  });
+
+  it('prints one block per application for humans', async () => {
+    const io = fakeIo();
+    await runCli(['list', '--mock', SCENARIO], io);
+    expect(io.out()).toContain('Quick App\n  writer id    {11111111-2222-4333-8444-555555555555}\n  CLSID        {AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE}\n  add-in class registered\n  marshalling  mock');
+    expect(io.out()).toContain('add-in class NOT registered (activation fails with REGDB_E_CLASSNOTREG)');
+    expect(io.out()).toContain('add-in class none (the application has no add-in)');
+  });
+
+  it('says so when nothing is registered', async () => {
+    const io = fakeIo();
+    await runCli(['list', '--mock=' + require.resolve('./fixtures/empty-scenario.json')], io);
+    expect(io.out()).toBe('no applications are registered with Windows Server Backup\n');
+  });
+});
+
+describe('wsbapp explain', () => {
+  it('says loudly that 0x407A0004 is in progress, not success', async () => {
+    const io = fakeIo();
+    expect(await runCli(['explain', '0x407A0004'], io)).toBe(ExitCode.OK);
+    expect(io.out()).toContain('0x407A0004 WSBAPP_ASYNC_IN_PROGRESS\nverdict:   IN PROGRESS, NOT SUCCESS');
+    expect(io.out()).toContain('never stop polling on SUCCEEDED()');
+  });
+
+  it.each([['0x80004005'], ['2147500037'], ['-2147467259'], ['E_FAIL'], ['e_fail']])('decodes %s as E_FAIL', async (input) => {
+    const io = fakeIo();
+    expect(await runCli(['explain', input, '--json'], io)).toBe(ExitCode.OK);
+    expect(io.events()).toEqual([
+      expect.objectContaining({ v: 1, type: 'result', command: 'explain', hresult: 0x80004005, hex: '0x80004005', signed: -2147467259, symbol: 'E_FAIL', state: 'failed', inProgress: false, exitCode: 0 }),
+    ]);
+  });
+
+  it('shows the Win32 error of a HRESULT_FROM_WIN32 code', async () => {
+    const io = fakeIo();
+    await runCli(['explain', '0x80070005'], io);
+    expect(io.out()).toContain('bits:      severity 10 (FAILED), facility WIN32 (0x7), code 5, Win32 error 5');
+    expect(io.out()).toContain('FAILURE');
+  });
+
+  it.each([
+    ['0x00000000', 'SUCCESS: as a QueryStatus status the operation is done'],
+    ['0x00000002', 'SUCCESS CODE that the WSB API does not define'],
+    ['0x0000000A', 'a success code wsbapp does not know'],
+  ])('words the verdict of %s', async (input, words) => {
+    const io = fakeIo();
+    await runCli(['explain', input], io);
+    expect(io.out()).toContain(words);
+  });
+
+  it.each([
+    [[], 'missing HRESULT'],
+    [['banana'], 'not an HRESULT: "banana"'],
+    [['1', '2'], 'unexpected argument "2"'],
+    [['--mock'], "Unknown option '--mock'."],
+  ])('rejects %j with exit 2', async (args, message) => {
+    const io = fakeIo();
+    expect(await runCli(['explain', ...args], io)).toBe(ExitCode.USAGE);
+    expect(io.err()).toContain(message);
+  });
+});
