@@ -12,7 +12,8 @@ export type EventType = 'status' | 'warning' | 'application' | 'diagnosis' | 're
 
 /** One NDJSON line: `{"v":1,"type":...,...fields}`. */
 export function ndjsonLine(type: EventType, fields: object): string {
-  return `${JSON.stringify({ v: SCHEMA_VERSION, type, ...fields })}\n`;
+  // v and type lead every line, and a field of the same name cannot override them.
+  return `${JSON.stringify({ v: SCHEMA_VERSION, type, ...fields, ...{ v: SCHEMA_VERSION, type } })}\n`;
 }
 
 export function writeEvent(stream: OutputStream, type: EventType, fields: object): void {

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode } from '../../lib/cli/exit-codes';
+import { COMMANDS, runCli } from '../../lib/cli/main';
+import { fakeIo } from './fake-io';
+
+describe('wsbapp (dispatch, help, version)', () => {
+  it('prints the package version', async () => {
+    const io = fakeIo();
+    expect(await runCli(['--version'], io)).toBe(ExitCode.OK);
+    expect(io.out()).toBe(`${(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version}\n`);
+  });
+
+  it('lists every command in the overview', async () => {
+    const io = fakeIo();
+    expect(await runCli(['--help'], io)).toBe(ExitCode.OK);
+    for (const command of COMMANDS) expect(io.out()).toContain(`  ${command.name.padEnd(7)}  ${command.summary}`);
+  });
+
+  it('prints the overview on stderr and exits 2 without a command', async () => {
+    const io = fakeIo();
+    expect(await runCli([], io)).toBe(ExitCode.USAGE);
+    expect(io.err()).toContain('Usage: wsbapp <command>');
+  });
+
+  it.each(COMMANDS.map((c) => [c.name]))('has help for %s, by --help and by "help"', async (name) => {
+    const byFlag = fakeIo();
+    const byWord = fakeIo();
+    expect(await runCli([name, '--help'], byFlag)).toBe(ExitCode.OK);
+    expect(await runCli(['help', name], byWord)).toBe(ExitCode.OK);
+    expect(byFlag.out()).toMatch(new RegExp(`^Usage: wsbapp ${name}`));
+    expect(byWord.out()).toBe(byFlag.out());
+  });
+
+  it('rejects an unknown command with exit 2, as an error event under --json', async () => {
+    const io = fakeIo();
+    expect(await runCli(['bakcup', '--json'], io)).toBe(ExitCode.USAGE);
+    expect(io.events()).toEqual([{ v: 1, type: 'error', code: 'ERR_USAGE', message: expect.stringContaining('unknown command "bakcup"'), hresult: null, hex: null, symbol: null, call: null, exitCode: 2 }]);
+    expect(io.err()).toContain("hint: run 'wsbapp --help' for usage");
+  });
+
+  it('rejects help for an unknown command', async () => {
+    expect(await runCli(['help', 'nope'], fakeIo())).toBe(ExitCode.USAGE);
+  });
+});

@@ -1,0 +1,157 @@
+import { AbortedError, AddinProtocolError, CheckFailedError, errorForCall, HRESULT, RestoreFailedError, TimeoutError, UnsupportedPlatformError, type StatusEvent } from '../../lib/index';
+import { expandMockFlag, parseCommandLine, splitPair } from '../../lib/cli/args';
+import { formatDuration, parseDuration } from '../../lib/cli/duration';
+import { ExitCode } from '../../lib/cli/exit-codes';
+import { errorEvent, exitCodeFor, reportFailure } from '../../lib/cli/failure';
+import { ndjsonLine } from '../../lib/cli/ndjson';
+import { createProgress, formatPollLine, formatProgressLine } from '../../lib/cli/progress';
+import { colourAllowed, styleFor } from '../../lib/cli/style';
+import { UsageError } from '../../lib/cli/usage-error';
+import { fakeIo } from './fake-io';
+
+describe('durations', () => {
+  it.each([
+    ['1500', 1500],
+    ['250ms', 250],
+    ['30s', 30_000],
+    ['1.5s', 1500],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseDuration(text, '--timeout')).toBe(ms);
+  });
+
+  it.each(['0', '', 'soon', '5 minutes', '-1', '30d', '600h'])('rejects %j naming the flag', (text) => {
+    expect(() => parseDuration(text, '--interval')).toThrow(new UsageError(`--interval must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`));
+  });
+
+  it.each([
+    [1000, '1s'],
+    [1800000, '30m'],
+    [7200000, '2h'],
+    [250, '250ms'],
+  ])('formats %d ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('argument parsing', () => {
+  it.each([
+    [['--mock'], ['--mock']],
+    [['--mock', 'a.JSON', 'x'], ['--mock', '--scenario', 'a.JSON', 'x']],
+    [['--mock=s.txt'], ['--mock', '--scenario', 's.txt']],
+    [['--mock', 'Logs'], ['--mock', 'Logs']],
+    [['--', '--mock=x'], ['--', '--mock=x']],
+  ])('expands %j to %j', (argv, expanded) => {
+    expect(expandMockFlag(argv)).toEqual(expanded);
+  });
+
+  it('turns parseArgs errors into one-sentence usage errors', () => {
+    expect(() => parseCommandLine(['--nope'], {})).toThrow(new UsageError("Unknown option '--nope'."));
+  });
+
+  it('splits pairs at the first =', () => {
+    expect(splitPair('a=b=c', '--x', 'A=B')).toEqual(['a', 'b=c']);
+    expect(splitPair('a', '--x', 'A=B')).toEqual(['a', undefined]);
+    expect(() => splitPair('a=', '--x', 'A=B')).toThrow('--x must look like A=B, got "a="');
+  });
+});
+
+describe('exit codes', () => {
+  const stop = { elapsedMs: 1, polls: 1, lastStatus: undefined, abortDelivered: true, abortHresult: 0 };
+  it.each([
+    [new UsageError('x'), ExitCode.USAGE],
+    [new RangeError('request.volumes[0].source ...'), ExitCode.USAGE],
+    [new CheckFailedError({ hresult: HRESULT.WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, call: 'QueryStatus', polls: 1, elapsedMs: 1 }), ExitCode.FAILED],
+    [new RestoreFailedError('PreRestore failed', { hresult: HRESULT.E_FAIL, call: 'PreRestore' }), ExitCode.FAILED],
+    [new TimeoutError({ ...stop, timeoutMs: 1 }), ExitCode.TIMEOUT],
+    [new AbortedError(stop), ExitCode.ABORTED],
+    [errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG), ExitCode.ADDIN_UNAVAILABLE],
+    [errorForCall('QueryStatus', HRESULT.RPC_E_DISCONNECTED), ExitCode.ADDIN_UNAVAILABLE],
+    [errorForCall('CheckConsistency', HRESULT.E_NOINTERFACE), ExitCode.ADDIN_UNAVAILABLE],
+    [new AddinProtocolError('x', { hresult: 0, call: 'QueryStatus' }), ExitCode.ADDIN_UNAVAILABLE],
+    [errorForCall('Activate', HRESULT.E_ACCESSDENIED), ExitCode.ENVIRONMENT],
+    [new UnsupportedPlatformError('not Windows'), ExitCode.ENVIRONMENT],
+    [new Error('bug'), ExitCode.INTERNAL],
+  ])('%s exits %d', (error, code) => {
+    expect(exitCodeFor(error)).toBe(code);
+  });
+
+  it('reports a bug with its stack and a plea to report it', () => {
+    const io = fakeIo();
+    expect(reportFailure(new Error('boom'), 'wsbapp list', false, io)).toBe(ExitCode.INTERNAL);
+    expect(io.err()).toMatch(/^wsbapp list: boom\nhint: this is a bug in wsbapp; please report it with the command line\nError: boom\n {4}at /);
+  });
+
+  it('describes non-Error throws too', () => {
+    expect(errorEvent('weird')).toEqual({ code: 'ERR_INTERNAL', message: 'weird', hresult: null, hex: null, symbol: null, call: null, exitCode: ExitCode.INTERNAL });
+  });
+
+  it('hints at doctor when an interface is missing', () => {
+    const io = fakeIo();
+    reportFailure(errorForCall('CheckConsistency', HRESULT.E_NOINTERFACE), 'wsbapp check', false, io);
+    expect(io.err()).toContain("hint: run 'wsbapp doctor'");
+  });
+});
+
+describe('output conventions', () => {
+  it('stamps every NDJSON line with the schema version and type', () => {
+    expect(ndjsonLine('result', { command: 'x', v: 99, type: 'spoof' })).toBe('{"v":1,"type":"result","command":"x"}\n');
+  });
+
+  it.each([
+    [true, undefined, true],
+    [true, '', true],
+    [true, '1', false],
+    [false, undefined, false],
+    [undefined, undefined, false],
+  ])('colour on a TTY %s with NO_COLOR=%j: %s', (isTTY, noColor, allowed) => {
+    expect(colourAllowed({ write: () => true, isTTY }, { NO_COLOR: noColor })).toBe(allowed);
+  });
+});
+
+describe('progress', () => {
+  const running: StatusEvent = { state: 'running', hresult: HRESULT.WSBAPP_ASYNC_IN_PROGRESS, hex: '0x407A0004', symbol: 'WSBAPP_ASYNC_IN_PROGRESS', polls: 3, elapsedMs: 1234 };
+  const plain = styleFor({ write: () => true }, {});
+
+  it('formats the spinner line', () => {
+    const state = { target: '"App" / "db"', elapsedMs: 1234, polls: 3, last: HRESULT.WSBAPP_ASYNC_IN_PROGRESS };
+    expect(formatProgressLine(state, 1, plain)).toBe('/ checking "App" / "db"  1.2 s  poll 3  in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)');
+    expect(formatProgressLine({ ...state, polls: 0, last: undefined }, 4, plain)).toBe('| checking "App" / "db"  1.2 s  poll 0  starting');
+  });
+
+  it('formats a log line per poll', () => {
+    expect(formatPollLine(running)).toBe('poll 3 at 1.2 s: in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)');
+    expect(formatPollLine({ ...running, hresult: HRESULT.E_ABORT })).toBe('poll 3 at 1.2 s: failed: the operation was aborted (0x80004004 E_ABORT)');
+  });
+
+  it('redraws the spinner on its own and clears it when stopped', () => {
+    jest.useFakeTimers();
+    try {
+      const io = fakeIo({ tty: true });
+      const progress = createProgress(io, false, '"App"', Date.now());
+      jest.advanceTimersByTime(250);
+      progress.note('aborting');
+      progress.stop();
+      const frames = io.err().split('\r\u001b[2K');
+      expect(frames.filter((f) => f.startsWith('| ') || f.startsWith('/ ') || f.startsWith('- ')).length).toBeGreaterThanOrEqual(3);
+      expect(io.err()).toContain('\r\u001b[2Kaborting\n');
+      expect(io.err().endsWith('\r\u001b[2K')).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('is silent with --json and plain without a terminal', () => {
+    const json = fakeIo({ tty: true });
+    const silent = createProgress(json, true, '"App"', Date.now());
+    silent.update(running);
+    silent.note('x');
+    silent.stop();
+    expect(json.err()).toBe('');
+    const log = fakeIo();
+    const plainProgress = createProgress(log, false, '"App"', Date.now());
+    plainProgress.note('aborting');
+    expect(log.err()).toBe('aborting\n');
+  });
+});
