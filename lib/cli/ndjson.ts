@@ -12,8 +12,9 @@ export type EventType = 'status' | 'warning' | 'application' | 'diagnosis' | 're
 
 /** One NDJSON line: `{"v":1,"type":...,...fields}`. */
 export function ndjsonLine(type: EventType, fields: object): string {
-  // v and type lead every line, and a field of the same name cannot override them.
-  return `${JSON.stringify({ v: SCHEMA_VERSION, type, ...fields, ...{ v: SCHEMA_VERSION, type } })}\n`;
+  const stamp = { v: SCHEMA_VERSION, type };
+  // v and type lead every line (key order is insertion order), and no field can override them.
+  return `${JSON.stringify(Object.assign({}, stamp, fields, stamp))}\n`;
 }
 
 export function writeEvent(stream: OutputStream, type: EventType, fields: object): void {
