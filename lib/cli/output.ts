@@ -13,6 +13,6 @@ export interface ResultFields {
 
 export function printResult(io: CliIo, json: boolean, fields: ResultFields, human: string, exitCode: number): number {
   if (json) writeEvent(io.stdout, 'result', { ...fields, exitCode });
-  else io.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+  else io.stdout.write(`${human}\n`);
   return exitCode;
 }
