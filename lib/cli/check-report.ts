@@ -6,7 +6,7 @@ import { HRESULT, type CheckFailedError, type CheckResult, type StatusEvent } fr
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
-import { formatSeconds } from './progress';
+import { formatSeconds, type Progress } from './progress';
 import { printResult } from './output';
 import { codeLabel, meaningOf, targetLabel } from './status-text';
 import { styleFor } from './style';
@@ -39,6 +39,8 @@ export class CheckReport {
     /** The application as given on the command line. */
     private readonly app: string,
     private readonly component: string | null,
+    /** Where human-readable warnings go, so they do not collide with the spinner. */
+    private readonly progress: Pick<Progress, 'note'>,
   ) {}
 
   /** `"Contoso Mail" / "Mailbox Database 01"`. */
@@ -82,6 +84,6 @@ export class CheckReport {
 
   private warn(code: string, message: string): void {
     if (this.json) writeEvent(this.io.stdout, 'warning', { code, message });
-    else this.io.stderr.write(`${styleFor(this.io.stderr, this.io.env).yellow('warning')}: ${message}\n`);
+    else this.progress.note(`${styleFor(this.io.stderr, this.io.env).yellow('warning')}: ${message}`);
   }
 }

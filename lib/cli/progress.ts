@@ -40,7 +40,7 @@ export function formatPollLine(event: StatusEvent): string {
 
 export interface Progress {
   update(event: StatusEvent): void;
-  /** A message between progress lines (e.g. "aborting..."). */
+  /** A message for humans between progress lines ("aborting...", warnings); also after stop(). */
   note(text: string): void;
   stop(): void;
 }
@@ -66,6 +66,7 @@ class SpinnerProgress implements Progress {
   private frame = 0;
   private polls = 0;
   private last: number | undefined;
+  private stopped = false;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(
@@ -88,10 +89,11 @@ class SpinnerProgress implements Progress {
 
   note(text: string): void {
     this.stream.write(`${CLEAR_LINE}${text}\n`);
-    this.draw();
+    if (!this.stopped) this.draw();
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     this.stream.write(CLEAR_LINE);
   }

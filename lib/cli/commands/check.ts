@@ -25,6 +25,7 @@ import { parseVolumes, readMetadata } from '../inputs';
 import { watchInterrupts } from '../interrupt';
 import type { CliIo } from '../io';
 import { createProgress } from '../progress';
+import { targetLabel } from '../status-text';
 
 const OPTIONS = {
   ...BACKEND_OPTIONS,
@@ -87,10 +88,20 @@ function conclude(settled: Settled, report: CheckReport, startedAt: number): num
   throw new AbortedError({ elapsedMs: Date.now() - startedAt, polls: report.polls, lastStatus: report.last, abortDelivered: false, abortHresult: undefined, context });
 }
 
-async function runWatched(request: ConsistencyCheckRequest, options: CheckOptions, report: CheckReport, io: CliIo): Promise<number> {
+/** What the command line asked for. */
+interface CheckJob {
+  readonly request: ConsistencyCheckRequest;
+  readonly options: CheckOptions;
+  readonly app: string;
+  readonly json: boolean;
+}
+
+async function runWatched(job: CheckJob, io: CliIo): Promise<number> {
   const startedAt = Date.now();
-  const progress = createProgress(io, report.json, report.target, startedAt);
-  const waitMs = options.abortTimeout ?? DEFAULT_ABORT_TIMEOUT_MS;
+  const component = job.request.component ?? null;
+  const progress = createProgress(io, job.json, targetLabel(job.app, component), startedAt);
+  const report = new CheckReport(io, job.json, job.app, component, progress);
+  const waitMs = job.options.abortTimeout ?? DEFAULT_ABORT_TIMEOUT_MS;
   const interrupts = watchInterrupts(io, () => progress.note(`Ctrl+C: aborting the check (waiting up to ${formatDuration(waitMs)} for the add-in); Ctrl+C again exits now`));
   const onStatus = (event: StatusEvent): void => {
     progress.update(event);
@@ -98,7 +109,7 @@ async function runWatched(request: ConsistencyCheckRequest, options: CheckOption
   };
   let settled: Settled;
   try {
-    settled = await settle(checkConsistency(request, { ...options, signal: interrupts.signal, onStatus }), interrupts.forced);
+    settled = await settle(checkConsistency(job.request, { ...job.options, signal: interrupts.signal, onStatus }), interrupts.forced);
   } finally {
     progress.stop();
     interrupts.dispose();
@@ -122,8 +133,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeout: optionalDuration(values.timeout, '--timeout'),
     abortTimeout: optionalDuration(values['abort-timeout'], '--abort-timeout'),
   };
-  const report = new CheckReport(io, values.json === true, app, values.component ?? null);
-  return withBackend(values, io, (backend) => runWatched(request, { ...timing, backend }, report, io));
+  return withBackend(values, io, (backend) => runWatched({ request, options: { ...timing, backend }, app, json: values.json === true }, io));
 }
 
 export const checkCommand: Command = { name: 'check', summary: 'run an add-in consistency check to its verdict', help: HELP, run };
