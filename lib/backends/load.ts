@@ -112,12 +112,12 @@ export function bindingCandidates(env: NodeJS.ProcessEnv = process.env): string[
 }
 
 /**
- * Load the addon.
+ * Load the addon from the first of `candidates` that loads.
  * @throws UnsupportedPlatformError listing every path tried, why each failed, and how to fix it
  */
-export function loadBinding(env: NodeJS.ProcessEnv = process.env): NativeBinding {
+export function loadBinding(candidates: readonly string[] = bindingCandidates()): NativeBinding {
   const failures: string[] = [];
-  for (const candidate of bindingCandidates(env)) {
+  for (const candidate of candidates) {
     if (!existsSync(candidate)) {
       failures.push(`${candidate}: not found`);
       continue;
