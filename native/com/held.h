@@ -45,7 +45,10 @@ class Held final : public Releasable {
       const std::lock_guard<std::mutex> lock(mutex_);
       const auto self = std::this_thread::get_id();
       const auto entry = std::find_if(inFlight_.begin(), inFlight_.end(), [&](const CallThread& t) { return t.id == self; });
-      if (entry != inFlight_.end()) inFlight_.erase(entry);
+      if (entry != inFlight_.end()) {
+        runtime_->callFinished(*entry);
+        inFlight_.erase(entry);
+      }
     }
     call.reset();
   }

@@ -30,9 +30,12 @@ class Runtime {
   virtual Failure listApplications(std::vector<Registration>* out) = 0;
   virtual Failure activate(const Registration& application, ComPtr<IUnknown>* out) = 0;
 
-  // Asks the call that `thread` is making to return (RPC_E_CALL_CANCELED). Best effort: where
-  // the platform cannot cancel, the call is abandoned and its thread stays busy until it returns.
+  // Asks the call that `thread` is making, or is about to make, to return (RPC_E_CALL_CANCELED).
+  // Best effort: where the platform cannot cancel, the call is abandoned and its thread stays
+  // busy until it returns.
   virtual void cancel(const CallThread& thread) noexcept = 0;
+  // The call on `thread` is over: a cancellation that arrived too late must not hit its next call.
+  virtual void callFinished(const CallThread& thread) noexcept = 0;
 
   // Environment teardown: unblock whatever can be unblocked before the threads are stopped.
   virtual void shutdown() noexcept = 0;

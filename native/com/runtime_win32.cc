@@ -111,6 +111,9 @@ class ComRuntime final : public Runtime {
     if (cancelCall_ != nullptr) cancelCall_(thread.win32Id, 0);
   }
 
+  // CoCancelCall is not sticky: a cancellation that finds no call in progress is simply lost.
+  void callFinished(const CallThread&) noexcept override {}
+
   void shutdown() noexcept override {}
 
  private:

@@ -20,9 +20,17 @@ HRESULT MockHost::activate(const std::string& writerId, ComPtr<IUnknown>* out) {
 void MockHost::cancel(std::thread::id thread) {
   const std::lock_guard<std::mutex> lock(mutex_);
   const auto waiter = waiting_.find(thread);
-  if (waiter == waiting_.end()) return;  // the call already answered: nothing to cancel
+  if (waiter == waiting_.end()) {
+    cancelledEarly_.insert(thread);
+    return;
+  }
   waiter->second = true;
   wake_.notify_all();
+}
+
+void MockHost::callFinished(std::thread::id thread) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  cancelledEarly_.erase(thread);
 }
 
 void MockHost::tearDown() {
@@ -52,6 +60,7 @@ HRESULT MockHost::pause(std::optional<std::chrono::milliseconds> delay) {
   if (delay && delay->count() == 0) return kS_OK;
   std::unique_lock<std::mutex> lock(mutex_);
   const auto self = std::this_thread::get_id();
+  if (cancelledEarly_.erase(self) != 0) return kRPC_E_CALL_CANCELED;
   waiting_[self] = false;
   const auto interrupted = [&] { return tornDown_ || waiting_[self]; };
   bool cancelled = true;

@@ -5,7 +5,8 @@
 //   auto host = MockHost::create(scenario);          // one per scripted "machine"
 //   ComPtr<IUnknown> addin;
 //   HRESULT hr = host->activate(writerId, &addin);   // what a class factory would hand out
-//   host->cancel(threadId);  // ends the hang/delay that thread is in: it returns RPC_E_CALL_CANCELED
+//   host->cancel(threadId);  // ends the hang/delay that thread is in, or its next one: it returns
+//                            // RPC_E_CALL_CANCELED; host->callFinished(threadId) drops a late one
 //   host->tearDown();        // ends every hang and delay, now and later
 //   host->liveObjects(), host->objects(), host->calls()   // reference counts and the call log
 // Objects keep their host alive (shared_ptr), so a pointer outliving every handle stays valid.
@@ -22,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +63,7 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   HRESULT activate(const std::string& writerId, ComPtr<IUnknown>* out);
 
   void cancel(std::thread::id thread);
+  void callFinished(std::thread::id thread);
   void tearDown();
 
   std::size_t liveObjects() const;
@@ -82,6 +85,8 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   std::condition_variable wake_;
   bool tornDown_ = false;
   std::map<std::thread::id, bool> waiting_;  // thread -> cancelled
+  // Cancellations that arrived before their call started waiting (the caller cannot know).
+  std::set<std::thread::id> cancelledEarly_;
   std::map<const void*, MockObject> objects_;
   std::vector<MockCall> calls_;
 };

@@ -16,6 +16,7 @@ class MockRuntime final : public Runtime {
   Failure listApplications(std::vector<Registration>* out) override;
   Failure activate(const Registration& application, ComPtr<IUnknown>* out) override;
   void cancel(const CallThread& thread) noexcept override { host_->cancel(thread.id); }
+  void callFinished(const CallThread& thread) noexcept override { host_->callFinished(thread.id); }
   void shutdown() noexcept override { host_->tearDown(); }
 
   const MockHost& host() const { return *host_; }

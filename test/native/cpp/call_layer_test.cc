@@ -222,6 +222,40 @@ void testHangCancelledByRelease() {
   EXPECT(f.host->liveObjects() == 0);
 }
 
+// A cancellation that arrives before the call starts waiting still ends it; one that arrives
+// after the call finished does not leak into the next call.
+void testEarlyAndLateCancel() {
+  Fixture f;
+  auto addin = f.activate();
+  HRESULT call = kS_OK;
+  auto hung = f.check(*addin, "hang", &call);
+  auto first = f.check(*addin, "ok", &call);
+  auto second = f.check(*addin, "ok", &call);
+  const auto self = [] { return std::this_thread::get_id(); };
+  const auto pollWith = [&](Held<IWsbApplicationAsync>& operation, bool cancelBefore, bool cancelAfter) {
+    auto pointer = operation.acquire();
+    if (cancelBefore) f.host->cancel(self());  // arrives before the call begins to wait
+    const StatusResult result = queryStatus(pointer.get());
+    if (cancelAfter) f.host->cancel(self());  // arrives after the call answered
+    operation.finish(std::move(pointer));
+    return result;
+  };
+  const auto results = onComThread(f.apartment, [&] {
+    const StatusResult late = pollWith(*first, false, true);
+    const StatusResult unaffected = pollWith(*second, false, false);  // its first step waits 1 ms
+    const StatusResult early = pollWith(*hung, true, false);
+    return std::vector<StatusResult>{late, unaffected, early};
+  });
+  EXPECT(results[0].call == kS_OK && results[0].status == hr(0x407A0004));
+  EXPECT(results[1].call == kS_OK && results[1].status == hr(0x407A0004));
+  EXPECT(results[2].call == kRPC_E_CALL_CANCELED);
+  f.release(hung);
+  f.release(first);
+  f.release(second);
+  f.release(addin);
+  EXPECT(f.host->liveObjects() == 0);
+}
+
 // Environment teardown with a call still hung: shutdown unblocks it and the threads stop.
 void testTeardownWithHungCall() {
   Fixture f;
@@ -255,6 +289,7 @@ int main() {
   testOrderComponents();
   testCrash();
   testHangCancelledByRelease();
+  testEarlyAndLateCancel();
   testTeardownWithHungCall();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
