@@ -3,6 +3,7 @@
 // release them all. No mutable statics anywhere: several environments load the addon at once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -33,6 +34,17 @@ class LiveSet {
   std::vector<std::weak_ptr<Releasable>> holders_;
   std::vector<std::weak_ptr<Runtime>> runtimes_;
 };
+
+// Runs `call` with a reference of its own to the held pointer, or fails with `unavailable`
+// when the holder holds nothing (released meanwhile, or never obtained). On a COM thread.
+template <class T>
+Settle callHeld(Held<T>& held, const Failure& unavailable, const std::function<Settle(T*)>& call) {
+  ComPtr<T> pointer = held.acquire();
+  if (!pointer) return rejectWith(unavailable);
+  Settle settle = call(pointer.get());
+  held.finish(std::move(pointer));
+  return settle;
+}
 
 class WsbAddon final : public Napi::Addon<WsbAddon> {
  public:

@@ -31,15 +31,4 @@ class OperationHandle final : public Napi::ObjectWrap<OperationHandle> {
   bool released_ = false;
 };
 
-// Runs `call` with a reference of its own to the held pointer, or fails with `unavailable`
-// when the holder holds nothing (released meanwhile, or never obtained). On a COM thread.
-template <class T>
-Settle callHeld(Held<T>& held, const Failure& unavailable, const std::function<Settle(T*)>& call) {
-  ComPtr<T> pointer = held.acquire();
-  if (!pointer) return rejectWith(unavailable);
-  Settle settle = call(pointer.get());
-  held.finish(std::move(pointer));
-  return settle;
-}
-
 }  // namespace wsb::bridge
