@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-compile the Node-API addon for win32-x64 with mingw-w64, from the same native/ sources
 # and defines as binding.gyp (read from it, so the two builds cannot drift apart), into
-# build/win32-x64/wsbapp.node. It links against node.exe's Node-API exports through the import
+# build-win32/wsbapp.node. It links against node.exe's Node-API exports through the import
 # library setup.sh made from node-api-headers' def file, and statically against libstdc++, so
 # the .node needs only KERNEL32, msvcrt, ole32/oleaut32/advapi32 and NODE.EXE.
 set -euo pipefail

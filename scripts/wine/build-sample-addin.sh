@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the sample out-of-process WSB add-in (examples/sample-addin) with mingw-w64 into
-# build/win32-x64/sample-addin/, and register it in the project's Wine prefix:
+# build-win32/sample-addin/, and register it in the project's Wine prefix:
 #   widl        wsbapp.idl -> wsbapp.h, wsbapp_i.c, wsbapp_p.c, dlldata.c
 #   proxy DLL   wsbapp-proxy.dll (marshalling for the three interfaces), regsvr32'ed
 #   server EXE  wsbapp-sample-addin.exe (LocalServer32)

@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # Shared settings for the scripts in scripts/wine/. Source it; do not run it.
 #
-# Everything Wine touches lives inside the repository (.wine/, .cache/wine/, build/win32-x64/),
-# all git-ignored, so CI runs and developer machines never share or pollute a global prefix.
+# Everything Wine touches lives inside the repository (.wine/, .cache/wine/, build-win32/), all
+# git-ignored, so CI runs and developer machines never share or pollute a global prefix.
+# build-win32/ is not under build/: node-gyp owns build/ and `node-gyp rebuild` (npm install,
+# npm run build:native) deletes it whole.
 
 WSB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WSB_CACHE="$WSB_ROOT/.cache/wine"
-WSB_BUILD="$WSB_ROOT/build/win32-x64"
+WSB_BUILD="$WSB_ROOT/build-win32"
 
 # Node for Windows from npm (the only download channel besides Debian). 20.18.0 is an LTS release
 # measured to run under Wine 8.0 (wine-notes.md); pinned so CI results do not drift with releases.
