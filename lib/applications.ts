@@ -9,9 +9,15 @@ import { requireGuid, requireObject, requireString } from './validate';
 
 /**
  * How to name an application: its `Application Identifier` or its writer id (a GUID string is
- * taken as a writer id), or an object saying which.
+ * taken as a writer id), or an object saying which. `{ clsid }` names an add-in directly, without
+ * the WSB registry (for add-in authors before registration; the native backend then needs
+ * `allowUnregisteredClsid` unless an application registered with WSB names that CLSID).
  */
-export type ApplicationSelector = string | { readonly writerId: string } | { readonly identifier: string };
+export type ApplicationSelector =
+  | string
+  | { readonly writerId: string }
+  | { readonly identifier: string }
+  | { readonly clsid: string; readonly identifier?: string };
 
 /** Options every call takes. */
 export interface BackendOptions {
@@ -20,7 +26,10 @@ export interface BackendOptions {
 }
 
 /** A parsed selector. */
-type Selector = { writerId: string } | { identifier: string };
+type Selector = { writerId: string } | { identifier: string } | { clsid: string; identifier: string };
+
+/** The writer id of an add-in named by CLSID alone: CheckConsistency never sees writer ids. */
+export const NO_WRITER_ID = '{00000000-0000-0000-0000-000000000000}';
 
 const GUID_SHAPE = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
 
@@ -31,9 +40,13 @@ export function parseSelector(value: unknown, field: string): Selector {
     return GUID_SHAPE.test(value) ? { writerId: requireGuid(value, field) } : { identifier: value };
   }
   const entry = requireObject(value, field);
+  if ('clsid' in entry) {
+    const clsid = requireGuid(entry.clsid, `${field}.clsid`);
+    return { clsid, identifier: entry.identifier === undefined ? clsid : requireString(entry.identifier, `${field}.identifier`, 256) };
+  }
   if ('writerId' in entry) return { writerId: requireGuid(entry.writerId, `${field}.writerId`) };
   if ('identifier' in entry) return { identifier: requireString(entry.identifier, `${field}.identifier`, 256) };
-  throw new TypeError(`${field} must be an identifier, a writer id, { writerId } or { identifier }`);
+  throw new TypeError(`${field} must be an identifier, a writer id, { writerId }, { identifier } or { clsid }`);
 }
 
 function describe(selector: Selector): string {
@@ -42,6 +55,7 @@ function describe(selector: Selector): string {
 
 /** Find the application `selector` names; NotRegisteredError (listing what exists) when none. */
 export async function findApplication(backend: Backend, selector: Selector): Promise<RegisteredApplication> {
+  if ('clsid' in selector) return { writerId: NO_WRITER_ID, identifier: selector.identifier, clsid: selector.clsid };
   const apps = await backend.listApplications();
   const found =
     'writerId' in selector

@@ -67,6 +67,13 @@ export {
 } from './errors';
 export { selectBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends/select';
 export { createMockBackend, type MockBackend, type MockCall } from './backends/mock';
+export {
+  createNativeBackend,
+  createNativeMockBackend,
+  type NativeBackendOptions,
+  type NativeMockBackendOptions,
+  type NativeMockBackend,
+} from './backends/native';
 export { demoScenario } from './backends/demo';
 export {
   normalizeScenario,

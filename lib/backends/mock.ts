@@ -231,7 +231,9 @@ class MockBackendImpl implements MockBackend {
   }
 
   activate(application: RegisteredApplication): Promise<BackendAddin> {
-    const app = this.scenario.applications.find((a) => a.writerId === application.writerId);
+    const app =
+      this.scenario.applications.find((a) => a.writerId === application.writerId) ??
+      this.scenario.applications.find((a) => a.clsid !== null && a.clsid === application.clsid);
     this.calls.push({ method: 'Activate', writerId: application.writerId });
     if (!app || app.clsid === null) return Promise.reject(errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: application.identifier }));
     if (app.activation !== HRESULT.S_OK) return Promise.reject(errorForCall('Activate', app.activation, { context: application.identifier }));

@@ -7,6 +7,7 @@ import { UnsupportedPlatformError } from '../errors';
 import { createMockBackend } from './mock';
 import { loadScenarioFile, normalizeScenario, type NormalizedScenario } from './scenario';
 import { demoScenario } from './demo';
+import { createNativeBackend, createNativeMockBackend } from './native';
 import type { Backend } from './types';
 
 /** The backends this package ships. */
@@ -17,12 +18,6 @@ export const BACKEND_NAMES: readonly BackendName[] = ['native', 'mock', 'native-
 /** What the `backend` option accepts: a Backend object, or the name of a shipped one. */
 export type BackendChoice = Backend | BackendName;
 
-/** The shape of `./native`, loaded only when a native backend is asked for. */
-interface NativeBackends {
-  createNativeBackend(): Backend;
-  createNativeMockBackend(scenario: NormalizedScenario): Backend;
-}
-
 /**
  * The scenario for a mock backend chosen by name: the file WSBAPP_SCENARIO names, else the
  * built-in demo.
@@ -32,19 +27,14 @@ function scenarioFromEnvironment(env: NodeJS.ProcessEnv): NormalizedScenario {
   return file ? loadScenarioFile(file) : normalizeScenario(demoScenario());
 }
 
-function loadNative(): NativeBackends {
-  // Required lazily so that the mock works where the addon was never built.
-  return require('./native') as NativeBackends;
-}
-
 function byName(name: string, source: string, env: NodeJS.ProcessEnv): Backend {
   switch (name) {
     case 'mock':
       return createMockBackend(scenarioFromEnvironment(env));
     case 'native-mock':
-      return loadNative().createNativeMockBackend(scenarioFromEnvironment(env));
+      return createNativeMockBackend(scenarioFromEnvironment(env));
     case 'native':
-      return loadNative().createNativeBackend();
+      return createNativeBackend();
     default:
       throw new TypeError(`${source} must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
   }

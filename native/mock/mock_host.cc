@@ -9,9 +9,10 @@ namespace wsb::mock {
 
 std::shared_ptr<MockHost> MockHost::create(Scenario scenario) { return std::make_shared<MockHost>(std::move(scenario)); }
 
-HRESULT MockHost::activate(const std::string& writerId, ComPtr<IUnknown>* out) {
+HRESULT MockHost::activate(const std::string& writerId, const std::string& clsid, ComPtr<IUnknown>* out) {
   const auto& apps = scenario_.applications;
-  const auto app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.writerId == writerId; });
+  auto app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.writerId == writerId; });
+  if (app == apps.end()) app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.clsid == clsid; });
   if (app == apps.end() || !app->clsid) return kREGDB_E_CLASSNOTREG;
   if (FAILED(app->activation)) return app->activation;
   return createMockAddin(shared_from_this(), *app, out);

@@ -4,7 +4,7 @@
 // Core API (no Node-API, so the out-of-process sample add-in links it too):
 //   auto host = MockHost::create(scenario);          // one per scripted "machine"
 //   ComPtr<IUnknown> addin;
-//   HRESULT hr = host->activate(writerId, &addin);   // what a class factory would hand out
+//   HRESULT hr = host->activate(writerId, clsid, &addin);   // what a class factory would hand out
 //   host->cancel(threadId);  // ends the hang/delay that thread is in, or its next one: it returns
 //                            // RPC_E_CALL_CANCELED; host->callFinished(threadId) drops a late one
 //   host->tearDown();        // ends every hang and delay, now and later
@@ -58,9 +58,10 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
 
   const Scenario& scenario() const { return scenario_; }
 
-  // "CoCreateInstance": the add-in of application `writerId`, or the scenario's activation
-  // failure (REGDB_E_CLASSNOTREG for an unknown writer or one without an add-in).
-  HRESULT activate(const std::string& writerId, ComPtr<IUnknown>* out);
+  // "CoCreateInstance": the add-in of application `writerId` or, for an add-in named by CLSID
+  // alone, of the application with that `clsid`; or the scenario's activation failure
+  // (REGDB_E_CLASSNOTREG when neither matches or the application has no add-in).
+  HRESULT activate(const std::string& writerId, const std::string& clsid, ComPtr<IUnknown>* out);
 
   void cancel(std::thread::id thread);
   void callFinished(std::thread::id thread);

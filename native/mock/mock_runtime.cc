@@ -10,7 +10,7 @@ Failure MockRuntime::listApplications(std::vector<Registration>* out) {
 }
 
 Failure MockRuntime::activate(const Registration& application, ComPtr<IUnknown>* out) {
-  return Failure{host_->activate(application.writerId, out), ""};
+  return Failure{host_->activate(application.writerId, application.clsid, out), ""};
 }
 
 }  // namespace wsb::mock

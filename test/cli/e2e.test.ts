@@ -1,8 +1,8 @@
 /**
- * The real `wsbapp` binary (bin/wsbapp.js over dist/), spawned. dist/ is built once here, as
- * `prepare` does on npm install, so the test sees the current lib/.
+ * The real `wsbapp` binary (bin/wsbapp.js over dist/), spawned. jest's global setup builds dist/
+ * once, as `prepare` does on npm install, so the test sees the current lib/.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,10 +42,6 @@ function wsbapp(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line: str
 }
 
 const recordFile = () => join(mkdtempSync(join(tmpdir(), 'wsbapp-e2e-')), 'calls.json');
-
-beforeAll(() => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
 
 describe('wsbapp, spawned', () => {
   it('prints its version', async () => {

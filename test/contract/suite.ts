@@ -116,6 +116,12 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
       expect(tally.checks).toEqual([{ component: 'db', logicalPath: 'Mail\\Store', writerMetadata, volumes }]);
     });
 
+    test('an add-in named by CLSID alone is activated without the WSB registry lookup', async () => {
+      const [contoso] = await listApplications({ backend });
+      const result = await checkConsistency({ application: { clsid: contoso.clsid!, identifier: 'by CLSID' }, component: 'db' }, { backend, ...fast });
+      expect(result).toMatchObject({ outcome: 'consistent', application: { identifier: 'by CLSID', clsid: contoso.clsid } });
+    });
+
     test('0x007A0004 counts as in progress, like 0x407A0004', async () => {
       const states: string[] = [];
       const result = await check('metadataVariant', { onStatus: (e: StatusEvent) => states.push(`${e.state}:${e.hex}`) });

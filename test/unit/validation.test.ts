@@ -33,6 +33,7 @@ const requestCases: Case[] = [
   ['empty application', { application: '' }, {}, /request\.application must not be empty/, RangeError],
   ['application over 256 units', { application: 'x'.repeat(257) }, {}, /request\.application is 257 UTF-16 units long; the limit is 256/, RangeError],
   ['writer id that is not a GUID', { application: { writerId: 'Contoso' } }, {}, /request\.application\.writerId must be a GUID.*got "Contoso"/, TypeError],
+  ['CLSID that is not a GUID', { application: { clsid: '{nope}' } }, {}, /request\.application\.clsid must be a GUID/, TypeError],
   ['component of the wrong type', { application: 'Contoso', component: 7 }, {}, /request\.component must be a string, got 7/, TypeError],
   ['empty component', { application: 'Contoso', component: '' }, {}, /request\.component must not be empty/, RangeError],
   ['component with a NUL', { application: 'Contoso', component: 'db\0x' }, {}, /request\.component contains a NUL character at index 2/, RangeError],
