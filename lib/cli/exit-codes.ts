@@ -1,5 +1,5 @@
 /**
- * The CLI's exit codes: a stable contract for scripts and backup agents (docs/cli.md).
+ * The CLI's exit codes: a stable contract for scripts and backup agents (README, "Exit codes").
  */
 export const ExitCode = {
   /** The check found the component consistent (or needed none); the command did what was asked. */

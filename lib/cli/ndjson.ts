@@ -1,6 +1,6 @@
 /**
  * The machine output of `--json`: one JSON object per line (NDJSON), each with the schema
- * version `v` and a `type`. The schema is documented in docs/cli.md; change it only by
+ * version `v` and a `type`. The schema is documented in README ("Machine output"); change it only by
  * bumping SCHEMA_VERSION.
  */
 import type { OutputStream } from './io';
