@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// `npm run bench`: runs B1-B4, each implementation or size in its own node process on the same
+// workload, prints tables and writes bench/results/<date>.json (and latest.json).
+// Usage: node bench/run.js [--quick] [B1 B2 B3 B4]   (BENCH_QUICK=1 is --quick: shorter runs, B4 10 s)
+// B5 (real COM under Wine) is `npm run bench:com`. Timings are reported, never asserted.
+'use strict';
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const { join } = require('node:path');
+const { ROOT, wsbapp } = require('./lib/common');
+
+const argv = process.argv.slice(2);
+if (argv.includes('--quick')) process.env.BENCH_QUICK = '1';
+const QUICK = process.env.BENCH_QUICK === '1';
+const only = argv.filter((a) => /^B\d$/i.test(a)).map((a) => a.toUpperCase());
+const CHILD_LIMIT_MS = 5 * 60_000;
+
+const B1_IMPLS = ['ours-async', 'koffi-async', 'ours-backend-async', 'ours-async-64', 'koffi-async-64', 'ours-sync', 'koffi-sync', 'callee-only'];
+// B1's figures drift between processes on a small VM, so each implementation runs in several
+// processes, interleaved (ABAB...), and the median of their medians is reported.
+const B1_REPEATS = QUICK ? 1 : 3;
+
+/** Runs one benchmark child; resolves with the JSON line it printed. */
+function child(script, args, nodeArgs = []) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...nodeArgs, join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (chunk) => (out += chunk));
+    const killer = setTimeout(() => proc.kill('SIGKILL'), CHILD_LIMIT_MS);
+    proc.on('close', (code, signal) => {
+      clearTimeout(killer);
+      const line = out.trim().split('\n').pop();
+      if (code !== 0 || !line) return reject(new Error(`${script} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+const f = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+function table(title, header, rows) {
+  console.log(`\n${title}\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+async function b1() {
+  const build = spawnSync('bash', [join(__dirname, 'native', 'build.sh')], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('bench/native/build.sh failed: B1 needs g++ and the Node headers');
+  const runs = Object.fromEntries(B1_IMPLS.map((impl) => [impl, []]));
+  for (let r = 0; r < B1_REPEATS; r++) for (const impl of B1_IMPLS) runs[impl].push(await child('b1-binding.js', [impl]));
+  const summary = Object.fromEntries(
+    Object.entries(runs).map(([impl, rs]) => [impl, { unit: rs[0].unit, median: median(rs.map((x) => x.median)), p99: median(rs.map((x) => x.p99)), medians: rs.map((x) => x.median) }]),
+  );
+  const s = (impl) => summary[impl].median;
+  const ratios = {
+    async: s('ours-async') / s('koffi-async'),
+    backendAsync: s('ours-backend-async') / s('koffi-async'),
+    inFlight64: s('ours-async-64') / s('koffi-async-64'),
+    sync: s('ours-sync') / s('koffi-sync'),
+    // What each binding adds on top of the callee (the mock's QueryStatus, timed from C++).
+    syncOverhead: (s('ours-sync') - s('callee-only')) / (s('koffi-sync') - s('callee-only')),
+  };
+  const koffiConfig = runs['koffi-async'][0].koffiConfig;
+  table(
+    `B1 binding cost: QueryStatus on the native mock (${B1_REPEATS} process(es) each; koffi resident_async_pools=${koffiConfig.resident_async_pools})`,
+    ['implementation', 'unit', 'median', 'p99', 'medians per process'],
+    B1_IMPLS.map((impl) => [impl, summary[impl].unit, f(summary[impl].median), f(summary[impl].p99), summary[impl].medians.map((m) => f(m)).join(', ')]),
+  );
+  console.log(`ratios ours/koffi (median): ${Object.entries(ratios).map(([k, v]) => `${k} ${f(v, 2)}`).join(', ')}`);
+  return { summary, ratios, koffiConfig, runs };
+}
+
+async function b2() {
+  const rows = [];
+  for (const n of [1, 100, 1000, 10000]) rows.push(await child('b2-scale.js', [String(n)], ['--expose-gc']));
+  table(
+    'B2 scale: N concurrent checkConsistency() on native-mock, interval 10 ms, 20 polls each (warm round; peak RSS per round)',
+    ['N', 'wall ms', 'CPU µs/poll', 'loop delay p50 ms', 'p99 ms', 'max ms', 'peak RSS MiB (rounds 1/2/3)'],
+    rows.map((r) => [r.checks, f(r.warm.wallMs), f(r.warm.cpuUsPerPoll, 1), f(r.warm.loopDelayP50Ms, 2), f(r.warm.loopDelayP99Ms, 2), f(r.warm.loopDelayMaxMs, 1), r.rounds.map((x) => f(x.peakRssMiB)).join(' / ')]),
+  );
+  return rows;
+}
+
+async function b3() {
+  const rows = [await child('b3-isolation.js', ['no-hang']), await child('b3-isolation.js', ['hang'])];
+  table(
+    `B3 isolation: poll latency of ${rows[0].others} checks polled every ${rows[0].intervalMs} ms, with and without one hung QueryStatus`,
+    ['variant', 'polls', 'median µs', 'p99 µs', 'max µs'],
+    rows.map((r) => [r.variant, r.latency.n, f(r.latency.median), f(r.latency.p99), f(r.latency.max)]),
+  );
+  const ratio = rows[1].latency.p99 / rows[0].latency.p99;
+  console.log(`p99 hang/no-hang: ${f(ratio, 2)}`);
+  return { rows, p99Ratio: ratio };
+}
+
+async function b4() {
+  // All three are nearly idle, so they share the machine without disturbing each other; running
+  // them side by side keeps the default run near one minute.
+  const rows = await Promise.all(['check', 'timer', 'idle'].map((variant) => child('b4-long-wait.js', [variant])));
+  table(
+    `B4 long wait: one check polled every ${rows[0].intervalMs} ms for ${rows[0].durationMs / 1000} s (timer: a bare setTimeout loop; idle: no work)`,
+    ['variant', 'polls/ticks', 'CPU ms', '% of one core', 'steady µs/tick', 'RSS start MiB', 'RSS end MiB'],
+    rows.map((r) => [r.variant, r.polls, f(r.cpuMs, 1), f(r.cpuPercentOfCore, 3), f(r.steadyCpuUsPerPoll), f(r.rssStartMiB, 1), f(r.rssEndMiB, 1)]),
+  );
+  return rows;
+}
+
+function machine() {
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    koffi: require('koffi/package.json').version,
+    commit: git('rev-parse', '--short', 'HEAD'),
+    quick: QUICK,
+  };
+}
+
+async function main() {
+  wsbapp(); // fails early, with the fix, when dist/ or the addon is missing
+  const info = machine();
+  console.log(`wsbapp benchmarks${QUICK ? ' (quick)' : ''}: ${info.cpu}, ${info.cores} cores, node ${info.node}, ${info.date}`);
+  const benches = { B1: b1, B2: b2, B3: b3, B4: b4 };
+  const results = { machine: info };
+  for (const [id, run] of Object.entries(benches)) {
+    if (only.length > 0 && !only.includes(id)) continue;
+    try {
+      results[id] = await run();
+    } catch (error) {
+      console.error(`\n${id} failed: ${error.message}`);
+      results[id] = { error: error.message };
+      process.exitCode = 1;
+    }
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const file = join(dir, `${info.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  console.log(`\nresults: ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exitCode = 1;
+});
