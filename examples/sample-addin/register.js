@@ -2,8 +2,11 @@
 // Registers (or unregisters) the sample add-in the way an application's installer would.
 // Windows only: run it with node.exe as an administrator (under Wine: `wine node.exe register.js`).
 //
-//   node register.js --exe PATH --proxy PATH [--scenario FILE] [--log FILE] [--watchdog SECONDS]
+//   node register.js --exe PATH --proxy PATH [--scenario FILE] [--log FILE] [--watchdog SECONDS] [--replace]
 //   node register.js --unregister [--scenario FILE] [--proxy PATH]
+//
+// --replace first deletes every application registered with WSB, so the key holds exactly the
+// scenario's applications (what a test that lists them needs). Only for test machines and prefixes.
 //
 // It writes, in one `reg import` (so the registration is applied at once or not at all):
 //   HKLM\SOFTWARE\Classes\CLSID\{clsid}\LocalServer32   "<exe>" --clsid {clsid}
@@ -75,13 +78,13 @@ function regsvr32(args) {
 }
 
 /**
- * Registers the add-in. `exe` and `proxy` are absolute Windows paths; `scenario`, `log` optional.
- * Returns the applications registered.
+ * Registers the add-in. `exe` and `proxy` are absolute Windows paths; `scenario`, `log` optional;
+ * `replace` removes every other WSB application first. Returns the applications registered.
  */
-function register({ exe, proxy, scenario, log, watchdogSeconds = DEFAULT_WATCHDOG_SECONDS }) {
+function register({ exe, proxy, scenario, log, watchdogSeconds = DEFAULT_WATCHDOG_SECONDS, replace = false }) {
   if (!exe || !proxy) throw new TypeError('register: exe and proxy paths are required');
   const apps = applicationsOf(scenario);
-  const lines = [];
+  const lines = replace ? [`[-${WSB_KEY}]`] : [];
   // A fresh config key: a value left by an earlier run (say, a scenario) must not leak into this one.
   lines.push(`[-${CONFIG_KEY}]`, `[${CONFIG_KEY}]`, `"WatchdogSeconds"=${regDword(watchdogSeconds)}`);
   if (scenario) lines.push(`"ScenarioFile"=${regString(path.resolve(scenario))}`);
@@ -117,6 +120,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--unregister') options.unregister = true;
+    else if (arg === '--replace') options.replace = true;
     else if (['--exe', '--proxy', '--scenario', '--log', '--watchdog'].includes(arg) && i + 1 < argv.length) options[arg.slice(2)] = argv[++i];
     else throw new TypeError(`unknown or incomplete argument: ${arg}`);
   }
@@ -129,7 +133,7 @@ if (require.main === module) {
     const o = parseArgs(process.argv.slice(2));
     const apps = o.unregister
       ? unregister({ proxy: o.proxy, scenario: o.scenario })
-      : register({ exe: o.exe, proxy: o.proxy, scenario: o.scenario, log: o.log, watchdogSeconds: o.watchdog === undefined ? undefined : Number(o.watchdog) });
+      : register({ exe: o.exe, proxy: o.proxy, scenario: o.scenario, log: o.log, watchdogSeconds: o.watchdog === undefined ? undefined : Number(o.watchdog), replace: o.replace });
     for (const app of apps) console.log(`${o.unregister ? 'unregistered' : 'registered'} ${app.writerId} ${JSON.stringify(app.identifier)} clsid ${app.clsid}`);
   } catch (error) {
     console.error(`register.js: ${error.message}`);

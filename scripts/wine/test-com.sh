@@ -1,38 +1,56 @@
 #!/usr/bin/env bash
-# The real-COM integration suite under Wine: set up, build the addon and the sample add-in,
-# register the add-in with the suite's scenario, run test/com/*.test.js with the Windows node.exe.
+# The real-COM integration suite under Wine (npm run test:com): set up (idempotent), build the
+# addon and the sample add-in, compile the TypeScript tests for node.exe, then run with the
+# Windows node.exe, each file in its own process:
+#   test/com/sample-addin.test.js  the sample add-in driven by the plain C++ client
+#   test/com/*.com.ts              wsbapp itself (createNativeBackend) against the sample add-in,
+#                                  the Backend contract suite included; each file registers its
+#                                  own scenario with the add-in
 # Every Wine command is time-limited and writes to files; the prefix's processes (add-ins left
 # by hang tests included) are killed at the end.
 set -euo pipefail
 # shellcheck source=scripts/wine/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 here="$(dirname "${BASH_SOURCE[0]}")"
+started=$SECONDS
 
 "$here/setup.sh"
 "$here/build-addon.sh"
-
-sample="$WSB_BUILD/sample-addin"
-call_log="$sample/com-test.log"
-mkdir -p "$sample"
-: >"$call_log"
-# A short watchdog: the hang test waits for it.
-"$here/build-sample-addin.sh" --scenario "$(winpath "$WSB_ROOT/test/com/sample-scenario.json")" \
-  --log "$(winpath "$call_log")" --watchdog 10
+"$here/build-sample-addin.sh" --no-register
+log "tsc -p tsconfig.com.json"
+(cd "$WSB_ROOT" && node node_modules/typescript/bin/tsc -p tsconfig.com.json)
 
 trap 'timeout 30 wineserver -k || true' EXIT
-export WSBAPP_SAMPLE_DIR WSBAPP_SAMPLE_LOG WSBAPP_BINDING
+sample="$WSB_BUILD/sample-addin"
+# Wine passes the Linux environment to node.exe, so these reach the tests (as Windows paths).
+export WSBAPP_ROOT WSBAPP_SAMPLE_DIR WSBAPP_SAMPLE_LOG WSBAPP_BINDING
+WSBAPP_ROOT="$(winpath "$WSB_ROOT")"
 WSBAPP_SAMPLE_DIR="$(winpath "$sample")"
-WSBAPP_SAMPLE_LOG="$(winpath "$call_log")"
 WSBAPP_BINDING="$(winpath "$WSB_BUILD/wsbapp.node")"
-# Wine passes the Linux environment to node.exe, so these reach the tests.
 
 failed=0
-for file in "$WSB_ROOT"/test/com/*.test.js; do
-  name="$(basename "$file")"
+# run_node NAME FILE [NODE OPTIONS...]: one test file under node.exe, its report in build-win32/.
+run_node() {
+  local name="$1" file="$2"; shift 2
+  local report="$WSB_BUILD/test-com-$name.txt" t0=$SECONDS
   log "node.exe $name"
-  result="$WSB_BUILD/test-com-${name%.js}.tap"
-  WINE_RUN_LOG="$result" wine_run 300 "$NODE_EXE" "$(winpath "$file")" || failed=1
-  cat "$result"
+  WINE_RUN_LOG="$report" wine_run 600 "$NODE_EXE" --test-reporter=spec "$@" "$(winpath "$file")" || failed=1
+  cat "$report"
+  log "$name: $((SECONDS - t0)) s"
+}
+
+# The C++ client's tests read the log of the add-in registered here; a short watchdog, because
+# its hang test waits for it.
+call_log="$sample/sample-client.log"
+: >"$call_log"
+WSBAPP_SAMPLE_LOG="$(winpath "$call_log")"
+"$here/build-sample-addin.sh" --scenario "$(winpath "$WSB_ROOT/test/com/sample-scenario.json")" \
+  --log "$WSBAPP_SAMPLE_LOG" --watchdog 10 --replace
+run_node sample-addin "$WSB_ROOT/test/com/sample-addin.test.js"
+
+for file in "$WSB_BUILD"/com-tests/test/com/*.com.js; do
+  run_node "$(basename "$file" .com.js)" "$file"
 done
-((failed == 0)) || { log "test:com FAILED"; exit 1; }
-log "test:com passed"
+
+((failed == 0)) || { log "test:com FAILED ($((SECONDS - started)) s)"; exit 1; }
+log "test:com passed ($((SECONDS - started)) s)"

@@ -32,7 +32,9 @@ import { countingBackend, newTally, unreleased, type Tally } from './counting';
 export type BackendFactory = (scenario: NormalizedScenario) => Backend | Promise<Backend>;
 
 export const CONTOSO = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
-export const NO_ADDIN = '{0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9}';
+// Writer ids ascend in the order the applications are listed below: the registry enumerates
+// subkeys sorted by name, so a real backend lists them in this order too.
+export const NO_ADDIN = '{B0C1D2E3-4F50-4617-8293-A4B5C6D7E8F9}';
 const running = { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 2 };
 
 /** The scenario the suite runs. Backends that need registration (Wine) register these apps. */
@@ -65,16 +67,24 @@ export const contractScenario: Scenario = {
   ],
 };
 
-const fast = { interval: 5, maxInterval: 20, abortTimeout: 200 };
-
 /** What differs between backends, by the nature of COM rather than by choice. */
 export interface ContractOptions {
   /** The add-in runs in another process: an unwritten [out] status arrives zero-filled (S_OK). */
   readonly outOfProcess?: boolean;
+  /**
+   * Multiplies every deadline the suite sets (`timeout`, `abortTimeout`; default 1). A deadline
+   * includes activation, which is immediate in process and costs about a second out of process
+   * (Wine waits ~1 s after starting a LocalServer32), so a 60 ms deadline would expire before the
+   * first poll. Polling intervals and every assertion stay as they are.
+   */
+  readonly timeScale?: number;
 }
 
 /** Run the contract suite against the backends `makeBackend` builds. */
 export function describeBackendContract(name: string, makeBackend: BackendFactory, options: ContractOptions = {}): void {
+  const deadline = (ms: number) => ms * (options.timeScale ?? 1);
+  const fast = { interval: 5, maxInterval: 20, abortTimeout: deadline(200) };
+
   describe(`Backend contract: ${name}`, () => {
     let tally: Tally;
     let backend: Backend;
@@ -174,7 +184,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     }
 
     test('a timeout calls Abort once, releases once, and says how far it got', async () => {
-      const error = await check('forever', { timeout: 60 }).catch((e: unknown) => e);
+      const error = await check('forever', { timeout: deadline(60) }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       const timeout = error as TimeoutError;
       expect(timeout).toMatchObject({ code: 'ERR_WSB_TIMEOUT', abortDelivered: true, abortHresult: 0, lastStatus: 0x407a0004 });
@@ -183,7 +193,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     });
 
     test('a QueryStatus that never answers still times out, aborts and releases', async () => {
-      await expect(check('hangs', { timeout: 80 })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 1 });
+      await expect(check('hangs', { timeout: deadline(80) })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 1 });
       expect(tally).toMatchObject({ aborts: 1, operationReleases: 1 });
     });
 
@@ -204,7 +214,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
 
     test('an Abort that never answers is bounded by abortTimeout', async () => {
       const controller = new AbortController();
-      const error = await check('abortHangs', { signal: controller.signal, onStatus: () => controller.abort(), abortTimeout: 30 }).catch((e: unknown) => e);
+      const error = await check('abortHangs', { signal: controller.signal, onStatus: () => controller.abort(), abortTimeout: deadline(30) }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_WSB_ABORTED', abortDelivered: false, abortHresult: undefined });
       expect(tally.operationReleases).toBe(1);
     });

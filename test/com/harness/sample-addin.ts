@@ -1,0 +1,83 @@
+/**
+ * The sample out-of-process add-in (examples/sample-addin), as the real-COM tests use it under
+ * Wine or on Windows: register a scenario (replacing every other WSB application), read the
+ * add-in's call log, edit the registry with reg.exe. Runs in the Windows node.exe.
+ *
+ * test-com.sh passes, as Windows paths: WSBAPP_ROOT (the repository) and WSBAPP_SAMPLE_DIR (the
+ * built add-in, proxy DLL and client).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NormalizedScenario } from '../../../lib/backends/scenario';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (process.platform !== 'win32' || !value) {
+    throw new Error(`the real-COM tests run with node.exe on Windows or under Wine, with ${name} set: use npm run test:com`);
+  }
+  return value;
+}
+
+export const sampleDir = requiredEnv('WSBAPP_SAMPLE_DIR');
+export const root = requiredEnv('WSBAPP_ROOT');
+export const addinExe = join(sampleDir, 'wsbapp-sample-addin.exe');
+export const proxyDll = join(sampleDir, 'wsbapp-proxy.dll');
+
+/** One JSON line of the add-in's log: `pid` of the process, `event`, then the event's fields. */
+export interface LogLine {
+  readonly pid: number;
+  readonly event: string;
+  readonly [field: string]: unknown;
+}
+
+interface Registrar {
+  register(options: { exe: string; proxy: string; scenario: string; log: string; watchdogSeconds: number; replace: boolean }): unknown;
+}
+// The installer-like script the add-in's README documents: the tests register exactly as a user would.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const registrar = require(join(root, 'examples', 'sample-addin', 'register.js')) as Registrar;
+
+/** What registerScenario() set up: where the add-in logs, and how to read it. */
+export interface Registered {
+  readonly logFile: string;
+  /** Every line logged so far, by every add-in process. */
+  log(): LogLine[];
+  /** The lines of the process that served the last CheckConsistency of `component`. */
+  processOf(component: string): LogLine[];
+}
+
+/**
+ * Register `scenario` (normalised) as the only WSB applications, served by the sample EXE, with a
+ * fresh log. `watchdogSeconds` bounds every add-in process (scripted hangs included).
+ */
+export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60): Registered {
+  const scenarioFile = join(sampleDir, `${name}.scenario.json`);
+  const logFile = join(sampleDir, `${name}.log`);
+  writeFileSync(scenarioFile, JSON.stringify(scenario, null, 1));
+  writeFileSync(logFile, '');
+  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, replace: true });
+  const log = () =>
+    readFileSync(logFile, 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as LogLine);
+  return {
+    logFile,
+    log,
+    processOf(component) {
+      const lines = log();
+      const check = lines.filter((l) => l.event === 'CheckConsistency' && l.component === component).at(-1);
+      if (!check) throw new Error(`the add-in logged no CheckConsistency of ${component}`);
+      return lines.filter((l) => l.pid === check.pid);
+    },
+  };
+}
+
+/**
+ * reg.exe with `args`; throws when it fails. No pipes: under Wine a service process reg.exe
+ * wakes could inherit them and keep the call waiting.
+ */
+export function reg(...args: string[]): void {
+  execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe'), args, { stdio: 'ignore', windowsHide: true, timeout: 60_000 });
+}
