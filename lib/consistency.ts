@@ -7,7 +7,7 @@ import { ConsistencyCheck, type CheckResult } from './check';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parsePollOptions, type PollOptions } from './options';
-import { StopRequested, stopError, type Stopper } from './poll';
+import { StopRequested, abortWithin, stopError, type Stopper } from './poll';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
@@ -48,14 +48,16 @@ function parseRequest(request: unknown): ParsedRequest {
   };
 }
 
-/** When a stop wins the race against a call, clean up whatever the call hands back later. */
-function releaseWhenSettled<T>(late: Promise<T>, release: (value: T) => void, onFailure: () => void = () => {}): void {
-  late.then(release, onFailure);
-}
+/** How long a check abandoned at its deadline waits for Abort before releasing the late operation. */
+const ABANDON_ABORT_MS = 1_000;
 
+/**
+ * An operation that arrived after the check was given up: Abort it (bounded), then release.
+ * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
+ */
 function abandonOperation(operation: BackendOperation | null): void {
-  operation?.abort().catch(() => {});
-  operation?.release();
+  if (operation === null) return;
+  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
 }
 
 async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stopper) {
@@ -64,7 +66,8 @@ async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stoppe
   try {
     return { application, addin: await stopper.race(activation) };
   } catch (error) {
-    if (error instanceof StopRequested) releaseWhenSettled(activation, (addin) => addin.release());
+    // Activation cannot be cancelled (there is no object yet): release what arrives later.
+    if (error instanceof StopRequested) activation.then((addin) => addin.release(), () => {});
     throw error;
   }
 }
@@ -74,14 +77,10 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   try {
     return await stopper.race(call);
   } catch (error) {
-    if (error instanceof StopRequested) {
-      releaseWhenSettled(call, (operation) => {
-        abandonOperation(operation);
-        addin.release();
-      }, () => addin.release());
-    } else {
-      addin.release();
-    }
+    // Release the add-in now, even at a deadline with the call still running: the native layer
+    // cancels calls in flight on a released object, so a hung CheckConsistency ends here.
+    addin.release();
+    if (error instanceof StopRequested) call.then(abandonOperation, () => {});
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * it lazily, so the TypeScript mock works where the addon was never built.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UnsupportedPlatformError } from '../errors';
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
@@ -108,7 +108,8 @@ export function bindingCandidates(env: NodeJS.ProcessEnv = process.env): string[
   const builds = [join(root, 'build', 'Release', 'wsbapp.node'), join(root, 'build', 'Debug', 'wsbapp.node')];
   // An explicit override wins: it is how a sanitizer or debug build is tested without deleting
   // the release build.
-  return env.WSBAPP_BINDING ? [env.WSBAPP_BINDING, ...builds] : builds;
+  // resolve(): require() would take a relative path for a package name.
+  return env.WSBAPP_BINDING ? [resolve(env.WSBAPP_BINDING), ...builds] : builds;
 }
 
 /**

@@ -159,6 +159,7 @@ class MockAddin implements BackendAddin {
     const script = componentScript(this.app, args.component);
     if (script.check === 'fail') return Promise.reject(errorForCall('CheckConsistency', script.checkHresult));
     if (script.check === 'no-async') return Promise.resolve(null);
+    if (script.check === 'hang') return never;
     this.backend.live += 1;
     return Promise.resolve(new MockOperation(this.backend, this.app, args.component, script, this.process));
   }

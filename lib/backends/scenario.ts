@@ -45,8 +45,11 @@ export type StatusStep =
 
 /** How one component behaves. */
 export interface ComponentScenario {
-  /** CheckConsistency: `"async"` (default), `"no-async"` (S_OK, nothing to poll) or `{ fail }`. */
-  check?: 'async' | 'no-async' | { fail: HresultLike };
+  /**
+   * CheckConsistency: `"async"` (default), `"no-async"` (S_OK, nothing to poll), `"hang"` (never
+   * answers until cancelled) or `{ fail }`.
+   */
+  check?: 'async' | 'no-async' | 'hang' | { fail: HresultLike };
   /** QueryStatus answers in order; the last one repeats. Default: `["S_OK"]`. */
   statuses?: StatusStep[];
   /** Abort's answer. Default: returns S_OK at once, and later statuses are E_ABORT. */
@@ -96,8 +99,8 @@ export type NormalizedStep =
   | { kind: 'crash' };
 
 export interface NormalizedComponent {
-  /** 'async', 'no-async', or 'fail' with `checkHresult`. */
-  check: 'async' | 'no-async' | 'fail';
+  /** 'async', 'no-async', 'hang', or 'fail' with `checkHresult`. */
+  check: 'async' | 'no-async' | 'hang' | 'fail';
   checkHresult: number;
   statuses: NormalizedStep[];
   abort: { returns: number; delayMs: number; hang: boolean; statusAfter: number };
@@ -175,9 +178,9 @@ function normalizeStep(step: unknown, field: string): NormalizedStep {
 
 function normalizeCheck(check: unknown, field: string): Pick<NormalizedComponent, 'check' | 'checkHresult'> {
   if (check === undefined || check === 'async') return { check: 'async', checkHresult: HRESULT.S_OK };
-  if (check === 'no-async') return { check: 'no-async', checkHresult: HRESULT.S_OK };
+  if (check === 'no-async' || check === 'hang') return { check, checkHresult: HRESULT.S_OK };
   if (isObject(check) && 'fail' in check) return { check: 'fail', checkHresult: parseHresult(check.fail, `${field}.fail`) };
-  throw new TypeError(`${field} must be "async", "no-async" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
+  throw new TypeError(`${field} must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
 }
 
 function normalizeComponent(raw: unknown, field: string): NormalizedComponent {

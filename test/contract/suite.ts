@@ -51,6 +51,7 @@ export const contractScenario: Scenario = {
         fails: { statuses: [running, 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED'], postRestore: 'WSBAPP_E_COMPONENT_POST_RESTORE_FAILED' },
         refuses: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' }, preRestore: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED' },
         noCheck: { check: 'no-async' },
+        checkHangs: { check: 'hang' },
         undocumented: { statuses: [running, 'S_FALSE'] },
         disconnects: { statuses: [running, running, { callFails: 'RPC_E_DISCONNECTED' }] },
         crashes: { statuses: [running, { crash: true }] },
@@ -195,6 +196,11 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     test('a QueryStatus that never answers still times out, aborts and releases', async () => {
       await expect(check('hangs', { timeout: deadline(80) })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 1 });
       expect(tally).toMatchObject({ aborts: 1, operationReleases: 1 });
+    });
+
+    test('a CheckConsistency that never answers: the deadline releases the add-in (cancelling the call)', async () => {
+      await expect(check('checkHangs', { timeout: 80 })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 0 });
+      expect(tally).toMatchObject({ activations: 1, addinReleases: 1, operations: 0 });
     });
 
     test('an AbortSignal calls Abort, reports its answer, and releases', async () => {
