@@ -5,7 +5,7 @@
 // B5 (real COM under Wine) is `npm run bench:com`. Timings are reported, never asserted.
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { join } = require('node:path');
 const { ROOT, wsbapp } = require('./lib/common');
@@ -122,7 +122,8 @@ function machine() {
     memoryGiB: os.totalmem() / 2 ** 30,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    koffi: require('koffi/package.json').version,
+    // koffi's package.json is not in its "exports"; read it as a file.
+    koffi: JSON.parse(readFileSync(join(ROOT, 'node_modules', 'koffi', 'package.json'), 'utf8')).version,
     commit: git('rev-parse', '--short', 'HEAD'),
     quick: QUICK,
   };
