@@ -4,7 +4,7 @@
  */
 import { CheckFailedError, ReleasedError } from './errors';
 import { HRESULT } from './hresult';
-import { abortWithin, pollUntilDone, sleep, statusEvent, nextInterval, type AbortOutcome, type StatusEvent } from './poll';
+import { abortWithin, keepAliveWhile, nextInterval, pollUntilDone, sleep, statusEvent, type AbortOutcome, type StatusEvent } from './poll';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
 import { type PollOptions, parsePollOptions, DEFAULT_ABORT_TIMEOUT_MS } from './options';
 
@@ -43,6 +43,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   private inFlight: Promise<StatusEvent> | undefined;
   private polls = 0;
   private releasedAlready = false;
+  private stopKeepingAlive: () => void = () => {};
 
   /** @internal use startConsistencyCheck() */
   constructor(
@@ -75,7 +76,10 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
     if (this.operation === null) return statusEvent(HRESULT.S_OK, 0, this.startedAt);
     if (!this.inFlight) {
       const operation = this.operation;
-      this.inFlight = operation.queryStatus().then(
+      const call = operation.queryStatus();
+      // Released with the handle too: a hung call must not keep the process alive after release().
+      this.stopKeepingAlive = keepAliveWhile(call);
+      this.inFlight = call.then(
         ({ status }) => {
           this.inFlight = undefined;
           this.polls += 1;
@@ -104,6 +108,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   release(): void {
     if (this.releasedAlready) return;
     this.releasedAlready = true;
+    this.stopKeepingAlive();
     try {
       this.operation?.release();
     } finally {

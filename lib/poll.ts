@@ -108,6 +108,18 @@ export class Stopper {
   }
 }
 
+/**
+ * Keep the event loop alive until `work` settles or the returned function is called. The
+ * native backend's QueryStatus does not hold the loop (a hung add-in must not keep a process
+ * alive), so a caller awaiting one status would otherwise see the process exit under it.
+ */
+export function keepAliveWhile(work: Promise<unknown>): () => void {
+  const timer = setTimeout(() => {}, 2_147_483_647);
+  const stop = () => clearTimeout(timer);
+  work.then(stop, stop);
+  return stop;
+}
+
 /** Resolve after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
