@@ -59,6 +59,26 @@ void sleepFor(std::uint32_t ms) {
   if (ms > 0) Sleep(ms);
 }
 
+// A reference for the length of a scope.
+class ComHold {
+ public:
+  explicit ComHold(IUnknown* object) : object_(object) { object_->AddRef(); }
+  ~ComHold() { object_->Release(); }
+  ComHold(const ComHold&) = delete;
+  ComHold& operator=(const ComHold&) = delete;
+
+ private:
+  IUnknown* object_;
+};
+
+// CoTestCancel, looked up at run time: Wine 8's ole32 does not export it and its combase entry
+// is a placeholder that raises an exception when called. nullptr where there is none.
+using TestCancel = HRESULT(WINAPI*)();
+TestCancel coTestCancel() {
+  const HMODULE ole32 = GetModuleHandleW(L"ole32.dll");
+  return ole32 == nullptr ? nullptr : reinterpret_cast<TestCancel>(reinterpret_cast<void*>(GetProcAddress(ole32, "CoTestCancel")));
+}
+
 const char* stepName(StatusStep::Kind kind) {
   switch (kind) {
     case StatusStep::Kind::kStatus: return "status";
@@ -250,6 +270,13 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
           .number("volumes", cVolumes)
           .texts("sourceVolumes", cVolumes, rgwszSourceVolumePath)
           .texts("snapshotVolumes", cVolumes, rgwszSnapshotVolumePath);
+      if (script.check == ComponentScript::Check::kHang) {
+        // Logged on arrival: the call never returns on its own. `cancellable`: CoTestCancel exists.
+        context_.log->write(line.boolean("hang", true).boolean("cancellable", coTestCancel() != nullptr));
+        const HRESULT result = hangUntilCancelled();
+        context_.log->write(LogLine("CheckConsistency").text("component", component).text("ended", "cancelled").hresult("returns", result));
+        return result;
+      }
       const HRESULT result = startCheck(script, component, ppAsync);
       context_.log->write(line.hresult("returns", result).boolean("async", ppAsync != nullptr && *ppAsync != nullptr));
       return result;
@@ -303,6 +330,21 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     if (ppAsync == nullptr) return E_POINTER;
     *ppAsync = new AsyncCheck(context_, script, component);  // the caller owns the one reference
     return S_OK;
+  }
+
+  // A CheckConsistency that never answers. There is no operation yet, so no Abort can reach
+  // it: only the client's CoCancelCall (which a server sees through CoTestCancel) ends it, or
+  // the watchdog ends the process. Wine 8 has neither CoCancelCall nor CoTestCancel (its
+  // placeholders kill the caller), so there the call lasts until the watchdog.
+  HRESULT hangUntilCancelled() {
+    // The client may release its proxy meanwhile (Windows sends the Release on another RPC
+    // thread once the call is cancelled): keep this object alive until the call has returned.
+    const ComHold hold(static_cast<IWsbApplicationBackupSupport*>(this));
+    const TestCancel testCancel = coTestCancel();
+    for (;;) {
+      if (testCancel != nullptr && testCancel() == RPC_E_CALL_CANCELED) return RPC_E_CALL_CANCELED;
+      Sleep(testCancel != nullptr ? 20 : INFINITE);
+    }
   }
 
   HRESULT restoreStep(const char* method, Hresult ComponentScript::*answer, LPWSTR metadata, LPWSTR component,

@@ -258,6 +258,7 @@ ComponentScript componentFrom(const Fields& f) {
   const std::string check = f.text("check");
   if (check == "async") c.check = ComponentScript::Check::kAsync;
   else if (check == "no-async") c.check = ComponentScript::Check::kNoAsync;
+  else if (check == "hang") c.check = ComponentScript::Check::kHang;
   else if (check == "fail") c.check = ComponentScript::Check::kFail;
   else throw ScenarioError(f.path() + ".check: unknown value \"" + check + "\"");
   c.checkHresult = f.hresult("checkHresult");

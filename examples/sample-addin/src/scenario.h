@@ -30,7 +30,9 @@ struct AbortScript {
 };
 
 struct ComponentScript {
-  enum class Check { kAsync, kNoAsync, kFail };
+  // kHang: CheckConsistency never returns until the client cancels the call (CoCancelCall,
+  // seen through CoTestCancel) or the watchdog ends the process.
+  enum class Check { kAsync, kNoAsync, kHang, kFail };
   Check check = Check::kAsync;
   Hresult checkHresult = 0;
   std::vector<StatusStep> statuses{StatusStep{}};  // default: S_OK on the first poll
