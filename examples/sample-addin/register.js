@@ -2,7 +2,7 @@
 // Registers (or unregisters) the sample add-in the way an application's installer would.
 // Windows only: run it with node.exe as an administrator (under Wine: `wine node.exe register.js`).
 //
-//   node register.js --exe PATH --proxy PATH [--scenario FILE] [--log FILE] [--watchdog SECONDS] [--replace]
+//   node register.js --exe PATH --proxy PATH [--scenario FILE] [--log FILE] [--watchdog SECONDS] [--idle SECONDS] [--replace]
 //   node register.js --unregister [--scenario FILE] [--proxy PATH]
 //
 // --replace first deletes every application registered with WSB, so the key holds exactly the
@@ -12,7 +12,7 @@
 //   HKLM\SOFTWARE\Classes\CLSID\{clsid}\LocalServer32   "<exe>" --clsid {clsid}
 //   HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support\{writer}
 //       Application Identifier (REG_SZ), CLSID (REG_SZ; only for applications with an add-in)
-//   HKLM\SOFTWARE\wsbapp-sample   ScenarioFile, LogFile, WatchdogSeconds (the add-in's own config)
+//   HKLM\SOFTWARE\wsbapp-sample   ScenarioFile, LogFile, WatchdogSeconds, IdleSeconds (the add-in's own config)
 // and registers the proxy/stub DLL with regsvr32 (HKCR\Interface\{iid}\ProxyStubClsid32).
 //
 // With --scenario (normalised scenario JSON, see README.md) every application in it is
@@ -79,14 +79,16 @@ function regsvr32(args) {
 
 /**
  * Registers the add-in. `exe` and `proxy` are absolute Windows paths; `scenario`, `log` optional;
- * `replace` removes every other WSB application first. Returns the applications registered.
+ * `replace` removes every other WSB application first. `idleSeconds` > 0: a process whose
+ * activation is over serves the next one, and exits after that long without one (what Wine
+ * needs for concurrent activations; see src/main.cpp). Returns the applications registered.
  */
-function register({ exe, proxy, scenario, log, watchdogSeconds = DEFAULT_WATCHDOG_SECONDS, replace = false }) {
+function register({ exe, proxy, scenario, log, watchdogSeconds = DEFAULT_WATCHDOG_SECONDS, idleSeconds = 0, replace = false }) {
   if (!exe || !proxy) throw new TypeError('register: exe and proxy paths are required');
   const apps = applicationsOf(scenario);
   const lines = replace ? [`[-${WSB_KEY}]`] : [];
   // A fresh config key: a value left by an earlier run (say, a scenario) must not leak into this one.
-  lines.push(`[-${CONFIG_KEY}]`, `[${CONFIG_KEY}]`, `"WatchdogSeconds"=${regDword(watchdogSeconds)}`);
+  lines.push(`[-${CONFIG_KEY}]`, `[${CONFIG_KEY}]`, `"WatchdogSeconds"=${regDword(watchdogSeconds)}`, `"IdleSeconds"=${regDword(idleSeconds)}`);
   if (scenario) lines.push(`"ScenarioFile"=${regString(path.resolve(scenario))}`);
   if (log) lines.push(`"LogFile"=${regString(path.resolve(log))}`);
   lines.push('');
@@ -121,7 +123,7 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === '--unregister') options.unregister = true;
     else if (arg === '--replace') options.replace = true;
-    else if (['--exe', '--proxy', '--scenario', '--log', '--watchdog'].includes(arg) && i + 1 < argv.length) options[arg.slice(2)] = argv[++i];
+    else if (['--exe', '--proxy', '--scenario', '--log', '--watchdog', '--idle'].includes(arg) && i + 1 < argv.length) options[arg.slice(2)] = argv[++i];
     else throw new TypeError(`unknown or incomplete argument: ${arg}`);
   }
   return options;
@@ -133,7 +135,7 @@ if (require.main === module) {
     const o = parseArgs(process.argv.slice(2));
     const apps = o.unregister
       ? unregister({ proxy: o.proxy, scenario: o.scenario })
-      : register({ exe: o.exe, proxy: o.proxy, scenario: o.scenario, log: o.log, watchdogSeconds: o.watchdog === undefined ? undefined : Number(o.watchdog), replace: o.replace });
+      : register({ exe: o.exe, proxy: o.proxy, scenario: o.scenario, log: o.log, watchdogSeconds: o.watchdog === undefined ? undefined : Number(o.watchdog), idleSeconds: o.idle === undefined ? undefined : Number(o.idle), replace: o.replace });
     for (const app of apps) console.log(`${o.unregister ? 'unregistered' : 'registered'} ${app.writerId} ${JSON.stringify(app.identifier)} clsid ${app.clsid}`);
   } catch (error) {
     console.error(`register.js: ${error.message}`);

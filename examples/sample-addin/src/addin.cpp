@@ -29,20 +29,20 @@ HRESULT noThrow(Body&& body) noexcept {
   }
 }
 
-// Keeps the server process alive while an object exists. The last release sets the exit event;
-// CoReleaseServerProcess also suspends the class objects then, so no activation can sneak in
-// while the process shuts down.
+// Keeps the activation (and so the process) alive while an object exists. The last release
+// sets the released event; CoReleaseServerProcess also suspends the class objects then (on
+// Windows), so no activation can sneak in before the main thread revokes or re-registers.
 class ServerReference {
  public:
-  explicit ServerReference(HANDLE exitEvent) : exitEvent_(exitEvent) { CoAddRefServerProcess(); }
+  explicit ServerReference(HANDLE releasedEvent) : releasedEvent_(releasedEvent) { CoAddRefServerProcess(); }
   ~ServerReference() {
-    if (CoReleaseServerProcess() == 0) SetEvent(exitEvent_);
+    if (CoReleaseServerProcess() == 0) SetEvent(releasedEvent_);
   }
   ServerReference(const ServerReference&) = delete;
   ServerReference& operator=(const ServerReference&) = delete;
 
  private:
-  HANDLE exitEvent_;
+  HANDLE releasedEvent_;
 };
 
 // COM objects own themselves: created with new, destroyed by the last Release (`delete this`).
@@ -93,7 +93,7 @@ const char* stepName(StatusStep::Kind kind) {
 class AsyncCheck final : public IWsbApplicationAsync {
  public:
   AsyncCheck(const ServerContext& context, const ComponentScript& script, std::string component)
-      : context_(context), script_(script), component_(std::move(component)), server_(context.exitEvent) {}
+      : context_(context), script_(script), component_(std::move(component)), server_(context.releasedEvent) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
     if (object == nullptr) return E_POINTER;
@@ -232,7 +232,7 @@ class TaskMemStrings {
 
 class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationRestoreSupport {
  public:
-  explicit AddIn(const ServerContext& context) : context_(context), server_(context.exitEvent) {}
+  explicit AddIn(const ServerContext& context) : context_(context), server_(context.releasedEvent) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
     if (object == nullptr) return E_POINTER;
@@ -412,6 +412,10 @@ HRESULT STDMETHODCALLTYPE ClassFactory::CreateInstance(IUnknown* outer, REFIID i
     if (object == nullptr) return E_POINTER;
     *object = nullptr;
     if (outer != nullptr) return CLASS_E_NOAGGREGATION;
+    SetEvent(context_.activatedEvent);
+    // The activation's own reference: an activation that creates nothing (a scripted failure)
+    // is over when this returns, and one that creates an object lasts as long as the object.
+    const ServerReference activation(context_.releasedEvent);
     // A scripted activation failure reaches the client as CoCreateInstance's HRESULT.
     HRESULT result = context_.app.activation;
     if (result == S_OK) {
@@ -428,7 +432,7 @@ HRESULT STDMETHODCALLTYPE ClassFactory::LockServer(BOOL lock) {
   if (lock) {
     CoAddRefServerProcess();
   } else if (CoReleaseServerProcess() == 0) {
-    SetEvent(context_.exitEvent);
+    SetEvent(context_.releasedEvent);
   }
   return S_OK;
 }

@@ -16,12 +16,14 @@ namespace sample {
 struct ServerContext {
   ApplicationScript app;  // the scripted behaviour; defaults when the scenario names no such add-in
   CallLog* log = nullptr;
-  HANDLE exitEvent = nullptr;  // set when the last object goes away
+  HANDLE activatedEvent = nullptr;  // auto-reset: set by every CreateInstance
+  HANDLE releasedEvent = nullptr;   // auto-reset: set when the last object (or lock) goes away
 };
 
-// COM activates an out-of-process server once per CoCreateInstance with REGCLS_SINGLEUSE; the
-// factory is a static-lifetime object (its AddRef/Release do not count), the server's life is
-// the count kept by CoAddRefServerProcess for live objects and LockServer.
+// REGCLS_SINGLEUSE: one registration serves one activation (see main.cpp for when the process
+// registers again). The factory is a static-lifetime object (its AddRef/Release do not count);
+// an activation lasts while the count kept by CoAddRefServerProcess is above zero (live
+// objects, LockServer, and CreateInstance itself).
 class ClassFactory final : public IClassFactory {
  public:
   explicit ClassFactory(const ServerContext& context) : context_(context) {}

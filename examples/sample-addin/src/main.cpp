@@ -9,7 +9,22 @@
 // Configuration: HKLM\SOFTWARE\wsbapp-sample (see README.md)
 //   ScenarioFile      REG_SZ     normalised scenario JSON; absent: every call succeeds at once
 //   LogFile           REG_SZ     JSON-lines call log; absent: no log
-//   WatchdogSeconds   REG_DWORD  the process exits after this long whatever happens (default 300)
+//   WatchdogSeconds   REG_DWORD  an activation that lasts longer ends the process, and so does a
+//                                registration nobody takes (default 300)
+//   IdleSeconds       REG_DWORD  0 (default): one activation per process. N: once its client has
+//                                released everything, the process registers again and serves the
+//                                next activation, exiting after N seconds without one (for Wine,
+//                                see "Process lifetime" below and docs/real-com.md)
+//
+// Process lifetime. With REGCLS_SINGLEUSE the SCM hands each registration to one activation.
+// Windows pairs a client with the server it launched; Wine 8 does not: its rpcss gives the first
+// registered class object to whichever client asks first, and a client whose first look finds
+// one launches nothing. Under concurrent activations a client can so take the server another
+// client launched, and that launcher is left with one registration too few: when the server it
+// launched exits within its first second of waiting, Wine's rpc_get_local_class_object gives up
+// with "Server ... failed to start" and CoCreateInstance returns E_NOINTERFACE. IdleSeconds
+// makes every server go back into the pool once its activation is over, so there are always as
+// many registrations as launches, and no launched server exits while its launcher waits.
 #include <windows.h>
 
 #include <shellapi.h>
@@ -32,6 +47,7 @@ struct Config {
   std::wstring scenarioFile;
   std::wstring logFile;
   DWORD watchdogSeconds = kDefaultWatchdogSeconds;
+  DWORD idleSeconds = 0;  // 0: one activation per process
 };
 
 std::wstring readString(HKEY key, const wchar_t* name) {
@@ -54,6 +70,10 @@ Config readConfig() {
   if (RegGetValueW(key, nullptr, L"WatchdogSeconds", RRF_RT_REG_DWORD, nullptr, &seconds, &bytes) == ERROR_SUCCESS &&
       seconds > 0) {
     config.watchdogSeconds = seconds;
+  }
+  bytes = sizeof seconds;
+  if (RegGetValueW(key, nullptr, L"IdleSeconds", RRF_RT_REG_DWORD, nullptr, &seconds, &bytes) == ERROR_SUCCESS) {
+    config.idleSeconds = seconds;
   }
   RegCloseKey(key);
   return config;
@@ -118,8 +138,8 @@ struct ComApartment {
   }
 };
 
-struct Event {
-  HANDLE handle = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+struct Event {  // auto-reset
+  HANDLE handle = CreateEventW(nullptr, FALSE, FALSE, nullptr);
   ~Event() {
     if (handle != nullptr) CloseHandle(handle);
   }
@@ -137,36 +157,53 @@ int serve() {
     log.write(sample::LogLine("exit").text("reason", "bad --clsid"));
     return 2;
   }
-  const Event exitEvent;
-  if (exitEvent.handle == nullptr) return 3;
+  const Event activated;
+  const Event released;
+  if (activated.handle == nullptr || released.handle == nullptr) return 3;
   sample::ServerContext context;
   context.app = chooseApplication(config, clsidText, log);
   context.log = &log;
-  context.exitEvent = exitEvent.handle;
+  context.activatedEvent = activated.handle;
+  context.releasedEvent = released.handle;
 
   // The MTA: calls arrive on RPC threads concurrently, so Abort can reach a check whose
   // QueryStatus is still running, as Windows Server Backup may do.
   const ComApartment apartment;
   if (FAILED(apartment.hr)) return 4;
   sample::ClassFactory factory(context);
-  DWORD cookie = 0;
-  // SINGLEUSE: every activation starts a fresh process. Under Wine a crashed MULTIPLEUSE server
-  // leaves a dead registration behind and later activations fail with 0x800706BA; on Windows it
-  // also keeps one test's scripted crash or hang from leaking into the next.
-  HRESULT hr = CoRegisterClassObject(clsid, &factory, CLSCTX_LOCAL_SERVER, REGCLS_SINGLEUSE, &cookie);
-  if (FAILED(hr)) {
-    log.write(sample::LogLine("exit").text("reason", "CoRegisterClassObject failed").hresult("hresult", hr));
-    return 5;
+  const DWORD watchdogMs = config.watchdogSeconds * 1000;
+  for (unsigned served = 0;; ++served) {
+    // SINGLEUSE: this registration serves one activation, so a scripted crash or hang never
+    // reaches another client's check. (Under Wine a crashed MULTIPLEUSE server also leaves a dead
+    // registration behind, and later activations fail with 0x800706BA.)
+    DWORD cookie = 0;
+    const HRESULT hr = CoRegisterClassObject(clsid, &factory, CLSCTX_LOCAL_SERVER, REGCLS_SINGLEUSE, &cookie);
+    if (FAILED(hr)) {
+      log.write(sample::LogLine("exit").text("reason", "CoRegisterClassObject failed").hresult("hresult", hr));
+      return 5;
+    }
+    if (served > 0) {
+      CoResumeClassObjects();  // Windows suspended the class objects when the count reached zero
+      log.write(sample::LogLine("offered").number("served", served));
+    }
+    // Waiting for an activation. Revoke before leaving, so the SCM never hands out the
+    // registration of a process that is gone (Wine's rpcss would).
+    if (WaitForSingleObject(activated.handle, served == 0 ? watchdogMs : config.idleSeconds * 1000) != WAIT_OBJECT_0) {
+      CoRevokeClassObject(cookie);
+      log.write(sample::LogLine("exit").text("reason", served == 0 ? "not activated" : "idle").number("served", served));
+      return 0;
+    }
+    // Nobody tells a server that its client died, and a scripted hang never ends: the watchdog
+    // bounds every activation.
+    if (WaitForSingleObject(released.handle, watchdogMs) != WAIT_OBJECT_0) {
+      log.write(sample::LogLine("exit").text("reason", "watchdog").number("seconds", config.watchdogSeconds));
+      // Hung calls still run on RPC threads; an orderly CoUninitialize would wait for them.
+      TerminateProcess(GetCurrentProcess(), kWatchdogExitCode);
+    }
+    CoRevokeClassObject(cookie);  // used up; this only drops the local entry
+    if (config.idleSeconds == 0) break;
+    ResetEvent(activated.handle);  // a second CreateInstance on the same class object, say
   }
-
-  // Nobody tells a server that its client died, and a scripted hang never ends: the watchdog
-  // bounds the life of every add-in process a test starts.
-  if (WaitForSingleObject(exitEvent.handle, config.watchdogSeconds * 1000) != WAIT_OBJECT_0) {
-    log.write(sample::LogLine("exit").text("reason", "watchdog").number("seconds", config.watchdogSeconds));
-    // Hung calls still run on RPC threads; an orderly CoUninitialize would wait for them.
-    TerminateProcess(GetCurrentProcess(), kWatchdogExitCode);
-  }
-  CoRevokeClassObject(cookie);
   log.write(sample::LogLine("exit").text("reason", "last object released"));
   return 0;
 }

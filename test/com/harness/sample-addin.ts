@@ -32,7 +32,7 @@ export interface LogLine {
 }
 
 interface Registrar {
-  register(options: { exe: string; proxy: string; scenario: string; log: string; watchdogSeconds: number; replace: boolean }): unknown;
+  register(options: { exe: string; proxy: string; scenario: string; log: string; watchdogSeconds: number; idleSeconds: number; replace: boolean }): unknown;
 }
 // The installer-like script the add-in's README documents: the tests register exactly as a user would.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,20 +43,29 @@ export interface Registered {
   readonly logFile: string;
   /** Every line logged so far, by every add-in process. */
   log(): LogLine[];
-  /** The lines of the process that served the last CheckConsistency of `component`. */
+  /**
+   * The lines of the activation that served the last CheckConsistency of `component`: its
+   * process's lines from the CreateInstance before that call to the next CreateInstance (a
+   * process serves one activation at a time, then may serve another: see registerScenario).
+   */
   processOf(component: string): LogLine[];
 }
 
 /**
  * Register `scenario` (normalised) as the only WSB applications, served by the sample EXE, with a
- * fresh log. `watchdogSeconds` bounds every add-in process (scripted hangs included).
+ * fresh log. `watchdogSeconds` bounds every activation (scripted hangs included).
+ *
+ * The add-in processes serve again once their activation is over (IdleSeconds): Wine 8 does not
+ * pair a client with the server it launched, and with one activation per process concurrent
+ * activations fail with E_NOINTERFACE (examples/sample-addin/src/main.cpp, docs/real-com.md).
+ * test-com.sh ends them after each test file, so none outlives the scenario it read.
  */
 export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60): Registered {
   const scenarioFile = join(sampleDir, `${name}.scenario.json`);
   const logFile = join(sampleDir, `${name}.log`);
   writeFileSync(scenarioFile, JSON.stringify(scenario, null, 1));
   writeFileSync(logFile, '');
-  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, replace: true });
+  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, idleSeconds: watchdogSeconds, replace: true });
   const log = () =>
     readFileSync(logFile, 'utf8')
       .split(/\r?\n/)
@@ -69,7 +78,12 @@ export function registerScenario(name: string, scenario: NormalizedScenario, wat
       const lines = log();
       const check = lines.filter((l) => l.event === 'CheckConsistency' && l.component === component).at(-1);
       if (!check) throw new Error(`the add-in logged no CheckConsistency of ${component}`);
-      return lines.filter((l) => l.pid === check.pid);
+      const ofProcess = lines.filter((l) => l.pid === check.pid);
+      const at = ofProcess.indexOf(check);
+      let begin = at;
+      while (begin > 0 && ofProcess[begin].event !== 'CreateInstance') begin -= 1;
+      const end = ofProcess.findIndex((l, i) => i > at && l.event === 'CreateInstance');
+      return ofProcess.slice(begin, end === -1 ? undefined : end);
     },
   };
 }
