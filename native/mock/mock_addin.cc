@@ -175,6 +175,9 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
     if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
     const ComponentScript& script = app_.component(name.value_or(""));
     if (script.check == CheckKind::kNoAsync) return kS_OK;
+    // Blocks like a hung QueryStatus: only a cancellation (releasing the add-in) or teardown
+    // ends it, with RPC_E_CALL_CANCELED and no async object.
+    if (script.check == CheckKind::kHang) return host_->pause(std::nullopt);
     *async = std::make_unique<MockOperation>(host_, app_, name, process_).release();  // the caller owns it
     return script.check == CheckKind::kFail ? script.checkHresult : kS_OK;
   }

@@ -82,8 +82,9 @@ StatusStep readStep(Reader& r, const JsonValue& json, const std::string& field) 
 CheckKind checkKind(Reader& r, const std::string& check, const std::string& field) {
   if (check == "async") return CheckKind::kAsync;
   if (check == "no-async") return CheckKind::kNoAsync;
+  if (check == "hang") return CheckKind::kHang;
   if (check == "fail") return CheckKind::kFail;
-  r.fail(field, "\"async\", \"no-async\" or \"fail\"");
+  r.fail(field, "\"async\", \"no-async\", \"hang\" or \"fail\"");
   return CheckKind::kAsync;
 }
 

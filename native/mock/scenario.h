@@ -28,7 +28,8 @@ struct AbortScript {
   HRESULT statusAfter = kE_ABORT;
 };
 
-enum class CheckKind { kAsync, kNoAsync, kFail };
+// kHang: CheckConsistency never answers until it is cancelled (or the host torn down).
+enum class CheckKind { kAsync, kNoAsync, kHang, kFail };
 
 struct ComponentScript {
   CheckKind check = CheckKind::kAsync;

@@ -47,6 +47,8 @@ const char* kScenario = R"({"applications":[{"writerId":"{W}","identifier":"App"
           "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
     "crash":{"check":"async","checkHresult":0,"statuses":[{"kind":"crash"}],
           "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
+    "checkHang":{"check":"hang","checkHresult":0,"statuses":[{"kind":"status","hresult":0,"delayMs":0}],
+          "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
     "hang":{"check":"async","checkHresult":0,"statuses":[{"kind":"hang"}],
           "abort":{"returns":0,"delayMs":0,"hang":true,"statusAfter":2147500036},"preRestore":0,"postRestore":0}}}]})";
 
@@ -222,6 +224,30 @@ void testHangCancelledByRelease() {
   EXPECT(f.host->liveObjects() == 0);
 }
 
+// A CheckConsistency that never answers: releasing the add-in cancels it, and no async object
+// is left behind.
+void testCheckHangCancelledByRelease() {
+  Fixture f;
+  auto addin = f.activate();
+  std::promise<HRESULT> hung;
+  auto hungResult = hung.get_future();
+  f.apartment.post([&] {
+    CheckRequest request;
+    request.component = wide("checkHang");
+    ComPtr<IWsbApplicationAsync> async;
+    auto pointer = addin->acquire();
+    const HRESULT call = checkConsistency(pointer.get(), request, &async);
+    addin->finish(std::move(pointer));
+    hung.set_value(async ? kE_UNEXPECTED : call);
+  });
+  EXPECT(hungResult.wait_for(milliseconds(50)) == std::future_status::timeout);
+  f.release(addin);
+  EXPECT(hungResult.wait_for(milliseconds(2000)) == std::future_status::ready);
+  EXPECT(hungResult.get() == kRPC_E_CALL_CANCELED);
+  f.apartment.stop(milliseconds(2000));
+  EXPECT(f.host->liveObjects() == 0);
+}
+
 // A cancellation that arrives before the call starts waiting still ends it; one that arrives
 // after the call finished does not leak into the next call.
 void testEarlyAndLateCancel() {
@@ -289,6 +315,7 @@ int main() {
   testOrderComponents();
   testCrash();
   testHangCancelledByRelease();
+  testCheckHangCancelledByRelease();
   testEarlyAndLateCancel();
   testTeardownWithHungCall();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
