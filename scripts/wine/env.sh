@@ -8,7 +8,9 @@
 
 WSB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WSB_CACHE="$WSB_ROOT/.cache/wine"
-WSB_BUILD="$WSB_ROOT/build-win32"
+# WSBAPP_BUILD_DIR / WSBAPP_WINEPREFIX: another build dir / prefix, so a second job (a benchmark,
+# say) never rebuilds or re-registers under a test run using the defaults.
+WSB_BUILD="${WSBAPP_BUILD_DIR:-$WSB_ROOT/build-win32}"
 
 # Node for Windows from npm (the only download channel besides Debian). 20.18.0 is an LTS release
 # measured to run under Wine 8.0 (wine-notes.md); pinned so CI results do not drift with releases.
@@ -23,7 +25,7 @@ NODE_EXE="$NODE_WIN_DIR/bin/node.exe"
 NODE_API_DIR="$WSB_CACHE/node-api-headers-$NODE_API_HEADERS_VERSION"
 NODE_API_IMPLIB="$NODE_API_DIR/libnode_api.a"
 
-export WINEPREFIX="$WSB_ROOT/.wine"
+export WINEPREFIX="${WSBAPP_WINEPREFIX:-$WSB_ROOT/.wine}"
 export WINEARCH=win64
 # Headless: without DISPLAY Wine's drivers stay off-screen; no Mono/Gecko install prompts, no
 # desktop menu entries written into $HOME.
