@@ -10,7 +10,7 @@ namespace {
 
 RestoreRequest restoreArgs(const Napi::CallbackInfo& info) {
   RestoreRequest request;
-  request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata");
+  request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata", kMaxWriterMetadataChars);
   request.component = optionalWideArg(info[1], "args.component");
   request.logicalPath = optionalWideArg(info[2], "args.logicalPath");
   request.noRollForward = booleanArg(info[3], "args.noRollForward");
@@ -62,7 +62,7 @@ AddinHandle::~AddinHandle() { scheduleRelease(); }
 Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
   CheckRequest request;
-  request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata");
+  request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata", kMaxWriterMetadataChars);
   request.component = optionalWideArg(info[1], "args.component");
   request.logicalPath = optionalWideArg(info[2], "args.logicalPath");
   request.sourceVolumes = wideArrayArg(info[3], "args.volumes[].source");

@@ -7,19 +7,53 @@
 
 namespace wsb::bridge {
 
-WString wideArg(const Napi::Value& value, const std::string& field) {
-  if (!value.IsString()) throw Napi::TypeError::New(value.Env(), field + " must be a string");
-  const std::u16string units = value.As<Napi::String>().Utf16Value();
-  WString text(units.begin(), units.end());
-  const TextError error = validate(text);
-  if (error == TextError::kTooLong) throw Napi::RangeError::New(value.Env(), field + " " + describe(error));
-  if (error != TextError::kNone) throw Napi::TypeError::New(value.Env(), field + " " + describe(error));
+namespace {
+
+// The UTF-16 units of a JS string, read once: straight into the result where WChar is char16_t
+// (Linux: no second copy of megabytes of writer metadata), through a u16string where it is
+// wchar_t (Windows, also 16-bit UTF-16).
+WString readUtf16(const Napi::Value& value, std::size_t length) {
+  static_assert(sizeof(WChar) == sizeof(char16_t), "LPWSTR is UTF-16");
+  const auto read = [&](char16_t* buffer) {
+    std::size_t copied = 0;
+    // length + 1: room for the terminator Node-API writes (a basic_string always has it).
+    const napi_status status = napi_get_value_string_utf16(value.Env(), value, buffer, length + 1, &copied);
+    NAPI_THROW_IF_FAILED(value.Env(), status, WString());
+    return copied;
+  };
+  if constexpr (std::is_same_v<WChar, char16_t>) {
+    WString text(length, u'\0');
+    text.resize(read(text.data()));
+    return text;
+  } else {
+    std::u16string units(length, u'\0');
+    units.resize(read(units.data()));
+    return WString(units.begin(), units.end());
+  }
+}
+
+}  // namespace
+
+WString wideArg(const Napi::Value& value, const std::string& field, std::size_t maxUnits) {
+  const Napi::Env env = value.Env();
+  if (!value.IsString()) throw Napi::TypeError::New(env, field + " must be a string");
+  std::size_t length = 0;
+  NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, value, nullptr, 0, &length), WString());
+  // Checked before anything is copied, with lib/validate.ts's wording.
+  if (length > maxUnits) {
+    throw Napi::RangeError::New(env, field + " is " + std::to_string(length) + " UTF-16 units long; the limit is " + std::to_string(maxUnits));
+  }
+  WString text = readUtf16(value, length);
+  std::size_t nulAt = 0;
+  if (validate(text, maxUnits, &nulAt) == TextError::kEmbeddedNul) {
+    throw Napi::RangeError::New(env, field + " contains a NUL character at index " + std::to_string(nulAt));
+  }
   return text;
 }
 
-OptionalText optionalWideArg(const Napi::Value& value, const std::string& field) {
+OptionalText optionalWideArg(const Napi::Value& value, const std::string& field, std::size_t maxUnits) {
   if (value.IsNull() || value.IsUndefined()) return std::nullopt;
-  return wideArg(value, field);
+  return wideArg(value, field, maxUnits);
 }
 
 std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& field) {
@@ -64,7 +98,9 @@ Napi::String jsString(Napi::Env env, WStringView text) { return newString(env, t
 
 Napi::Array jsStrings(Napi::Env env, const std::vector<WString>& texts) {
   auto array = Napi::Array::New(env, texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) array.Set(static_cast<std::uint32_t>(i), jsString(env, texts[i]));
+  // As a Napi::Value: Set's template overload would take a Napi::String through std::string
+  // (UTF-8), turning unpaired surrogates into U+FFFD.
+  for (std::size_t i = 0; i < texts.size(); ++i) array.Set(static_cast<std::uint32_t>(i), Napi::Value(jsString(env, texts[i])));
   return array;
 }
 

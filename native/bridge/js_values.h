@@ -1,6 +1,7 @@
 // Conversions between JS values and what the call layer takes. JS validates first; these check
-// again (NUL, length, well-formedness, types) because the binding is public and a bad string
-// must never reach an add-in. Failures throw TypeError / RangeError naming the field.
+// again (types, NUL, length; the same rules as lib/validate.ts) because the binding is public and
+// a bad string must never reach an add-in. Failures throw TypeError (type) / RangeError (NUL,
+// length) naming the field. Strings go over as UTF-16 unchanged, unpaired surrogates included.
 #pragma once
 
 #include <string>
@@ -13,8 +14,10 @@
 
 namespace wsb::bridge {
 
-WString wideArg(const Napi::Value& value, const std::string& field);
-OptionalText optionalWideArg(const Napi::Value& value, const std::string& field);
+// At most `maxUnits` UTF-16 units (kMaxWideChars for names and paths, kMaxWriterMetadataChars
+// for writer metadata).
+WString wideArg(const Napi::Value& value, const std::string& field, std::size_t maxUnits = kMaxWideChars);
+OptionalText optionalWideArg(const Napi::Value& value, const std::string& field, std::size_t maxUnits = kMaxWideChars);
 std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& field);
 bool booleanArg(const Napi::Value& value, const std::string& field);
 std::string utf8Arg(const Napi::Value& value, const std::string& field);

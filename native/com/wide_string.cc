@@ -66,27 +66,22 @@ const char* describe(TextError error) {
     case TextError::kEmbeddedNul:
       return "contains a NUL character";
     case TextError::kTooLong:
-      return "is longer than 32767 UTF-16 code units";
+      return "is too long";
     case TextError::kIllFormed:
-      return "is not well-formed Unicode (lone surrogate or invalid UTF-8)";
+      return "is not well-formed Unicode (unpaired surrogate or invalid UTF-8)";
   }
   return "is invalid";
 }
 
-TextError validate(WStringView text) {
-  if (text.size() > kMaxWideChars) return TextError::kTooLong;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char32_t unit = static_cast<std::uint16_t>(text[i]);
-    if (unit == 0) return TextError::kEmbeddedNul;
-    if (isLowSurrogate(unit)) return TextError::kIllFormed;
-    if (!isHighSurrogate(unit)) continue;
-    if (i + 1 == text.size() || !isLowSurrogate(static_cast<std::uint16_t>(text[i + 1]))) return TextError::kIllFormed;
-    ++i;
-  }
-  return TextError::kNone;
+TextError validate(WStringView text, std::size_t maxUnits, std::size_t* nulAt) {
+  if (text.size() > maxUnits) return TextError::kTooLong;
+  const std::size_t nul = text.find(WChar(0));
+  if (nul == WStringView::npos) return TextError::kNone;
+  if (nulAt != nullptr) *nulAt = nul;
+  return TextError::kEmbeddedNul;
 }
 
-TextError toWide(std::string_view utf8, WString* out) {
+TextError toWide(std::string_view utf8, WString* out, std::size_t maxUnits) {
   out->clear();
   for (std::size_t at = 0; at < utf8.size();) {
     char32_t cp = 0;
@@ -98,26 +93,28 @@ TextError toWide(std::string_view utf8, WString* out) {
       out->push_back(static_cast<WChar>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
     }
   }
-  return validate(*out);
+  return validate(*out, maxUnits);
 }
 
-TextError toUtf8(WStringView wide, std::string* out) {
+TextError toUtf8(WStringView wide, std::string* out, Unpaired unpaired) {
   out->clear();
-  const TextError error = validate(wide);
-  if (error != TextError::kNone) return error;
+  out->reserve(wide.size());
   for (std::size_t i = 0; i < wide.size(); ++i) {
     char32_t cp = static_cast<std::uint16_t>(wide[i]);
-    if (isHighSurrogate(cp)) {
+    if (isHighSurrogate(cp) && i + 1 < wide.size() && isLowSurrogate(static_cast<std::uint16_t>(wide[i + 1]))) {
       cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<std::uint16_t>(wide[++i]) - 0xDC00);
+    } else if (isHighSurrogate(cp) || isLowSurrogate(cp)) {
+      if (unpaired == Unpaired::kReject) return TextError::kIllFormed;
+      cp = 0xFFFD;
     }
     appendUtf8(cp, out);
   }
   return TextError::kNone;
 }
 
-std::size_t boundedLength(const WChar* text) {
+std::size_t boundedLength(const WChar* text, std::size_t maxUnits) {
   std::size_t length = 0;
-  while (length <= kMaxWideChars && text[length] != 0) ++length;
+  while (length <= maxUnits && text[length] != 0) ++length;
   return length;
 }
 

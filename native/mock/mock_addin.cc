@@ -46,11 +46,13 @@ class RefCount {
   std::atomic<ULONG> refs_{1};
 };
 
-// An LPWSTR argument as UTF-8; nullopt for NULL or text the call layer should never have sent.
+// An LPWSTR argument as UTF-8 for the call log, nullopt for NULL. Bounded by the longest string
+// the call layer sends (writer metadata); an unpaired surrogate, which the call layer passes
+// through unchanged, is logged as U+FFFD.
 std::optional<std::string> utf8(const WChar* text) {
   if (text == nullptr) return std::nullopt;
   std::string out;
-  if (toUtf8(WStringView(text, boundedLength(text)), &out) != TextError::kNone) return std::nullopt;
+  toUtf8(WStringView(text, boundedLength(text, kMaxWriterMetadataChars)), &out, Unpaired::kReplace);
   return out;
 }
 

@@ -38,19 +38,43 @@ function thrown(call: () => unknown): { name: string; message: string } {
 }
 
 describe('strings are validated in C++ and the field is named', () => {
-  test('an embedded NUL is a TypeError', () => {
-    expect(thrown(() => addin.checkConsistency(null, 'a\0b', null, [], []))).toEqual({ name: 'TypeError', message: 'args.component contains a NUL character' });
-  });
-
-  test('more than 32767 UTF-16 units is a RangeError', () => {
-    expect(thrown(() => addin.checkConsistency('x'.repeat(32768), null, null, [], []))).toEqual({
+  test('an embedded NUL is a RangeError naming the field and the index (as lib/validate.ts)', () => {
+    expect(thrown(() => addin.checkConsistency(null, 'a\0b', null, [], []))).toEqual({ name: 'RangeError', message: 'args.component contains a NUL character at index 1' });
+    expect(thrown(() => addin.orderComponents(['a', 'b'], ['p', 'q\0']))).toEqual({
       name: 'RangeError',
-      message: 'args.writerMetadata is longer than 32767 UTF-16 code units',
+      message: 'components[].logicalPath[1] contains a NUL character at index 1',
     });
   });
 
-  test('a lone surrogate is a TypeError', () => {
-    expect(() => addin.orderComponents(['\ud800'], ['p'])).toThrow(/components\[\]\.name\[0\] is not well-formed/);
+  test('names and paths: more than 32767 UTF-16 units is a RangeError', () => {
+    expect(thrown(() => addin.checkConsistency(null, 'x'.repeat(32768), null, [], []))).toEqual({
+      name: 'RangeError',
+      message: 'args.component is 32768 UTF-16 units long; the limit is 32767',
+    });
+  });
+
+  test('writer metadata: up to 16 Mi UTF-16 units (lib/validate.ts MAX_WRITER_METADATA_UNITS), recorded intact', async () => {
+    const limit = 16 * 1024 * 1024;
+    expect(thrown(() => addin.preRestore('x'.repeat(limit + 1), 'db', null, false))).toEqual({
+      name: 'RangeError',
+      message: `args.writerMetadata is ${limit + 1} UTF-16 units long; the limit is ${limit}`,
+    });
+    const metadata = `<metadata>${'x'.repeat(100_000)}</metadata>`;
+    const operation = await addin.checkConsistency(metadata, 'db', null, [], []);
+    operation?.release();
+    await addin.preRestore('y'.repeat(limit), 'db', null, false);
+    const calls = runtime.mockStats()?.calls ?? [];
+    expect(calls.find((c) => c.method === 'CheckConsistency')?.args[0]).toBe(metadata);
+    expect(calls.find((c) => c.method === 'PreRestore')?.args[0]?.length).toBe(limit);
+  });
+
+  test('unpaired surrogates go to the add-in unchanged (UTF-16 straight through) and come back intact', async () => {
+    // The mock's OrderComponents hands back copies of the very LPWSTRs it received.
+    expect(await addin.orderComponents(['\ud800', 'b\udfff'], ['p\udc00q', 'x'])).toEqual({ names: ['\ud800', 'b\udfff'], logicalPaths: ['p\udc00q', 'x'] });
+    const operation = await addin.checkConsistency(null, 'a\ud800', null, [], []);
+    operation?.release();
+    // Only the mock's UTF-8 call log replaces it.
+    expect(runtime.mockStats()?.calls.find((c) => c.method === 'CheckConsistency')?.component).toBe('a\ufffd');
   });
 
   test('wrong types and mismatched arrays are refused before any COM call', () => {

@@ -122,8 +122,16 @@ void testStrings() {
   EXPECT(toWide(std::string(32767, 'x'), &text) == TextError::kNone);
   EXPECT(toWide("\xED\xA0\x80", &text) == TextError::kIllFormed);  // an encoded surrogate
   EXPECT(toWide("\xC0\xAF", &text) == TextError::kIllFormed);      // overlong
+  // Unpaired surrogates pass the COM-boundary check; UTF-8 rejects or replaces them.
   const WChar lone[] = {0xD800, 'x'};
-  EXPECT(validate(WStringView(lone, 2)) == TextError::kIllFormed);
+  EXPECT(validate(WStringView(lone, 2)) == TextError::kNone);
+  EXPECT(toUtf8(WStringView(lone, 2), &back) == TextError::kIllFormed);
+  EXPECT(toUtf8(WStringView(lone, 2), &back, Unpaired::kReplace) == TextError::kNone && back == "\xEF\xBF\xBDx");
+  const WChar withNul[] = {'a', 'b', 0, 'c'};
+  std::size_t nulAt = 0;
+  EXPECT(validate(WStringView(withNul, 4), kMaxWideChars, &nulAt) == TextError::kEmbeddedNul && nulAt == 2);
+  EXPECT(validate(WString(kMaxWideChars + 1, 'x')) == TextError::kTooLong);
+  EXPECT(validate(WString(kMaxWideChars + 1, 'x'), kMaxWriterMetadataChars) == TextError::kNone);
 }
 
 void testScenarioErrors() {
