@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: runs B1-B4, each implementation or size in its own node process on the same
 // workload, prints tables and writes bench/results/<date>.json (and latest.json).
-// Usage: node bench/run.js [--quick] [B1 B2 B3 B4]   (BENCH_QUICK=1 is --quick: shorter runs, B4 10 s)
-// B5 (real COM under Wine) is `npm run bench:com`. Timings are reported, never asserted.
+// Usage: node bench/run.js [--quick] [B1 B2 B3 B4 B5]   (BENCH_QUICK=1 is --quick: shorter runs, B4 10 s)
+// B5 (real COM under Wine, bench/b5-com.js) runs only when named: `npm run bench:com` is
+// `node bench/run.js B5`; its results go to latest-com.json. Timings are reported, never asserted.
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { join } = require('node:path');
 const { ROOT, wsbapp } = require('./lib/common');
+const { b5: runB5, IMPLS: B5_IMPLS } = require('./b5-com');
 
 const argv = process.argv.slice(2);
 if (argv.includes('--quick')) process.env.BENCH_QUICK = '1';
@@ -107,6 +109,20 @@ async function b4() {
   return rows;
 }
 
+async function b5() {
+  const result = await runB5({ quick: QUICK });
+  const { summary: s, ratios, config } = result;
+  table(
+    `B5 real COM: one QueryStatus round trip to the out-of-process sample add-in under ${config.wine} (${config.rounds} rounds, ${config.polls} timed calls per process, interleaved; µs)`,
+    ['implementation', 'median', 'p99', 'pooled median', 'pooled p99', 'medians per process'],
+    B5_IMPLS.map((impl) => [impl, f(s[impl].median, 1), f(s[impl].p99, 1), f(s[impl].pooledMedian, 1), f(s[impl].pooledP99, 1), s[impl].medians.map((m) => f(m)).join(', ')]),
+  );
+  for (const [impl, r] of Object.entries(ratios)) {
+    console.log(`${impl}/plain-cpp: median ${f(r.median, 3)} (paired per round ${f(r.pairedMedian, 3)}, ${f(r.pairedRange[0], 2)}-${f(r.pairedRange[1], 2)}), p99 ${f(r.p99, 2)}, +${f(r.extraUs, 1)} µs per call`);
+  }
+  return result;
+}
+
 function machine() {
   const git = (...args) => {
     try {
@@ -130,13 +146,16 @@ function machine() {
 }
 
 async function main() {
-  wsbapp(); // fails early, with the fix, when dist/ or the addon is missing
+  // Fails early, with the fix, when dist/ or the addon is missing (B5 alone needs only dist/:
+  // its addon is the mingw build).
+  if (only.length === 1 && only[0] === 'B5') require(join(ROOT, 'dist', 'index.js'));
+  else wsbapp();
   const info = machine();
   console.log(`wsbapp benchmarks${QUICK ? ' (quick)' : ''}: ${info.cpu}, ${info.cores} cores, node ${info.node}, ${info.date}`);
-  const benches = { B1: b1, B2: b2, B3: b3, B4: b4 };
+  const benches = { B1: b1, B2: b2, B3: b3, B4: b4, B5: b5 };
   const results = { machine: info };
   for (const [id, run] of Object.entries(benches)) {
-    if (only.length > 0 && !only.includes(id)) continue;
+    if (only.length > 0 ? !only.includes(id) : id === 'B5') continue;
     try {
       results[id] = await run();
     } catch (error) {
@@ -150,7 +169,8 @@ async function main() {
   const json = `${JSON.stringify(results, null, 2)}\n`;
   const file = join(dir, `${info.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, json);
-  writeFileSync(join(dir, 'latest.json'), json);
+  // B5 has its own "latest": a bench:com run must not replace the figures of the last npm run bench.
+  writeFileSync(join(dir, results.B5 ? 'latest-com.json' : 'latest.json'), json);
   console.log(`\nresults: ${file}`);
 }
 

@@ -1,0 +1,99 @@
+// B5, our side: QueryStatus round trips to the out-of-process sample add-in through wsbapp.node,
+// in the Windows node.exe (under Wine: bench/b5-com.js starts it). One implementation per process:
+//   library  ConsistencyCheck.status() of startConsistencyCheck(..., { backend: 'native' })
+//   binding  the raw addon: runtime.activate() -> addin.checkConsistency() -> operation.queryStatus()
+// Usage: node.exe bench/b5-node.js <library|binding> <warmup> <polls>
+// Environment: WSBAPP_BINDING (the mingw wsbapp.node). Same check arguments as bench/com/client.cpp;
+// `warmup` untimed calls, then `polls` calls awaited one at a time, each timed on its own.
+// Prints one JSON line with the per-call times in ns.
+'use strict';
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const IN_PROGRESS = 0x407a0004;
+const [impl, warmupArg, pollsArg] = process.argv.slice(2);
+const warmup = Number(warmupArg ?? 200);
+const polls = Number(pollsArg ?? 2000);
+const APPLICATION = { writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Bench' };
+const CHECK = {
+  writerMetadata: '<WRITER_METADATA/>',
+  component: 'bench',
+  logicalPath: 'bench',
+  volumes: [{ source: '\\\\?\\Volume{11111111-2222-3333-4444-555555555555}\\', snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\' }],
+};
+
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** { call: () => Promise<status>, close(), activationMs, checkConsistencyMs } for `impl`. */
+async function open() {
+  if (impl === 'library') {
+    const { startConsistencyCheck } = require(join(ROOT, 'dist', 'index.js'));
+    const t0 = process.hrtime.bigint();
+    const check = await startConsistencyCheck({ application: APPLICATION.identifier, ...CHECK }, { backend: 'native' });
+    return {
+      call: async () => {
+        const event = await check.status();
+        if (event.state !== 'running') throw new Error(`unexpected status ${event.hex}`);
+        return event.hresult;
+      },
+      close: () => check.release(),
+      activationMs: undefined,
+      checkConsistencyMs: ms(t0), // both together: the library does not split them
+    };
+  }
+  if (impl === 'binding') {
+    const { loadBinding } = require(join(ROOT, 'dist', 'backends', 'load.js'));
+    const runtime = loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false });
+    const apps = await runtime.listApplications();
+    const app = apps.find((a) => a.writerId === APPLICATION.writerId);
+    if (!app?.clsid) throw new Error(`the bench application is not registered (found ${JSON.stringify(apps)})`);
+    let t0 = process.hrtime.bigint();
+    const addin = await runtime.activate(app.writerId, app.identifier, app.clsid);
+    const activationMs = ms(t0);
+    t0 = process.hrtime.bigint();
+    const { writerMetadata, component, logicalPath, volumes } = CHECK;
+    const operation = await addin.checkConsistency(writerMetadata, component, logicalPath, volumes.map((v) => v.source), volumes.map((v) => v.snapshot));
+    const checkConsistencyMs = ms(t0);
+    if (operation === null) throw new Error('CheckConsistency returned no async object');
+    return {
+      call: async () => {
+        const status = await operation.queryStatus();
+        if (status !== IN_PROGRESS) throw new Error(`unexpected status 0x${status.toString(16)}`);
+        return status;
+      },
+      close: () => {
+        operation.release();
+        addin.release();
+      },
+      activationMs,
+      checkConsistencyMs,
+    };
+  }
+  throw new Error(`unknown implementation ${impl} (library or binding)`);
+}
+
+async function main() {
+  const target = await open();
+  for (let i = 0; i < warmup; i++) await target.call();
+  const ns = new Array(polls);
+  for (let i = 0; i < polls; i++) {
+    const start = process.hrtime.bigint();
+    await target.call();
+    ns[i] = Number(process.hrtime.bigint() - start);
+  }
+  target.close();
+  const { activationMs, checkConsistencyMs } = target;
+  return { impl, pid: process.pid, node: process.version, activationMs, checkConsistencyMs, warmup, ns };
+}
+
+// The raw binding's pending calls do not keep node alive (by design): hold the loop open.
+const keepAlive = setInterval(() => {}, 2 ** 30);
+main()
+  .then(
+    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (error) => {
+      process.stdout.write(`${JSON.stringify({ error: String(error?.stack ?? error) })}\n`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => clearInterval(keepAlive));
