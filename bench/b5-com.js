@@ -9,6 +9,8 @@
 //              CheckConsistency, QueryStatus timed with QueryPerformanceCounter
 //   binding    bench/b5-node.js binding: the addon's operation.queryStatus(), awaited one at a time
 //   library    bench/b5-node.js library: ConsistencyCheck.status() (native backend), one at a time
+//   binding-mock  bench/b5-node.js binding-mock: the addon's queryStatus() on its native mock
+//              operation (no COM call): the cost of the addon's two thread hops under this Wine
 // Every process activates its own add-in process (the sample serves one activation per process);
 // activation and CheckConsistency are outside the timed calls. The scenario answers "in progress"
 // forever with no delay, and the add-in's call log is off (no LogFile value), so the add-in does
@@ -22,7 +24,11 @@ const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, existsSync 
 const { join } = require('node:path');
 const { ROOT, summarize } = require('./lib/common');
 
-const IMPLS = ['plain-cpp', 'binding', 'library'];
+const IMPLS = ['plain-cpp', 'binding', 'library', 'binding-mock'];
+// Other jobs on a small shared VM slow whole stretches of a process down (several hundred µs per
+// call for a second or so). Besides the median of all its calls, each process reports its
+// quietest stretch: the lowest median among consecutive blocks of this many calls.
+const BLOCK = 250;
 const CHILD_SECONDS = 180;
 
 function wineEnvironment() {
@@ -124,7 +130,9 @@ async function b5({ quick = false } = {}) {
       for (const impl of order) {
         const result = lastJson(await runOne(w, impl, clsid, config.warmup, config.polls, `round${r}-${impl}`));
         const s = summarize(result.ns);
-        runs[impl].push({ round: r, median: us(s.median), p99: us(s.p99), mean: us(s.mean), min: us(s.min), max: us(s.max), activationMs: result.activationMs, checkConsistencyMs: result.checkConsistencyMs, pooled: result.ns });
+        const blocks = [];
+        for (let i = 0; i + BLOCK <= result.ns.length; i += BLOCK) blocks.push(us(summarize(result.ns.slice(i, i + BLOCK)).median));
+        runs[impl].push({ round: r, median: us(s.median), p99: us(s.p99), mean: us(s.mean), min: us(s.min), max: us(s.max), quietest: Math.min(...blocks), blockMedians: blocks, activationMs: result.activationMs, checkConsistencyMs: result.checkConsistencyMs, pooled: result.ns });
         process.stderr.write(`B5 round ${r + 1}/${config.rounds} ${impl}: median ${us(s.median).toFixed(1)} µs, p99 ${us(s.p99).toFixed(1)} µs\n`);
       }
     }
@@ -135,6 +143,7 @@ async function b5({ quick = false } = {}) {
         unit: 'µs/call',
         median: median(runs[impl].map((x) => x.median)),
         p99: median(runs[impl].map((x) => x.p99)),
+        quietest: median(runs[impl].map((x) => x.quietest)),
         pooledMedian: us(pooled.median),
         pooledP99: us(pooled.p99),
         calls: pooled.n,
@@ -150,9 +159,11 @@ async function b5({ quick = false } = {}) {
       pairedMedian: median(paired(impl, 'median')),
       pairedRange: [Math.min(...paired(impl, 'median')), Math.max(...paired(impl, 'median'))],
       extraUs: summary[impl].median - summary['plain-cpp'].median,
+      quietest: summary[impl].quietest / summary['plain-cpp'].quietest,
+      quietestExtraUs: summary[impl].quietest - summary['plain-cpp'].quietest,
     });
     const ratios = { library: ratio('library'), binding: ratio('binding') };
-    return { config: { ...config, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' }, summary, ratios, runs };
+    return { config: { ...config, block: BLOCK, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' }, summary, ratios, runs };
   } finally {
     stopServer();
   }

@@ -2,7 +2,9 @@
 // in the Windows node.exe (under Wine: bench/b5-com.js starts it). One implementation per process:
 //   library  ConsistencyCheck.status() of startConsistencyCheck(..., { backend: 'native' })
 //   binding  the raw addon: runtime.activate() -> addin.checkConsistency() -> operation.queryStatus()
-// Usage: node.exe bench/b5-node.js <library|binding> <warmup> <polls>
+//   binding-mock  the same through the addon's native mock runtime: its thread hops, no COM call and
+//            no add-in process (what the addon adds to a call, measured under the same Wine)
+// Usage: node.exe bench/b5-node.js <library|binding|binding-mock> <warmup> <polls>
 // Environment: WSBAPP_BINDING (the mingw wsbapp.node). Same check arguments as bench/com/client.cpp;
 // `warmup` untimed calls, then `polls` calls awaited one at a time, each timed on its own.
 // Prints one JSON line with the per-call times in ns.
@@ -41,9 +43,11 @@ async function open() {
       checkConsistencyMs: ms(t0), // both together: the library does not split them
     };
   }
-  if (impl === 'binding') {
+  if (impl === 'binding' || impl === 'binding-mock') {
     const { loadBinding } = require(join(ROOT, 'dist', 'backends', 'load.js'));
-    const runtime = loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false });
+    const { normalizeScenario } = require(join(ROOT, 'dist', 'index.js'));
+    const scenario = normalizeScenario({ applications: [{ ...APPLICATION, components: { [CHECK.component]: { statuses: [IN_PROGRESS] } } }] });
+    const runtime = impl === 'binding' ? loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false }) : loadBinding().createMockRuntime(JSON.stringify(scenario));
     const apps = await runtime.listApplications();
     const app = apps.find((a) => a.writerId === APPLICATION.writerId);
     if (!app?.clsid) throw new Error(`the bench application is not registered (found ${JSON.stringify(apps)})`);
@@ -69,7 +73,7 @@ async function open() {
       checkConsistencyMs,
     };
   }
-  throw new Error(`unknown implementation ${impl} (library or binding)`);
+  throw new Error(`unknown implementation ${impl} (library, binding or binding-mock)`);
 }
 
 async function main() {
