@@ -5,8 +5,10 @@
 namespace wsb {
 namespace {
 
-// Joins the MTA for the life of a pool thread. CoInitializeEx can fail only with
-// RPC_E_CHANGED_MODE on a thread someone else initialised, which never happens to ours.
+// Joins the MTA for the life of a pool thread. Our threads are new, so RPC_E_CHANGED_MODE cannot
+// happen; CoInitializeEx can still fail for lack of resources (E_OUTOFMEMORY, E_UNEXPECTED). The
+// thread then runs its tasks anyway: their COM calls fail with CO_E_NOTINITIALIZED, which each
+// caller receives as that call's HRESULT, rather than a call that silently never runs.
 class MtaMembership {
  public:
   MtaMembership() {
@@ -48,21 +50,49 @@ CallThread CallThread::current() {
   return thread;
 }
 
-Apartment::Apartment(std::size_t maxThreads) : maxThreads_(maxThreads) {}
+Apartment::Apartment(std::size_t maxCalls, Spawn spawn) : maxCalls_(maxCalls), spawn_(std::move(spawn)) {}
 
 Apartment::~Apartment() { stop(std::chrono::milliseconds(0)); }
 
-void Apartment::post(Task task) {
-  const std::lock_guard<std::mutex> lock(shared_->mutex);
-  if (shared_->stopping) return;
-  shared_->queue.push_back(std::move(task));
-  // Every queued task needs an idle thread of its own, else it could wait behind a hung call.
-  if (shared_->queue.size() > shared_->idle && shared_->workers.size() < maxThreads_) {
-    ++shared_->running;
-    shared_->workers.emplace_back(&Apartment::run, shared_);
-  } else {
-    shared_->wake.notify_one();
+Apartment::Posted Apartment::post(Task task, Lane lane) noexcept {
+  std::unique_lock<std::mutex> lock(shared_->mutex);
+  if (shared_->stopping) return Posted::kStopped;
+  if (lane == Lane::kCall && shared_->calls >= maxCalls_) return Posted::kBusy;
+  try {
+    shared_->queue.push_back(Queued{std::move(task), lane});
+  } catch (...) {  // std::bad_alloc
+    return Posted::kNoThread;
   }
+  if (lane == Lane::kCall) ++shared_->calls;
+  // Every queued task needs an idle thread of its own, else it could wait behind a hung call.
+  // Calls are capped above, so only releases can push the pool past maxCalls threads.
+  if (shared_->queue.size() <= shared_->idle || shared_->workers.size() >= 2 * maxCalls_) {
+    shared_->wake.notify_one();
+    return Posted::kQueued;
+  }
+  if (startThread()) return Posted::kQueued;
+  // A release can wait for a thread that is already there; a call, or a pool without threads,
+  // fails now instead of waiting for something that may never come.
+  if (lane == Lane::kRelease && !shared_->workers.empty()) return Posted::kQueued;
+  Task unqueued = std::move(shared_->queue.back().task);
+  shared_->queue.pop_back();
+  if (lane == Lane::kCall) --shared_->calls;
+  lock.unlock();
+  unqueued = nullptr;  // destroyed without the lock: it may own anything
+  return Posted::kNoThread;
+}
+
+bool Apartment::startThread() noexcept {
+  try {
+    shared_->workers.reserve(shared_->workers.size() + 1);  // push_back below cannot throw
+    auto body = [shared = shared_] { run(shared); };
+    shared_->workers.push_back(spawn_ ? spawn_(std::move(body)) : std::thread(std::move(body)));
+  } catch (...) {  // std::system_error (no more threads), std::bad_alloc
+    return false;
+  }
+  // The new thread waits for the mutex we hold before it touches `running`.
+  ++shared_->running;
+  return true;
 }
 
 void Apartment::run(std::shared_ptr<Shared> shared) {
@@ -73,12 +103,13 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
     shared->wake.wait(lock, [&] { return !shared->queue.empty() || shared->stopping; });
     --shared->idle;
     if (shared->queue.empty()) break;  // stopping, and nothing left to run
-    Task task = std::move(shared->queue.front());
+    Queued next = std::move(shared->queue.front());
     shared->queue.pop_front();
     lock.unlock();
-    task();
-    task = nullptr;  // whatever the task captured goes now, on this COM thread
+    next.task();
+    next.task = nullptr;  // whatever the task captured goes now, on this COM thread
     lock.lock();
+    if (next.lane == Lane::kCall) --shared->calls;
   }
   shared->finished.insert(std::this_thread::get_id());
   --shared->running;

@@ -5,10 +5,14 @@
 //   there, and the in-flight copies taken by acquire() are dropped there too);
 // - a call takes its own reference for its duration, so releasing the handle while a call is
 //   running never frees the object under that call;
-// - release() cancels the calls still in flight (a hung QueryStatus must not pin the object).
+// - release() cancels the calls still in flight (a hung QueryStatus must not pin the object),
+//   and asks again while they are still running: CoCancelCall is not remembered, so a release
+//   that lands between acquire() and the start of the COM call would otherwise cancel nothing.
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -18,6 +22,11 @@
 #include "runtime.h"
 
 namespace wsb {
+
+// How long release() keeps re-issuing the cancellation of calls still in flight (the same bound
+// as the environment's shutdown grace): long enough for any call that was about to start, short
+// enough that a call the add-in never lets go of costs one release thread only this long.
+constexpr std::chrono::milliseconds kCancelRetryWindow{2000};
 
 // What the environment's cleanup hook can release without knowing the interface type.
 class Releasable {
@@ -48,26 +57,43 @@ class Held final : public Releasable {
       if (entry != inFlight_.end()) {
         runtime_->callFinished(*entry);
         inFlight_.erase(entry);
+        if (inFlight_.empty()) idle_.notify_all();
       }
     }
     call.reset();
   }
 
+  // On a release-lane thread of the apartment (never refused for the call cap, see apartment.h).
   void release() noexcept override {
     ComPtr<T> last;
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      last = std::move(pointer_);
-      for (const CallThread& thread : inFlight_) runtime_->cancel(thread);
+    std::unique_lock<std::mutex> lock(mutex_);
+    last = std::move(pointer_);  // from here on acquire() hands out nothing: inFlight_ only shrinks
+    const bool canCancel = cancelInFlight();
+    lock.unlock();
+    last.reset();  // the final Release, unless a call in flight still holds its own reference
+    if (!canCancel) return;
+    lock.lock();
+    const auto deadline = std::chrono::steady_clock::now() + kCancelRetryWindow;
+    for (auto pause = std::chrono::milliseconds(1); !inFlight_.empty(); pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+      if (idle_.wait_for(lock, pause, [&] { return inFlight_.empty(); })) break;
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      cancelInFlight();
     }
-    last.reset();
   }
 
   const std::shared_ptr<Runtime>& runtime() const { return runtime_; }
 
  private:
+  // With mutex_ held. False when the platform cannot cancel.
+  bool cancelInFlight() noexcept {
+    bool canCancel = true;
+    for (const CallThread& thread : inFlight_) canCancel = runtime_->cancel(thread) && canCancel;
+    return canCancel;
+  }
+
   const std::shared_ptr<Runtime> runtime_;
   mutable std::mutex mutex_;
+  std::condition_variable idle_;  // inFlight_ became empty
   ComPtr<T> pointer_;
   std::vector<CallThread> inFlight_;
 };

@@ -32,8 +32,10 @@ class Runtime {
 
   // Asks the call that `thread` is making, or is about to make, to return (RPC_E_CALL_CANCELED).
   // Best effort: where the platform cannot cancel, the call is abandoned and its thread stays
-  // busy until it returns.
-  virtual void cancel(const CallThread& thread) noexcept = 0;
+  // busy until it returns. Returns false when this platform cannot cancel at all (Wine: no
+  // CoCancelCall), so there is no point in asking again. A cancellation may be lost (CoCancelCall
+  // finds no call in progress yet): Held::release asks again while the call is still in flight.
+  virtual bool cancel(const CallThread& thread) noexcept = 0;
   // The call on `thread` is over: a cancellation that arrived too late must not hit its next call.
   virtual void callFinished(const CallThread& thread) noexcept = 0;
 

@@ -107,8 +107,10 @@ class ComRuntime final : public Runtime {
     return {};
   }
 
-  void cancel(const CallThread& thread) noexcept override {
-    if (cancelCall_ != nullptr) cancelCall_(thread.win32Id, 0);
+  bool cancel(const CallThread& thread) noexcept override {
+    if (cancelCall_ == nullptr) return false;
+    cancelCall_(thread.win32Id, 0);
+    return true;
   }
 
   // CoCancelCall is not sticky: a cancellation that finds no call in progress is simply lost.

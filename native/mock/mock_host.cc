@@ -22,7 +22,11 @@ void MockHost::cancel(std::thread::id thread) {
   const std::lock_guard<std::mutex> lock(mutex_);
   const auto waiter = waiting_.find(thread);
   if (waiter == waiting_.end()) {
-    cancelledEarly_.insert(thread);
+    if (rememberEarlyCancels_) {
+      cancelledEarly_.insert(thread);
+    } else {
+      ++lostCancels_;
+    }
     return;
   }
   waiter->second = true;
@@ -32,6 +36,16 @@ void MockHost::cancel(std::thread::id thread) {
 void MockHost::callFinished(std::thread::id thread) {
   const std::lock_guard<std::mutex> lock(mutex_);
   cancelledEarly_.erase(thread);
+}
+
+void MockHost::rememberEarlyCancels(bool remember) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  rememberEarlyCancels_ = remember;
+}
+
+std::size_t MockHost::lostCancels() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return lostCancels_;
 }
 
 void MockHost::tearDown() {

@@ -7,6 +7,7 @@
 //   HRESULT hr = host->activate(writerId, clsid, &addin);   // what a class factory would hand out
 //   host->cancel(threadId);  // ends the hang/delay that thread is in, or its next one: it returns
 //                            // RPC_E_CALL_CANCELED; host->callFinished(threadId) drops a late one
+//   host->rememberEarlyCancels(false);  // as CoCancelCall: a cancel that finds no wait is lost
 //   host->tearDown();        // ends every hang and delay, now and later
 //   host->liveObjects(), host->objects(), host->calls()   // reference counts and the call log
 // Objects keep their host alive (shared_ptr), so a pointer outliving every handle stays valid.
@@ -65,6 +66,10 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
 
   void cancel(std::thread::id thread);
   void callFinished(std::thread::id thread);
+  // true (default): a cancellation that arrives before its call waits ends that wait at once.
+  // false: it is lost, as CoCancelCall's is; lostCancels() counts those.
+  void rememberEarlyCancels(bool remember);
+  std::size_t lostCancels() const;
   void tearDown();
 
   std::size_t liveObjects() const;
@@ -88,6 +93,8 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   std::map<std::thread::id, bool> waiting_;  // thread -> cancelled
   // Cancellations that arrived before their call started waiting (the caller cannot know).
   std::set<std::thread::id> cancelledEarly_;
+  bool rememberEarlyCancels_ = true;
+  std::size_t lostCancels_ = 0;
   std::map<const void*, MockObject> objects_;
   std::vector<MockCall> calls_;
 };

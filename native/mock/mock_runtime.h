@@ -15,11 +15,12 @@ class MockRuntime final : public Runtime {
 
   Failure listApplications(std::vector<Registration>* out) override;
   Failure activate(const Registration& application, ComPtr<IUnknown>* out) override;
-  void cancel(const CallThread& thread) noexcept override { host_->cancel(thread.id); }
+  bool cancel(const CallThread& thread) noexcept override {
+    host_->cancel(thread.id);
+    return true;
+  }
   void callFinished(const CallThread& thread) noexcept override { host_->callFinished(thread.id); }
   void shutdown() noexcept override { host_->tearDown(); }
-
-  const MockHost& host() const { return *host_; }
 
  private:
   std::shared_ptr<MockHost> host_;

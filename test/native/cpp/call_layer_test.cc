@@ -7,6 +7,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -313,6 +314,77 @@ void testTeardownWithHungCall() {
   EXPECT(f.host->liveObjects() == 0);
 }
 
+// CoCancelCall is not remembered: a release that lands after acquire() but before the call
+// starts waiting cancels nothing. Held::release asks again until the call is gone.
+void testLostCancelIsReissued() {
+  Fixture f;
+  f.host->rememberEarlyCancels(false);
+  auto addin = f.activate();
+  HRESULT call = kS_OK;
+  auto operation = f.check(*addin, "hang", &call);
+  std::promise<void> acquired;
+  std::promise<StatusResult> hung;
+  auto hungResult = hung.get_future();
+  f.apartment.post([&] {
+    auto pointer = operation->acquire();
+    acquired.set_value();
+    std::this_thread::sleep_for(milliseconds(30));  // the release below cancels now: lost
+    hung.set_value(queryStatus(pointer.get()));
+    operation->finish(std::move(pointer));
+  });
+  acquired.get_future().wait();
+  f.apartment.post([operation] { operation->release(); }, Apartment::Lane::kRelease);
+  EXPECT(hungResult.wait_for(milliseconds(1500)) == std::future_status::ready);
+  if (hungResult.valid() && hungResult.wait_for(milliseconds(0)) == std::future_status::ready) {
+    EXPECT(hungResult.get().call == kRPC_E_CALL_CANCELED);
+  } else {
+    f.runtime->shutdown();  // unblock it, so the test can end
+  }
+  EXPECT(f.host->lostCancels() >= 1);
+  f.release(addin);
+  f.apartment.stop(milliseconds(2000));
+  EXPECT(f.host->liveObjects() == 0);
+}
+
+// The call cap: a call beyond it is refused at once (nothing queued), a release still gets a
+// thread, and a thread that cannot be started rolls the post back.
+void testCallCapAndReleaseLane() {
+  Apartment apartment(2);
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  int ran = 0;
+  std::mutex mutex;
+  const auto blocked = [&, open] {
+    open.wait();
+    const std::lock_guard<std::mutex> lock(mutex);
+    ++ran;
+  };
+  EXPECT(apartment.post(blocked) == Apartment::Posted::kQueued);
+  EXPECT(apartment.post(blocked) == Apartment::Posted::kQueued);
+  EXPECT(apartment.post(blocked) == Apartment::Posted::kBusy);
+  std::promise<void> released;
+  EXPECT(apartment.post([&] { released.set_value(); }, Apartment::Lane::kRelease) == Apartment::Posted::kQueued);
+  EXPECT(released.get_future().wait_for(milliseconds(2000)) == std::future_status::ready);
+  gate.set_value();
+  apartment.stop(milliseconds(2000));
+  EXPECT(ran == 2);
+
+  bool destroyed = false;
+  struct Flag {
+    explicit Flag(bool* set) : set(set) {}
+    ~Flag() { *set = true; }
+    bool* set;
+  };
+  Apartment noThreads(4, [](std::function<void()>) -> std::thread {
+    throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+  });
+  auto flag = std::make_shared<Flag>(&destroyed);
+  EXPECT(noThreads.post([flag] {}) == Apartment::Posted::kNoThread);
+  flag.reset();
+  EXPECT(destroyed);  // rolled back: the task is gone, not queued forever
+  EXPECT(noThreads.post([] {}, Apartment::Lane::kRelease) == Apartment::Posted::kNoThread);
+}
+
 }  // namespace
 
 int main() {
@@ -326,6 +398,8 @@ int main() {
   testCheckHangCancelledByRelease();
   testEarlyAndLateCancel();
   testTeardownWithHungCall();
+  testLostCancelIsReissued();
+  testCallCapAndReleaseLane();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }
