@@ -69,7 +69,7 @@ Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) {
   request.snapshotVolumes = wideArrayArg(info[4], "args.volumes[].snapshot");
   requireSameLength(info.Env(), request.sourceVolumes.size(), request.snapshotVolumes.size(), "sources and snapshots");
   WsbAddon& addon = *info.Env().GetInstanceData<WsbAddon>();
-  return addon.run(info.Env(), this, KeepAlive::kYes, [held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
+  return addon.run(info, this, KeepAlive::kYes, [held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
     return callHeld<IWsbApplicationBackupSupport>(*held, kReleased, [&](IWsbApplicationBackupSupport* addin) -> Settle {
       ComPtr<IWsbApplicationAsync> async;
       const HRESULT call = wsb::checkConsistency(addin, request, &async);
@@ -89,7 +89,7 @@ Napi::Value AddinHandle::postRestore(const Napi::CallbackInfo& info) { return re
 Napi::Value AddinHandle::restoreCall(const Napi::CallbackInfo& info, HRESULT (*call)(IWsbApplicationRestoreSupport*, RestoreRequest&)) {
   assertLive(info.Env());
   auto request = std::make_shared<RestoreRequest>(restoreArgs(info));
-  return withRestore(info.Env(), [call, request](IWsbApplicationRestoreSupport* addin) -> Settle {
+  return withRestore(info, [call, request](IWsbApplicationRestoreSupport* addin) -> Settle {
     const HRESULT returned = call(addin, *request);
     if (FAILED(returned)) return rejectWith(Failure{returned, ""});
     return resolveWith([](Napi::Env env) -> Napi::Value { return env.Undefined(); });
@@ -101,7 +101,7 @@ Napi::Value AddinHandle::orderComponents(const Napi::CallbackInfo& info) {
   auto names = std::make_shared<std::vector<WString>>(wideArrayArg(info[0], "components[].name"));
   auto paths = std::make_shared<std::vector<WString>>(wideArrayArg(info[1], "components[].logicalPath"));
   requireSameLength(info.Env(), names->size(), paths->size(), "names and logical paths");
-  return withRestore(info.Env(), [names, paths](IWsbApplicationRestoreSupport* addin) -> Settle {
+  return withRestore(info, [names, paths](IWsbApplicationRestoreSupport* addin) -> Settle {
     auto result = std::make_shared<OrderResult>(wsb::orderComponents(addin, *names, *paths));
     if (FAILED(result->call)) return rejectWith(Failure{result->call, ""});
     if (*result->protocolError != '\0') {
@@ -121,18 +121,18 @@ Napi::Value AddinHandle::orderComponents(const Napi::CallbackInfo& info) {
 
 Napi::Value AddinHandle::isRollForwardSupported(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
-  return withRestore(info.Env(), [](IWsbApplicationRestoreSupport* addin) -> Settle {
+  return withRestore(info, [](IWsbApplicationRestoreSupport* addin) -> Settle {
     const RollForwardResult result = wsb::isRollForwardSupported(addin);
     if (FAILED(result.call)) return rejectWith(Failure{result.call, ""});
     return resolveWith([supported = result.supported](Napi::Env env) -> Napi::Value { return Napi::Boolean::New(env, supported); });
   });
 }
 
-Napi::Promise AddinHandle::withRestore(Napi::Env env, std::function<Settle(IWsbApplicationRestoreSupport*)> call) {
+Napi::Promise AddinHandle::withRestore(const Napi::CallbackInfo& info, std::function<Settle(IWsbApplicationRestoreSupport*)> call) {
   const Failure missing = FAILED(held_.restoreQuery)
                              ? Failure{held_.restoreQuery, "QueryInterface(IWsbApplicationRestoreSupport)"}
                              : kReleased;
-  return env.GetInstanceData<WsbAddon>()->run(env, this, KeepAlive::kYes, [held = held_.restore, missing, call = std::move(call)]() {
+  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kYes, [held = held_.restore, missing, call = std::move(call)]() {
     return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call);
   });
 }
@@ -149,10 +149,12 @@ void AddinHandle::assertLive(Napi::Env env) const {
 
 void AddinHandle::scheduleRelease() {
   if (std::exchange(released_, true)) return;
-  apartment_->post([backup = held_.backup, restore = held_.restore] {
-    backup->release();
-    restore->release();
-  });
+  apartment_->post(
+      [backup = held_.backup, restore = held_.restore] {
+        backup->release();
+        restore->release();
+      },
+      Apartment::Lane::kRelease);
 }
 
 }  // namespace wsb::bridge

@@ -37,7 +37,7 @@ class AddinHandle final : public Napi::ObjectWrap<AddinHandle> {
 
   Napi::Value restoreCall(const Napi::CallbackInfo& info, HRESULT (*call)(IWsbApplicationRestoreSupport*, RestoreRequest&));
   // A restore-interface call: fails with the QueryInterface result when the add-in lacks it.
-  Napi::Promise withRestore(Napi::Env env, std::function<Settle(IWsbApplicationRestoreSupport*)> call);
+  Napi::Promise withRestore(const Napi::CallbackInfo& info, std::function<Settle(IWsbApplicationRestoreSupport*)> call);
   void assertLive(Napi::Env env) const;
   void scheduleRelease();
 

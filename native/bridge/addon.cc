@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 #include <utility>
 
 #include "addin_handle.h"
@@ -12,8 +13,10 @@
 namespace wsb::bridge {
 namespace {
 
-// Enough for many concurrent checks, each possibly hung; beyond it, calls queue.
-constexpr std::size_t kMaxComThreads = 64;
+// Calls queued or running at once: enough for many concurrent checks, each possibly hung; beyond
+// it a call is refused (RPC_E_SERVERCALL_RETRYLATER). Releases do not count (apartment.h).
+constexpr std::size_t kMaxComCalls = 64;
+constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 // How long environment cleanup waits for calls to come back after cancelling them. The mock
 // always returns at once; a real add-in that cannot be cancelled (no CoCancelCall, e.g. under
 // Wine) is abandoned after this: its thread is detached and finishes on its own.
@@ -37,7 +40,11 @@ Settle rejectWith(Failure failure) {
 }
 
 WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
-    : apartment_(std::make_shared<Apartment>(kMaxComThreads)), completions_(env) {
+    : apartment_(std::make_shared<Apartment>(kMaxComCalls)), completions_(env) {
+  completions_.setDispose([apartment = std::weak_ptr<Apartment>(apartment_)](std::vector<Settle> settles) {
+    auto owned = std::make_shared<std::vector<Settle>>(std::move(settles));
+    if (auto pool = apartment.lock()) pool->post([owned] { owned->clear(); }, Apartment::Lane::kRelease);
+  });
   runtimeClass = Napi::Persistent(RuntimeHandle::define(env));
   addinClass = Napi::Persistent(AddinHandle::define(env));
   operationClass = Napi::Persistent(OperationHandle::define(env));
@@ -47,10 +54,27 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
 
 WsbAddon::~WsbAddon() { cleanup(); }
 
-Napi::Promise WsbAddon::run(Napi::Env env, const void* owner, KeepAlive keepAlive, std::function<Settle()> work) {
+Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, KeepAlive keepAlive, std::function<Settle()> work) {
+  const Napi::Env env = info.Env();
   std::uint64_t ticket = 0;
-  Napi::Promise promise = completions_.begin(env, owner, keepAlive, &ticket);
-  apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] { sink->complete(ticket, work()); });
+  Napi::Promise promise = completions_.begin(env, info.This().As<Napi::Object>(), owner, keepAlive, &ticket);
+  const Apartment::Posted posted =
+      apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] { sink->complete(ticket, work()); });
+  switch (posted) {
+    case Apartment::Posted::kQueued:
+      break;
+    case Apartment::Posted::kBusy:
+      completions_.settleNow(env, ticket, rejectWith(Failure{kRPC_E_SERVERCALL_RETRYLATER,
+          "all " + std::to_string(kMaxComCalls) + " COM calls the addon runs at once are still in progress (hung add-ins?); "
+          "release the handles whose calls hang, which cancels them, then retry"}));
+      break;
+    case Apartment::Posted::kNoThread:
+      completions_.settleNow(env, ticket, rejectWith(Failure{kE_OUTOFMEMORY, "no thread could be started for the COM call"}));
+      break;
+    case Apartment::Posted::kStopped:
+      completions_.settleNow(env, ticket, rejectWith(Failure{kE_ABORT, "the environment is shutting down"}));
+      break;
+  }
   return promise;
 }
 
@@ -89,11 +113,13 @@ void WsbAddon::cleanup() {
   live_->drain(&holders, &runtimes);
   for (const auto& runtime : runtimes) runtime->shutdown();
   // Undelivered results may carry holders; they are dropped on a COM thread too.
-  apartment_->post([holders = std::move(holders), undelivered]() mutable {
-    for (const auto& holder : holders) holder->release();
-    holders.clear();
-    undelivered->clear();
-  });
+  apartment_->post(
+      [holders = std::move(holders), undelivered]() mutable {
+        for (const auto& holder : holders) holder->release();
+        holders.clear();
+        undelivered->clear();
+      },
+      Apartment::Lane::kRelease);
   apartment_->stop(kShutdownGrace);
 }
 

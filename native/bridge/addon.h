@@ -52,8 +52,13 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   ~WsbAddon();
 
   // Runs `work` on a COM thread; `work` returns how to settle the promise returned here.
-  // `owner` is the handle the call is made on; see Completions for `keepAlive`.
-  Napi::Promise run(Napi::Env env, const void* owner, KeepAlive keepAlive, std::function<Settle()> work);
+  // `owner` is the handle the call is made on (info.This()); see Completions for `keepAlive`.
+  // When no thread can take the call (every one of the calls the pool allows is still running,
+  // hung add-ins most likely), the promise rejects at once with RPC_E_SERVERCALL_RETRYLATER, or
+  // E_OUTOFMEMORY when no thread could be started; nothing is queued behind hung calls.
+  Napi::Promise run(const Napi::CallbackInfo& info, const void* owner, KeepAlive keepAlive, std::function<Settle()> work);
+  // Runs `task` on the release lane (never refused for the call cap).
+  void postRelease(Apartment::Task task) { apartment_->post(std::move(task), Apartment::Lane::kRelease); }
   void unpin(Napi::Env env, const void* owner) { completions_.unpin(env, owner); }
   const std::shared_ptr<Apartment>& apartment() const { return apartment_; }
   const std::shared_ptr<LiveSet>& live() const { return live_; }

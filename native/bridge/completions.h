@@ -11,6 +11,11 @@
 // do: they are the ones a broken add-in hangs, and a hung add-in must not keep the process
 // alive; between and during polls the poller's own timers (interval, deadline) do that job.
 // Releasing a handle stops its pending calls from counting too.
+//
+// A pending call holds a strong reference to the JS handle it was made on, as an AsyncWorker
+// does: the handle cannot be collected mid-call (its finalizer would release the pointer and
+// cancel the very call), and its address cannot be reused by a new handle while it still names
+// pending calls. A dropped handle is collected once its calls have settled.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +46,6 @@ class CompletionSink {
  private:
   friend class Completions;
 
-enum class KeepAlive { kNo, kYes };
   std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, Settle>> ready_;
   bool scheduled_ = false;
@@ -53,9 +57,17 @@ class Completions {
  public:
   explicit Completions(Napi::Env env);
 
-  // JS thread: a new promise and the ticket its result will carry. With `keepAlive` the call
-  // holds the event loop for `owner` (the handle it was made on) until it settles or unpin(owner).
-  Napi::Promise begin(Napi::Env env, const void* owner, KeepAlive keepAlive, std::uint64_t* ticket);
+  // Where results that were not delivered are sent to be destroyed: they may hold the last
+  // reference to a COM pointer, which must not be released on the JS thread.
+  using Dispose = std::function<void(std::vector<Settle>)>;
+  void setDispose(Dispose dispose) { dispose_ = std::move(dispose); }
+
+  // JS thread: a new promise and the ticket its result will carry. `ownerObject` is the handle
+  // the call is made on (kept alive until the call settles), `owner` its native identity. With
+  // `keepAlive` the call holds the event loop until it settles or unpin(owner).
+  Napi::Promise begin(Napi::Env env, Napi::Object ownerObject, const void* owner, KeepAlive keepAlive, std::uint64_t* ticket);
+  // JS thread: settles the call of `ticket` now (a call that could not be started).
+  void settleNow(Napi::Env env, std::uint64_t ticket, Settle settle);
   // JS thread: the pending calls of `owner` no longer keep the process alive.
   void unpin(Napi::Env env, const void* owner);
   const std::shared_ptr<CompletionSink>& sink() const { return sink_; }
@@ -67,15 +79,20 @@ class Completions {
   struct Pending {
     Napi::Promise::Deferred deferred;
     const void* owner;
+    Napi::ObjectReference keep;  // the handle, alive until this call settles
     bool pinned;
   };
+  using Ready = std::vector<std::pair<std::uint64_t, Settle>>;
   void drain(Napi::Env env);
+  // Settles ready[*next], ready[*next + 1], ...; what is left when one throws is disposed.
+  void deliver(Napi::Env env, Ready& ready);
   void unpinOne(Napi::Env env, Pending& pending);
 
   std::shared_ptr<CompletionSink> sink_ = std::make_shared<CompletionSink>();
   std::unordered_map<std::uint64_t, Pending> pending_;
   std::uint64_t nextTicket_ = 1;
   std::size_t pinned_ = 0;
+  Dispose dispose_;
 };
 
 }  // namespace wsb::bridge

@@ -12,23 +12,25 @@ namespace {
 // The UTF-16 units of a JS string, read once: straight into the result where WChar is char16_t
 // (Linux: no second copy of megabytes of writer metadata), through a u16string where it is
 // wchar_t (Windows, also 16-bit UTF-16).
-WString readUtf16(const Napi::Value& value, std::size_t length) {
-  static_assert(sizeof(WChar) == sizeof(char16_t), "LPWSTR is UTF-16");
+template <class Char>
+std::basic_string<Char> readUtf16(const Napi::Value& value, std::size_t length) {
+  static_assert(sizeof(Char) == sizeof(char16_t), "LPWSTR is UTF-16");
   const auto read = [&](char16_t* buffer) {
     std::size_t copied = 0;
     // length + 1: room for the terminator Node-API writes (a basic_string always has it).
     const napi_status status = napi_get_value_string_utf16(value.Env(), value, buffer, length + 1, &copied);
-    NAPI_THROW_IF_FAILED(value.Env(), status, WString());
+    NAPI_THROW_IF_FAILED(value.Env(), status, std::size_t(0));
     return copied;
   };
-  if constexpr (std::is_same_v<WChar, char16_t>) {
-    WString text(length, u'\0');
+  // A template, so that only the branch for this platform's WChar is compiled.
+  if constexpr (std::is_same_v<Char, char16_t>) {
+    std::u16string text(length, u'\0');
     text.resize(read(text.data()));
     return text;
   } else {
     std::u16string units(length, u'\0');
     units.resize(read(units.data()));
-    return WString(units.begin(), units.end());
+    return std::basic_string<Char>(units.begin(), units.end());
   }
 }
 
@@ -43,7 +45,7 @@ WString wideArg(const Napi::Value& value, const std::string& field, std::size_t 
   if (length > maxUnits) {
     throw Napi::RangeError::New(env, field + " is " + std::to_string(length) + " UTF-16 units long; the limit is " + std::to_string(maxUnits));
   }
-  WString text = readUtf16(value, length);
+  WString text = readUtf16<WChar>(value, length);
   std::size_t nulAt = 0;
   if (validate(text, maxUnits, &nulAt) == TextError::kEmbeddedNul) {
     throw Napi::RangeError::New(env, field + " contains a NUL character at index " + std::to_string(nulAt));

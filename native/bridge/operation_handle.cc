@@ -34,7 +34,7 @@ OperationHandle::~OperationHandle() { scheduleRelease(); }
 
 Napi::Value OperationHandle::queryStatus(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
-  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, KeepAlive::kNo, [held = held_]() {
+  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kNo, [held = held_]() {
     return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
       const StatusResult result = wsb::queryStatus(operation);
       if (FAILED(result.call)) return rejectWith(Failure{result.call, ""});
@@ -52,7 +52,7 @@ Napi::Value OperationHandle::abort(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
   // Abort goes to its own COM thread, so it is delivered even while a QueryStatus on this
   // operation is hung (MTA pointers are callable from any MTA thread).
-  return info.Env().GetInstanceData<WsbAddon>()->run(info.Env(), this, KeepAlive::kNo, [held = held_]() {
+  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kNo, [held = held_]() {
     return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
       const HRESULT returned = abortOperation(operation);
       return resolveWith([returned](Napi::Env env) -> Napi::Value { return jsHresult(env, returned); });
@@ -72,7 +72,7 @@ void OperationHandle::assertLive(Napi::Env env) const {
 
 void OperationHandle::scheduleRelease() {
   if (std::exchange(released_, true)) return;
-  apartment_->post([held = held_] { held->release(); });
+  apartment_->post([held = held_] { held->release(); }, Apartment::Lane::kRelease);
 }
 
 }  // namespace wsb::bridge

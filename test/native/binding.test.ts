@@ -120,3 +120,24 @@ test('a hung QueryStatus does not hold up other checks, on the same add-in or an
   second.release();
   expect(await eventually(() => backend.stats().liveObjects === 0)).toBe(true);
 });
+
+test('64 hung calls fill the pool: the next call is refused at once, release still cancels them all, and the pool recovers', async () => {
+  const operations = [];
+  for (let i = 0; i < 64; i++) operations.push(await addin.checkConsistency(null, 'hangs', null, [], []));
+  const hung = operations.map((operation) => operation?.queryStatus().then(
+    () => 'answered',
+    (error: { hresult?: number }) => error.hresult,
+  ));
+  // RPC_E_SERVERCALL_RETRYLATER, not queued behind calls that may never return.
+  await expect(addin.isRollForwardSupported()).rejects.toMatchObject({ hresult: 0x8001010a, message: expect.stringMatching(/all 64 COM calls/) });
+  for (const operation of operations) operation?.release();
+  expect(await Promise.all(hung)).toEqual(Array(64).fill(0x80010002)); // RPC_E_CALL_CANCELED
+  expect(await eventually(() => runtime.mockStats()?.objects.every((o) => o.kind === 'addin') ?? false)).toBe(true);
+  // The same add-in, and a new one, work again.
+  expect(await addin.isRollForwardSupported()).toBe(false);
+  const healthy = await runtime.activate(OTHER_WRITER, 'Other', '{C}');
+  const operation = await healthy.checkConsistency(null, 'quick', null, [], []);
+  while ((await operation?.queryStatus()) !== 0);
+  operation?.release();
+  healthy.release();
+});

@@ -8,6 +8,7 @@ import { runChild, scenarioWith, WRITER } from './helpers';
 const scenario = scenarioWith({
   quick: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 2 }, 'S_OK'] },
   hangs: { statuses: [{ hang: true }] },
+  slow: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 200 }] },
 });
 
 // Starts a check whose QueryStatus hangs, in the child's main thread.
@@ -57,6 +58,37 @@ test('a dropped handle is released by its finalizer (on a COM thread)', async ()
   );
   expect(child.stderr).toBe('');
   expect(JSON.parse(child.stdout)).toEqual({ before: 2, after: 0 });
+});
+
+test('a handle dropped while its call is in flight is not collected (its finalizer would cancel the call)', async () => {
+  const child = await runChild(
+    `
+    const runtime = require(BINDING).createMockRuntime(SCENARIO);
+    (async () => {
+      const addin = await runtime.activate(${JSON.stringify(WRITER)}, 'Contoso', '{C}');
+      const keepAlive = setTimeout(() => console.log('timed out'), 5000);
+      // The operation object is unreachable from here on; only its pending call refers to it.
+      const status = (await addin.checkConsistency(null, 'slow', null, [], [])).queryStatus();
+      for (let i = 0; i < 10; i++) {
+        global.gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const outcome = await status.then((s) => 'resolved ' + s, (e) => 'rejected ' + e.hresult);
+      clearTimeout(keepAlive);
+      // Once settled, the dropped handle is collected and released as before.
+      for (let i = 0; i < 20 && runtime.mockStats().liveObjects > 1; i++) {
+        global.gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      console.log(JSON.stringify({ outcome, live: runtime.mockStats().liveObjects }));
+      addin.release();
+    })();
+  `,
+    scenario,
+    ['--expose-gc'],
+  );
+  expect(child.stderr).toBe('');
+  expect(JSON.parse(child.stdout)).toEqual({ outcome: `resolved ${0x407a0004}`, live: 1 });
 });
 
 test('loads in several worker_threads at once; a worker terminated mid-check does not disturb the others', async () => {
