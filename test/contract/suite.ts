@@ -199,7 +199,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     });
 
     test('a CheckConsistency that never answers: the deadline releases the add-in (cancelling the call)', async () => {
-      await expect(check('checkHangs', { timeout: 80 })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 0 });
+      await expect(check('checkHangs', { timeout: deadline(80) })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 0 });
       expect(tally).toMatchObject({ activations: 1, addinReleases: 1, operations: 0 });
     });
 
