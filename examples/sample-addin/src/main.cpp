@@ -14,7 +14,7 @@
 //   IdleSeconds       REG_DWORD  0 (default): one activation per process. N: once its client has
 //                                released everything, the process registers again and serves the
 //                                next activation, exiting after N seconds without one (for Wine,
-//                                see "Process lifetime" below and docs/real-com.md)
+//                                see "Process lifetime" below and README, "Testing real COM without Windows")
 //
 // Process lifetime. With REGCLS_SINGLEUSE the SCM hands each registration to one activation.
 // Windows pairs a client with the server it launched; Wine 8 does not: its rpcss gives the first

@@ -57,7 +57,7 @@ export interface Registered {
  *
  * The add-in processes serve again once their activation is over (IdleSeconds): Wine 8 does not
  * pair a client with the server it launched, and with one activation per process concurrent
- * activations fail with E_NOINTERFACE (examples/sample-addin/src/main.cpp, docs/real-com.md).
+ * activations fail with E_NOINTERFACE (examples/sample-addin/src/main.cpp, README, "Testing real COM without Windows").
  * test-com.sh ends them after each test file, so none outlives the scenario it read.
  */
 export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60): Registered {
