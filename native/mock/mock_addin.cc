@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -56,7 +57,18 @@ std::optional<std::string> utf8(const WChar* text) {
   return out;
 }
 
-std::optional<milliseconds> delayOf(std::uint32_t delayMs) { return milliseconds(delayMs); }
+// Every COM method body runs in here: no C++ exception (std::bad_alloc from the call log, a
+// string copy, make_unique) may cross the COM boundary.
+template <class Body>
+HRESULT guarded(Body body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return kE_OUTOFMEMORY;
+  } catch (...) {
+    return kE_UNEXPECTED;
+  }
+}
 
 class MockOperation final : public IWsbApplicationAsync {
  public:
@@ -85,23 +97,27 @@ class MockOperation final : public IWsbApplicationAsync {
   }
 
   HRESULT STDMETHODCALLTYPE QueryStatus(HRESULT* status) override {
-    host().record(MockCall{"QueryStatus", app_.writerId, component_, {}});
-    if (status == nullptr) return kE_POINTER;
-    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    if (aborted_) {
-      *status = script_.abort.statusAfter;
-      return kS_OK;
-    }
-    return play(nextStep(), status);
+    return guarded([&]() -> HRESULT {
+      host().record(MockCall{"QueryStatus", app_.writerId, component_, {}});
+      if (status == nullptr) return kE_POINTER;
+      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (aborted_) {
+        *status = script_.abort.statusAfter;
+        return kS_OK;
+      }
+      return play(nextStep(), status);
+    });
   }
 
   HRESULT STDMETHODCALLTYPE Abort() override {
-    host().record(MockCall{"Abort", app_.writerId, component_, {}});
-    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    if (script_.abort.hang) return host().pause(std::nullopt);
-    aborted_ = true;
-    const HRESULT waited = host().pause(delayOf(script_.abort.delayMs));
-    return FAILED(waited) ? waited : script_.abort.returns;
+    return guarded([&]() -> HRESULT {
+      host().record(MockCall{"Abort", app_.writerId, component_, {}});
+      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (script_.abort.hang) return host().pause(std::nullopt);
+      aborted_ = true;
+      const HRESULT waited = host().pause(milliseconds(script_.abort.delayMs));
+      return FAILED(waited) ? waited : script_.abort.returns;
+    });
   }
 
  private:
@@ -122,7 +138,7 @@ class MockOperation final : public IWsbApplicationAsync {
       default:
         break;
     }
-    const HRESULT waited = host().pause(delayOf(step.delayMs));
+    const HRESULT waited = host().pause(milliseconds(step.delayMs));
     if (FAILED(waited)) return waited;
     if (step.kind == StepKind::kCallFails) return step.hresult;
     if (step.kind == StepKind::kStatus) *status = step.hresult;
@@ -165,63 +181,69 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
 
   HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, DWORD volumes,
                                              LPWSTR* sources, LPWSTR* snapshots, IWsbApplicationAsync** async) override {
-    std::vector<std::optional<std::string>> args{utf8(metadata), utf8(logicalPath)};
-    for (DWORD i = 0; i < volumes && sources != nullptr && snapshots != nullptr; ++i) {
-      args.push_back(utf8(sources[i]));
-      args.push_back(utf8(snapshots[i]));
-    }
-    const auto name = utf8(component);
-    host_->record(MockCall{"CheckConsistency", app_.writerId, name, std::move(args)});
-    if (async == nullptr) return kE_POINTER;
-    *async = nullptr;
-    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    const ComponentScript& script = app_.component(name.value_or(""));
-    if (script.check == CheckKind::kNoAsync) return kS_OK;
-    // Blocks like a hung QueryStatus: only a cancellation (releasing the add-in) or teardown
-    // ends it, with RPC_E_CALL_CANCELED and no async object.
-    if (script.check == CheckKind::kHang) return host_->pause(std::nullopt);
-    *async = std::make_unique<MockOperation>(host_, app_, name, process_).release();  // the caller owns it
-    return script.check == CheckKind::kFail ? script.checkHresult : kS_OK;
+    return guarded([&]() -> HRESULT {
+      std::vector<std::optional<std::string>> args{utf8(metadata), utf8(logicalPath)};
+      for (DWORD i = 0; i < volumes && sources != nullptr && snapshots != nullptr; ++i) {
+        args.push_back(utf8(sources[i]));
+        args.push_back(utf8(snapshots[i]));
+      }
+      const auto name = utf8(component);
+      host_->record(MockCall{"CheckConsistency", app_.writerId, name, std::move(args)});
+      if (async == nullptr) return kE_POINTER;
+      *async = nullptr;
+      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      const ComponentScript& script = app_.component(name.value_or(""));
+      if (script.check == CheckKind::kNoAsync) return kS_OK;
+      // Blocks like a hung QueryStatus: only a cancellation (releasing the add-in) or teardown
+      // ends it, with RPC_E_CALL_CANCELED and no async object.
+      if (script.check == CheckKind::kHang) return host_->pause(std::nullopt);
+      *async = std::make_unique<MockOperation>(host_, app_, name, process_).release();  // the caller owns it
+      return script.check == CheckKind::kFail ? script.checkHresult : kS_OK;
+    });
   }
 
   HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore);
+    return guarded([&] { return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore); });
   }
   HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore);
+    return guarded([&] { return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore); });
   }
 
   HRESULT STDMETHODCALLTYPE OrderComponents(DWORD count, LPWSTR* names, LPWSTR* paths, LPWSTR** orderedNames,
                                             LPWSTR** orderedPaths) override {
-    host_->record(MockCall{"OrderComponents", app_.writerId, std::nullopt, {}});
-    if (orderedNames == nullptr || orderedPaths == nullptr) return kE_POINTER;
-    *orderedNames = nullptr;
-    *orderedPaths = nullptr;
-    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    if (app_.orderFails) return app_.orderHresult;
-    if (!app_.order) return kS_OK;  // NULL outputs: any order
-    if (count != 0 && (names == nullptr || paths == nullptr)) return kE_POINTER;
-    const std::vector<DWORD> order = ranked(count, names);
-    auto outNames = TaskMemStringArray::allocate(count);
-    auto outPaths = TaskMemStringArray::allocate(count);
-    if (outNames.get() == nullptr || outPaths.get() == nullptr) return kE_OUTOFMEMORY;
-    for (DWORD i = 0; i < count; ++i) {
-      outNames.get()[i] = taskMemCopy(WStringView(names[order[i]], boundedLength(names[order[i]])));
-      outPaths.get()[i] = taskMemCopy(WStringView(paths[order[i]], boundedLength(paths[order[i]])));
-      if (outNames.get()[i] == nullptr || outPaths.get()[i] == nullptr) return kE_OUTOFMEMORY;
-    }
-    *orderedNames = outNames.release();
-    *orderedPaths = outPaths.release();
-    return kS_OK;
+    return guarded([&]() -> HRESULT {
+      host_->record(MockCall{"OrderComponents", app_.writerId, std::nullopt, {}});
+      if (orderedNames == nullptr || orderedPaths == nullptr) return kE_POINTER;
+      *orderedNames = nullptr;
+      *orderedPaths = nullptr;
+      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (app_.orderFails) return app_.orderHresult;
+      if (!app_.order) return kS_OK;  // NULL outputs: any order
+      if (count != 0 && (names == nullptr || paths == nullptr)) return kE_POINTER;
+      const std::vector<DWORD> order = ranked(count, names);
+      auto outNames = TaskMemStringArray::allocate(count);
+      auto outPaths = TaskMemStringArray::allocate(count);
+      if (outNames.get() == nullptr || outPaths.get() == nullptr) return kE_OUTOFMEMORY;
+      for (DWORD i = 0; i < count; ++i) {
+        outNames.get()[i] = taskMemCopy(WStringView(names[order[i]], boundedLength(names[order[i]])));
+        outPaths.get()[i] = taskMemCopy(WStringView(paths[order[i]], boundedLength(paths[order[i]])));
+        if (outNames.get()[i] == nullptr || outPaths.get()[i] == nullptr) return kE_OUTOFMEMORY;
+      }
+      *orderedNames = outNames.release();
+      *orderedPaths = outPaths.release();
+      return kS_OK;
+    });
   }
 
   HRESULT STDMETHODCALLTYPE IsRollForwardSupported(BYTE* supported) override {
-    host_->record(MockCall{"IsRollForwardSupported", app_.writerId, std::nullopt, {}});
-    if (supported == nullptr) return kE_POINTER;
-    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    if (app_.rollForwardFails) return app_.rollForwardHresult;
-    *supported = app_.rollForwardSupported ? 1 : 0;
-    return kS_OK;
+    return guarded([&]() -> HRESULT {
+      host_->record(MockCall{"IsRollForwardSupported", app_.writerId, std::nullopt, {}});
+      if (supported == nullptr) return kE_POINTER;
+      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (app_.rollForwardFails) return app_.rollForwardHresult;
+      *supported = app_.rollForwardSupported ? 1 : 0;
+      return kS_OK;
+    });
   }
 
  private:
@@ -257,9 +279,11 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
 }  // namespace
 
 HRESULT createMockAddin(std::shared_ptr<MockHost> host, const ApplicationScript& app, ComPtr<IUnknown>* out) {
-  auto addin = std::make_unique<MockAddin>(std::move(host), app);
-  *out = ComPtr<IUnknown>::adopt(static_cast<IWsbApplicationBackupSupport*>(addin.release()));
-  return kS_OK;
+  return guarded([&] {
+    auto addin = std::make_unique<MockAddin>(std::move(host), app);
+    *out = ComPtr<IUnknown>::adopt(static_cast<IWsbApplicationBackupSupport*>(addin.release()));
+    return kS_OK;
+  });
 }
 
 }  // namespace wsb::mock

@@ -1,6 +1,7 @@
 #include "mock_host.h"
 
 #include <algorithm>
+#include <new>
 #include <utility>
 
 #include "mock_addin.h"
@@ -90,7 +91,13 @@ HRESULT MockHost::pause(std::optional<std::chrono::milliseconds> delay) {
 
 void MockHost::record(MockCall call) {
   const std::lock_guard<std::mutex> lock(mutex_);
+  if (std::exchange(failNextRecord_, false)) throw std::bad_alloc();
   calls_.push_back(std::move(call));
+}
+
+void MockHost::failNextRecord() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  failNextRecord_ = true;
 }
 
 void MockHost::track(const void* object, MockObject info) {
@@ -98,13 +105,16 @@ void MockHost::track(const void* object, MockObject info) {
   objects_[object] = std::move(info);
 }
 
-void MockHost::setRefs(const void* object, unsigned long refs) {
+void MockHost::setRefs(const void* object, unsigned long refs) noexcept {
   const std::lock_guard<std::mutex> lock(mutex_);
   const auto entry = objects_.find(object);
   if (entry == objects_.end()) return;
   entry->second.refs = refs;
   if (refs != 0) return;
-  calls_.push_back(MockCall{"Release", entry->second.writerId, entry->second.component, {entry->second.kind}});
+  try {
+    calls_.push_back(MockCall{"Release", entry->second.writerId, entry->second.component, {entry->second.kind}});
+  } catch (...) {  // std::bad_alloc: the log misses this line; the count below stays right
+  }
   objects_.erase(entry);
 }
 

@@ -81,9 +81,12 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   // wait was cancelled or the host torn down.
   HRESULT pause(std::optional<std::chrono::milliseconds> delay);
   void record(MockCall call);
+  // Test hook: the next record() throws std::bad_alloc (the COM method must still return, with
+  // E_OUTOFMEMORY, never let it escape).
+  void failNextRecord();
   void track(const void* object, MockObject info);
   // Applies a reference count change; the count reaching zero untracks and logs "Release".
-  void setRefs(const void* object, unsigned long refs);
+  void setRefs(const void* object, unsigned long refs) noexcept;
 
  private:
   const Scenario scenario_;
@@ -95,6 +98,7 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   std::set<std::thread::id> cancelledEarly_;
   bool rememberEarlyCancels_ = true;
   std::size_t lostCancels_ = 0;
+  bool failNextRecord_ = false;
   std::map<const void*, MockObject> objects_;
   std::vector<MockCall> calls_;
 };

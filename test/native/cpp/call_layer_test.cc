@@ -385,6 +385,24 @@ void testCallCapAndReleaseLane() {
   EXPECT(noThreads.post([] {}, Apartment::Lane::kRelease) == Apartment::Posted::kNoThread);
 }
 
+// No C++ exception crosses a COM method of the mock: std::bad_alloc becomes E_OUTOFMEMORY.
+void testNoExceptionCrossesComMethods() {
+  Fixture f;
+  auto addin = f.activate();
+  HRESULT call = kS_OK;
+  auto operation = f.check(*addin, "ok", &call);
+  f.host->failNextRecord();
+  EXPECT(f.poll(*operation).call == kE_OUTOFMEMORY);
+  f.host->failNextRecord();
+  auto failed = f.check(*addin, "ok", &call);
+  EXPECT(call == kE_OUTOFMEMORY);
+  EXPECT(f.poll(*operation).call == kS_OK);  // and the object still works
+  f.release(failed);
+  f.release(operation);
+  f.release(addin);
+  EXPECT(f.host->liveObjects() == 0);
+}
+
 }  // namespace
 
 int main() {
@@ -400,6 +418,7 @@ int main() {
   testTeardownWithHungCall();
   testLostCancelIsReissued();
   testCallCapAndReleaseLane();
+  testNoExceptionCrossesComMethods();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }
