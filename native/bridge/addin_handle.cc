@@ -19,6 +19,14 @@ RestoreRequest restoreArgs(const Napi::CallbackInfo& info) {
 
 const Failure kReleased{kE_POINTER, "the add-in was released while the call was queued"};
 
+// Why QueryInterface for `name` failed. E_NOINTERFACE across processes also means that no
+// proxy/stub is registered for the interface: say which, and where it would be registered.
+Failure queryFailure(HRESULT query, const char* name, const char* iid) {
+  if (query != kE_NOINTERFACE) return Failure{query, std::string("QueryInterface(") + name + ")"};
+  return Failure{query, std::string("the add-in does not expose ") + name + " " + iid +
+                            ", or no proxy/stub is registered for it (HKCR\\Interface\\" + iid + "\\ProxyStubClsid32)"};
+}
+
 void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::string& fields) {
   if (a != b) throw Napi::RangeError::New(env, fields + " must have the same length");
 }
@@ -38,7 +46,9 @@ Napi::Function AddinHandle::define(Napi::Env env) {
 Settle AddinHandle::activated(std::shared_ptr<Runtime> runtime, std::shared_ptr<LiveSet> live, ComPtr<IUnknown> object) {
   HRESULT backupQuery = kS_OK;
   auto backup = object.query<IWsbApplicationBackupSupport>(&backupQuery);
-  if (FAILED(backupQuery)) return rejectWith(Failure{backupQuery, "QueryInterface(IWsbApplicationBackupSupport)"});
+  if (FAILED(backupQuery)) {
+    return rejectWith(queryFailure(backupQuery, "IWsbApplicationBackupSupport", "{1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}"));
+  }
   Init init;
   auto restore = object.query<IWsbApplicationRestoreSupport>(&init.restoreQuery);
   init.backup = std::make_shared<Held<IWsbApplicationBackupSupport>>(runtime, std::move(backup));
@@ -130,7 +140,7 @@ Napi::Value AddinHandle::isRollForwardSupported(const Napi::CallbackInfo& info) 
 
 Napi::Promise AddinHandle::withRestore(const Napi::CallbackInfo& info, std::function<Settle(IWsbApplicationRestoreSupport*)> call) {
   const Failure missing = FAILED(held_.restoreQuery)
-                             ? Failure{held_.restoreQuery, "QueryInterface(IWsbApplicationRestoreSupport)"}
+                             ? queryFailure(held_.restoreQuery, "IWsbApplicationRestoreSupport", "{8D3BDB38-4EE8-4718-85F9-C7DBC4AB77AA}")
                              : kReleased;
   return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kYes, [held = held_.restore, missing, call = std::move(call)]() {
     return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call);

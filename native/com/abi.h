@@ -1,6 +1,8 @@
 // The COM ABI this addon speaks: IUnknown, GUID, HRESULT, the three WSB interfaces and their IIDs.
 //
-// No SDK header declares the WSB interfaces, so they are declared here from the published vtable
+// The Windows SDK declares the WSB interfaces in wsbapp.h, but mingw-w64 and Wine ship no such
+// header, and the addon is cross-compiled with mingw (scripts/wine/build-addon.sh) as well as
+// built with MSVC; so they are declared here, once for every toolchain, from the published vtable
 // layout (shared/wsbapp-reference.md). On Windows the platform's IUnknown is used. Elsewhere a
 // minimal, ABI-identical IUnknown/GUID/HRESULT lets the same call layer compile and run against the
 // native mock add-in: a single-inheritance class with only pure virtual methods and no virtual
@@ -79,27 +81,26 @@ namespace wsb {
 // HRESULT literals are written as unsigned hex, as in the SDK tables, and converted once here.
 constexpr HRESULT hr(std::uint32_t value) { return static_cast<HRESULT>(value); }
 
-constexpr HRESULT kS_OK = hr(0x00000000);
-constexpr HRESULT kE_NOTIMPL = hr(0x80004001);
-constexpr HRESULT kE_NOINTERFACE = hr(0x80004002);
-constexpr HRESULT kE_POINTER = hr(0x80004003);
-constexpr HRESULT kE_ABORT = hr(0x80004004);
-constexpr HRESULT kE_FAIL = hr(0x80004005);
-constexpr HRESULT kE_UNEXPECTED = hr(0x8000FFFF);
-constexpr HRESULT kE_OUTOFMEMORY = hr(0x8007000E);
-constexpr HRESULT kE_INVALIDARG = hr(0x80070057);
-constexpr HRESULT kRPC_E_CALL_CANCELED = hr(0x80010002);
-constexpr HRESULT kRPC_S_SERVER_UNAVAILABLE = hr(0x800706BA);
-constexpr HRESULT kRPC_S_CALL_FAILED = hr(0x800706BE);
-constexpr HRESULT kREGDB_E_CLASSNOTREG = hr(0x80040154);
-constexpr HRESULT kERROR_NOT_SUPPORTED = hr(0x80070032);
+// inline: one definition program-wide (InterfaceId below binds references to the IIDs).
+inline constexpr HRESULT kS_OK = hr(0x00000000);
+inline constexpr HRESULT kE_NOINTERFACE = hr(0x80004002);
+inline constexpr HRESULT kE_POINTER = hr(0x80004003);
+inline constexpr HRESULT kE_ABORT = hr(0x80004004);
+inline constexpr HRESULT kE_FAIL = hr(0x80004005);
+inline constexpr HRESULT kE_UNEXPECTED = hr(0x8000FFFF);
+inline constexpr HRESULT kE_OUTOFMEMORY = hr(0x8007000E);
+inline constexpr HRESULT kE_INVALIDARG = hr(0x80070057);
+inline constexpr HRESULT kRPC_E_CALL_CANCELED = hr(0x80010002);
+inline constexpr HRESULT kRPC_S_SERVER_UNAVAILABLE = hr(0x800706BA);
+inline constexpr HRESULT kRPC_S_CALL_FAILED = hr(0x800706BE);
+inline constexpr HRESULT kREGDB_E_CLASSNOTREG = hr(0x80040154);
 
-constexpr GUID kIID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
-constexpr GUID kIID_IWsbApplicationBackupSupport = {
+inline constexpr GUID kIID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+inline constexpr GUID kIID_IWsbApplicationBackupSupport = {
     0x1EFF3510, 0x4A27, 0x46AD, {0xB9, 0xE0, 0x08, 0x33, 0x2F, 0x0F, 0x4F, 0x6D}};
-constexpr GUID kIID_IWsbApplicationRestoreSupport = {
+inline constexpr GUID kIID_IWsbApplicationRestoreSupport = {
     0x8D3BDB38, 0x4EE8, 0x4718, {0x85, 0xF9, 0xC7, 0xDB, 0xC4, 0xAB, 0x77, 0xAA}};
-constexpr GUID kIID_IWsbApplicationAsync = {
+inline constexpr GUID kIID_IWsbApplicationAsync = {
     0x0843F6F7, 0x895C, 0x44A6, {0xB0, 0xC2, 0x05, 0xA5, 0x02, 0x2A, 0xA3, 0xA1}};
 
 }  // namespace wsb

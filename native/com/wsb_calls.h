@@ -11,8 +11,9 @@
 
 namespace wsb {
 
-// Seeded into *phrResult before QueryStatus: a success code no add-in returns (facility 0x5E
-// is unassigned), so finding it afterwards means "returned S_OK without writing the status".
+// Seeded into *phrResult before QueryStatus: a success code no add-in returns (severity 0, the
+// customer bit 29 set, facility 0x25E, code 0x7A5E), so finding it afterwards means "returned
+// S_OK without writing the status". In process only: across processes the stub zero-fills it.
 constexpr HRESULT kStatusSentinel = hr(0x3A5E7A5E);
 
 using OptionalText = std::optional<WString>;
