@@ -33,22 +33,31 @@ class RegistryKey {
   HKEY key_ = nullptr;
 };
 
+// Registry text as UTF-8; false when it holds an unpaired surrogate (UTF-8 cannot say it).
+bool utf8(const std::wstring& text, std::string* out) { return toUtf8(text, out) == TextError::kNone; }
+
+// For messages about our own constant key names, which are plain ASCII.
 std::string utf8(const std::wstring& text) {
   std::string out;
-  toUtf8(text, &out);
+  toUtf8(text, &out, Unpaired::kReplace);
   return out;
 }
 
-// A REG_SZ value, or empty when absent or not a string.
+// A REG_SZ value, or empty when absent or not a string. RegGetValueW NUL-terminates; the value
+// can grow between the size query and the read (ERROR_MORE_DATA), so that is retried.
 std::wstring stringValue(HKEY key, const wchar_t* name) {
-  DWORD type = 0;
-  DWORD bytes = 0;
-  if (RegQueryValueExW(key, name, nullptr, &type, nullptr, &bytes) != ERROR_SUCCESS || type != REG_SZ) return {};
-  std::wstring value(bytes / sizeof(wchar_t) + 1, L'\0');
-  bytes = static_cast<DWORD>(value.size() * sizeof(wchar_t));
-  if (RegQueryValueExW(key, name, nullptr, &type, reinterpret_cast<BYTE*>(value.data()), &bytes) != ERROR_SUCCESS) return {};
-  value.resize(std::wcslen(value.c_str()));  // REG_SZ may or may not carry its terminator
-  return value;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    DWORD bytes = 0;
+    if (RegGetValueW(key, nullptr, name, RRF_RT_REG_SZ, nullptr, nullptr, &bytes) != ERROR_SUCCESS) return {};
+    std::wstring value(bytes / sizeof(wchar_t) + 1, L'\0');
+    bytes = static_cast<DWORD>(value.size() * sizeof(wchar_t));
+    const LSTATUS read = RegGetValueW(key, nullptr, name, RRF_RT_REG_SZ, nullptr, value.data(), &bytes);
+    if (read == ERROR_MORE_DATA) continue;
+    if (read != ERROR_SUCCESS) return {};
+    value.resize(std::wcslen(value.c_str()));
+    return value;
+  }
+  return {};
 }
 
 // GUIDs compare case-insensitively, and with or without braces.
@@ -84,8 +93,15 @@ class ComRuntime final : public Runtime {
       if (next != ERROR_SUCCESS) return Failure{HRESULT_FROM_WIN32(next), "cannot enumerate the Application Support key"};
       RegistryKey writer;
       if (writer.open(root.get(), name) != ERROR_SUCCESS) continue;  // one unreadable entry does not hide the rest
-      out->push_back(Registration{utf8(name), utf8(stringValue(writer.get(), L"Application Identifier")),
-                                  utf8(stringValue(writer.get(), L"CLSID"))});
+      // An entry whose text UTF-8 cannot carry (an unpaired surrogate) is skipped the same way:
+      // no GUID or CLSID contains one, and an identifier that does is not one WSB would show.
+      Registration registration;
+      if (!utf8(name, &registration.writerId) ||
+          !utf8(stringValue(writer.get(), L"Application Identifier"), &registration.identifier) ||
+          !utf8(stringValue(writer.get(), L"CLSID"), &registration.clsid)) {
+        continue;
+      }
+      out->push_back(std::move(registration));
     }
   }
 
@@ -94,9 +110,12 @@ class ComRuntime final : public Runtime {
       const Failure allowed = checkRegistered(application.clsid);
       if (FAILED(allowed.hresult)) return allowed;
     }
+    // IIDFromString, not CLSIDFromString: the latter also accepts a ProgID (and looks it up in
+    // the registry), and a CLSID here must be exactly a GUID. It wants the braces.
     WString clsidText;
     CLSID clsid{};
-    if (toWide(application.clsid, &clsidText) != TextError::kNone || FAILED(CLSIDFromString(clsidText.c_str(), &clsid))) {
+    const std::string braced = !application.clsid.empty() && application.clsid.front() == '{' ? application.clsid : "{" + application.clsid + "}";
+    if (toWide(braced, &clsidText) != TextError::kNone || FAILED(IIDFromString(clsidText.c_str(), &clsid))) {
       return Failure{kE_INVALIDARG, "not a CLSID: " + application.clsid};
     }
     const DWORD context = CLSCTX_LOCAL_SERVER | (options_.inProcess ? CLSCTX_INPROC_SERVER : 0);
