@@ -24,5 +24,5 @@ addon="$(find "$out/addon" -name wsbapp.node | head -n 1)"
 nm -D "$addon" | grep __asan_ >/dev/null || { echo "the addon in $addon is not instrumented" >&2; exit 1; }
 libasan="$("${CXX:-c++}" -print-file-name=libasan.so)"
 (cd "$root" && WSBAPP_BINDING="$addon" LD_PRELOAD="$libasan" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1" \
-  npx jest --coverage=false --runInBand test/native)
+  npx jest --no-watchman --coverage=false --runInBand test/native)
 echo "== sanitizers: no findings"
