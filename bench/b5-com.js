@@ -3,8 +3,11 @@
 // same add-in with the same scenario. Run by bench/run.js (`npm run bench:com`, i.e. `node
 // bench/run.js B5`); not part of the default `npm run bench` (it needs Wine and mingw-w64).
 //
-// Implementations, each in its own Windows process, one sample (warm-up, then `polls` timed
-// calls) per process; rounds interleave them (order rotated each round) so machine noise hits all:
+// Implementations, each in its own long-lived Windows process. A session starts one process of
+// each (one after the other: no concurrent activations), warms them up, then hands out blocks of
+// timed calls in turn, the order rotated every block, so that noise from other jobs on the machine
+// (stretches of a second or more) hits all of them alike; a session's blocks make one sample per
+// implementation, and several sessions (fresh processes) make the figures:
 //   plain-cpp  bench/com/client.cpp: one MTA thread, CoCreateInstance(CLSCTX_LOCAL_SERVER),
 //              CheckConsistency, QueryStatus timed with QueryPerformanceCounter
 //   binding    bench/b5-node.js binding: the addon's operation.queryStatus(), awaited one at a time
@@ -20,16 +23,14 @@
 // build dir, WSBAPP_BENCH_REV to build the addon and add-in from a commit (bench/com/build.sh).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
+const readline = require('node:readline');
 const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { ROOT, summarize } = require('./lib/common');
 
 const IMPLS = ['plain-cpp', 'binding', 'library', 'binding-mock'];
-// Other jobs on a small shared VM slow whole stretches of a process down (several hundred µs per
-// call for a second or so). Besides the median of all its calls, each process reports its
-// quietest stretch: the lowest median among consecutive blocks of this many calls.
-const BLOCK = 250;
-const CHILD_SECONDS = 180;
+const CHILD_SECONDS = 600; // a whole session, bounded by `timeout`
+const BLOCK_MS = 60_000; // one block of calls, or a start-up
 
 function wineEnvironment() {
   const script = `source "${join(ROOT, 'scripts', 'wine', 'env.sh')}" && printf '%s\\n' "$WINEPREFIX" "$WSB_BUILD" "$NODE_EXE" "$WINEARCH" "$WINEDEBUG" "$WINEDLLOVERRIDES"`;
@@ -42,36 +43,74 @@ function wineEnvironment() {
 }
 
 const winpath = (path) => `Z:${path.replace(/\//g, '\\')}`;
+const logDir = (w) => {
+  const dir = join(w.build, 'bench', 'logs');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
 
-/**
- * Runs a Windows program under `timeout`, its output in files (an add-in inherits its client's
- * handles: a pipe could stay open after the client exits). Resolves with the stdout text.
- */
-function wine(w, name, program, args, extraEnv = {}) {
+/** Runs a Windows program to its end under `timeout`, output in files. Resolves with stdout. */
+function wine(w, name, program, args) {
   return new Promise((resolve, reject) => {
-    const logs = join(w.build, 'bench', 'logs');
-    mkdirSync(logs, { recursive: true });
-    const outFile = join(logs, `${name}.out`);
-    const errFile = join(logs, `${name}.err`);
+    const outFile = join(logDir(w), `${name}.out`);
     const out = openSync(outFile, 'w');
-    const err = openSync(errFile, 'w');
-    const proc = spawn('timeout', ['--kill-after=5', String(CHILD_SECONDS), 'wine', program, ...args], { env: { ...w.env, ...extraEnv }, stdio: ['ignore', out, err] });
+    const err = openSync(join(logDir(w), `${name}.err`), 'w');
+    const proc = spawn('timeout', ['--kill-after=5', '120', 'wine', program, ...args], { env: w.env, stdio: ['ignore', out, err] });
     proc.on('error', reject);
     proc.on('exit', (code) => {
       closeSync(out);
       closeSync(err);
       const text = readFileSync(outFile, 'utf8');
-      if (code !== 0) reject(new Error(`${name} exited with ${code}: ${text.slice(-500)} ${readFileSync(errFile, 'utf8').slice(-500)}`));
+      if (code !== 0) reject(new Error(`${name} exited with ${code}: ${text.slice(-500)}`));
       else resolve(text);
     });
   });
 }
 
-function lastJson(text) {
-  const line = text.trim().split(/\r?\n/).pop();
-  const result = JSON.parse(line);
-  if (result.error) throw new Error(`${result.error}${result.hresult ? ` ${result.hresult}` : ''}`);
-  return result;
+/**
+ * A benchmark process speaking the line protocol of bench/com/client.cpp and bench/b5-node.js:
+ * request(line) resolves with its next JSON line. Pipes are safe here because the sample add-in
+ * lets go of the standard handles it inherits at start-up, and only the exit is awaited, not EOF.
+ */
+function startChild(w, name, program, args, extraEnv = {}) {
+  const err = openSync(join(logDir(w), `${name}.err`), 'w');
+  const proc = spawn('timeout', ['--kill-after=5', String(CHILD_SECONDS), 'wine', program, ...args], { env: { ...w.env, ...extraEnv }, stdio: ['pipe', 'pipe', err] });
+  const waiting = [];
+  const exited = new Promise((resolve) => proc.on('exit', (code) => {
+    closeSync(err);
+    for (const w of waiting.splice(0)) w.reject(new Error(`${name} exited (${code}) before answering; see ${name}.err`));
+    resolve(code);
+  }));
+  readline.createInterface({ input: proc.stdout }).on('line', (line) => {
+    const next = waiting.shift();
+    if (!next) return;
+    try {
+      const answer = JSON.parse(line);
+      if (answer.error) throw new Error(`${name}: ${answer.error}${answer.hresult ? ` ${answer.hresult}` : ''}`);
+      next.resolve(answer);
+    } catch (error) {
+      next.reject(error);
+    }
+  });
+  const next = (line) => {
+    const answer = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    if (line !== undefined) proc.stdin.write(`${line}\n`);
+    let timer;
+    const limit = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${name}: no answer within ${BLOCK_MS} ms`)), BLOCK_MS)));
+    return Promise.race([answer, limit]).finally(() => clearTimeout(timer));
+  };
+  return {
+    ready: next(),
+    request: next,
+    async quit() {
+      proc.stdin.end('quit\n');
+      const timer = setTimeout(() => proc.kill('SIGTERM'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    kill: () => proc.kill('SIGKILL'),
+  };
 }
 
 function build() {
@@ -85,8 +124,7 @@ async function register(w) {
   const scenario = normalizeScenario({
     applications: [{ writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Bench', components: { bench: { statuses: [0x407a0004] } } }],
   });
-  const dir = join(w.build, 'bench');
-  const scenarioFile = join(dir, 'b5.scenario.json');
+  const scenarioFile = join(w.build, 'bench', 'b5.scenario.json');
   writeFileSync(scenarioFile, JSON.stringify(scenario));
   // The register.js of the tree the add-in was built from (bench/com/build.sh with WSBAPP_BENCH_REV).
   const exported = join(w.build, 'src', 'examples', 'sample-addin', 'register.js');
@@ -101,69 +139,103 @@ async function register(w) {
   return scenario.applications[0].clsid;
 }
 
-function runOne(w, impl, clsid, warmup, polls, name) {
+function startImpl(w, impl, clsid, warmup, name) {
   if (impl === 'plain-cpp') {
-    return wine(w, name, join(w.build, 'bench', 'wsbapp-bench-client.exe'), ['--clsid', clsid, '--component', 'bench', '--warmup', String(warmup), '--polls', String(polls)]);
+    return startChild(w, name, join(w.build, 'bench', 'wsbapp-bench-client.exe'), ['--clsid', clsid, '--component', 'bench', '--warmup', String(warmup)]);
   }
-  return wine(w, name, w.nodeExe, [winpath(join(__dirname, 'b5-node.js')), impl, String(warmup), String(polls)], { WSBAPP_BINDING: winpath(join(w.build, 'wsbapp.node')) });
+  return startChild(w, name, w.nodeExe, [winpath(join(__dirname, 'b5-node.js')), impl, String(warmup)], { WSBAPP_BINDING: winpath(join(w.build, 'wsbapp.node')) });
+}
+
+/** One session: a fresh process of each implementation, `blocks` interleaved blocks of `block` calls. */
+async function session(w, clsid, s, { warmup, blocks, block }, onBlock) {
+  const children = {};
+  const ns = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
+  const blockMedians = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
+  const started = {};
+  try {
+    for (const impl of IMPLS) {
+      children[impl] = startImpl(w, impl, clsid, warmup, `session${s}-${impl}`);
+      started[impl] = await children[impl].ready; // one at a time: no concurrent activations
+    }
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < IMPLS.length; i++) {
+        const impl = IMPLS[(((i + b + s) % IMPLS.length) + IMPLS.length) % IMPLS.length];
+        const answer = await children[impl].request(block);
+        if (answer.ns?.length !== block) throw new Error(`${impl}: expected ${block} timings`);
+        ns[impl].push(...answer.ns);
+        blockMedians[impl].push(summarize(answer.ns).median / 1000);
+      }
+      onBlock?.(b);
+    }
+    for (const impl of IMPLS) await children[impl].quit();
+  } catch (error) {
+    for (const child of Object.values(children)) child.kill();
+    throw error;
+  }
+  return { ns, blockMedians, started };
 }
 
 const us = (ns) => ns / 1000;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 async function b5({ quick = false } = {}) {
-  const config = { rounds: quick ? 2 : 10, warmup: quick ? 100 : 300, polls: quick ? 500 : 2000 };
+  const config = { sessions: quick ? 2 : 5, blocks: quick ? 2 : 8, block: 250, warmup: quick ? 100 : 300 };
   build();
   const w = wineEnvironment();
   const wineVersion = spawnSync('wine', ['--version'], { encoding: 'utf8', env: w.env }).stdout.trim();
   const stopServer = () => spawnSync('timeout', ['30', 'wineserver', '-k'], { env: w.env, stdio: 'ignore' });
   stopServer(); // leftovers of an earlier run in this prefix (only this prefix: WINEPREFIX is set)
   try {
-    // One wineserver for the whole run, so no run pays for starting it.
-    spawnSync('wineserver', ['-p'], { env: w.env, stdio: 'ignore' });
+    // One wineserver for the whole run, so no session pays for starting it.
+    spawnSync('timeout', ['30', 'wineserver', '-p'], { env: w.env, stdio: 'ignore' });
     const clsid = await register(w);
-    // Untimed warm-up round: first starts of node.exe, the add-in and rpcss in this session.
-    for (const impl of IMPLS) lastJson(await runOne(w, impl, clsid, 20, 50, `warm-${impl}`));
-    const runs = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
-    for (let r = 0; r < config.rounds; r++) {
-      const order = IMPLS.map((_, i) => IMPLS[(i + r) % IMPLS.length]);
-      for (const impl of order) {
-        const result = lastJson(await runOne(w, impl, clsid, config.warmup, config.polls, `round${r}-${impl}`));
-        const s = summarize(result.ns);
-        const blocks = [];
-        for (let i = 0; i + BLOCK <= result.ns.length; i += BLOCK) blocks.push(us(summarize(result.ns.slice(i, i + BLOCK)).median));
-        runs[impl].push({ round: r, median: us(s.median), p99: us(s.p99), mean: us(s.mean), min: us(s.min), max: us(s.max), quietest: Math.min(...blocks), blockMedians: blocks, activationMs: result.activationMs, checkConsistencyMs: result.checkConsistencyMs, pooled: result.ns });
-        process.stderr.write(`B5 round ${r + 1}/${config.rounds} ${impl}: median ${us(s.median).toFixed(1)} µs, p99 ${us(s.p99).toFixed(1)} µs\n`);
+    // Untimed warm-up session: first starts of node.exe, the add-in and rpcss in this wineserver.
+    await session(w, clsid, -1, { warmup: 20, blocks: 1, block: 20 });
+    const samples = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
+    const blocks = Object.fromEntries(IMPLS.map((impl) => [impl, []]));
+    for (let s = 0; s < config.sessions; s++) {
+      const result = await session(w, clsid, s, config);
+      for (const impl of IMPLS) {
+        const x = summarize(result.ns[impl]);
+        const { activationMs, checkConsistencyMs } = result.started[impl];
+        samples[impl].push({ session: s, median: us(x.median), p99: us(x.p99), mean: us(x.mean), min: us(x.min), max: us(x.max), quietest: Math.min(...result.blockMedians[impl]), activationMs, checkConsistencyMs, ns: result.ns[impl] });
+        blocks[impl].push(...result.blockMedians[impl]);
       }
+      process.stderr.write(`B5 session ${s + 1}/${config.sessions}: ${IMPLS.map((impl) => `${impl} ${samples[impl][s].median.toFixed(1)}`).join(', ')} µs (medians)\n`);
     }
     const summary = {};
     for (const impl of IMPLS) {
-      const pooled = summarize(runs[impl].flatMap((x) => x.pooled));
+      const pooled = summarize(samples[impl].flatMap((x) => x.ns));
       summary[impl] = {
         unit: 'µs/call',
-        median: median(runs[impl].map((x) => x.median)),
-        p99: median(runs[impl].map((x) => x.p99)),
-        quietest: median(runs[impl].map((x) => x.quietest)),
+        median: median(samples[impl].map((x) => x.median)),
+        p99: median(samples[impl].map((x) => x.p99)),
+        quietest: median(samples[impl].map((x) => x.quietest)),
         pooledMedian: us(pooled.median),
         pooledP99: us(pooled.p99),
         calls: pooled.n,
-        medians: runs[impl].map((x) => x.median),
+        medians: samples[impl].map((x) => x.median),
       };
-      for (const x of runs[impl]) delete x.pooled;
+      for (const x of samples[impl]) delete x.ns;
     }
-    // Paired per round: each of ours against the plain client's sample of the same round.
-    const paired = (impl, key) => runs[impl].map((x, r) => x[key] / runs['plain-cpp'][r][key]);
-    const ratio = (impl) => ({
-      median: summary[impl].median / summary['plain-cpp'].median,
-      p99: summary[impl].p99 / summary['plain-cpp'].p99,
-      pairedMedian: median(paired(impl, 'median')),
-      pairedRange: [Math.min(...paired(impl, 'median')), Math.max(...paired(impl, 'median'))],
-      extraUs: summary[impl].median - summary['plain-cpp'].median,
-      quietest: summary[impl].quietest / summary['plain-cpp'].quietest,
-      quietestExtraUs: summary[impl].quietest - summary['plain-cpp'].quietest,
-    });
+    // Paired: each block of ours against the plain client's block of the same turn (adjacent in
+    // time, so under the same noise); and each session's medians.
+    const ratio = (impl) => {
+      const byBlock = blocks[impl].map((m, i) => m / blocks['plain-cpp'][i]);
+      const bySession = samples[impl].map((x, i) => x.median / samples['plain-cpp'][i].median);
+      return {
+        median: summary[impl].median / summary['plain-cpp'].median,
+        p99: summary[impl].p99 / summary['plain-cpp'].p99,
+        pairedBlocks: median(byBlock),
+        pairedBlocksRange: [Math.min(...byBlock), Math.max(...byBlock)],
+        pairedSessions: bySession,
+        quietest: summary[impl].quietest / summary['plain-cpp'].quietest,
+        extraUs: summary[impl].median - summary['plain-cpp'].median,
+        quietestExtraUs: summary[impl].quietest - summary['plain-cpp'].quietest,
+      };
+    };
     const ratios = { library: ratio('library'), binding: ratio('binding') };
-    return { config: { ...config, block: BLOCK, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' }, summary, ratios, runs };
+    return { config: { ...config, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' }, summary, ratios, samples, blockMedians: blocks };
   } finally {
     stopServer();
   }

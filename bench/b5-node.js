@@ -4,18 +4,19 @@
 //   binding  the raw addon: runtime.activate() -> addin.checkConsistency() -> operation.queryStatus()
 //   binding-mock  the same through the addon's native mock runtime: its thread hops, no COM call and
 //            no add-in process (what the addon adds to a call, measured under the same Wine)
-// Usage: node.exe bench/b5-node.js <library|binding|binding-mock> <warmup> <polls>
-// Environment: WSBAPP_BINDING (the mingw wsbapp.node). Same check arguments as bench/com/client.cpp;
-// `warmup` untimed calls, then `polls` calls awaited one at a time, each timed on its own.
-// Prints one JSON line with the per-call times in ns.
+// Usage: node.exe bench/b5-node.js <library|binding|binding-mock> <warmup>
+// Environment: WSBAPP_BINDING (the mingw wsbapp.node). Same check arguments and protocol as
+// bench/com/client.cpp: `warmup` untimed calls, then {"ready":...}; for every line N on stdin, N
+// calls awaited one at a time, each timed on its own, answered by {"ns":[...]}; "quit" or EOF
+// releases and exits.
 'use strict';
 const { join } = require('node:path');
+const { readSync, writeSync } = require('node:fs');
 
 const ROOT = join(__dirname, '..');
 const IN_PROGRESS = 0x407a0004;
-const [impl, warmupArg, pollsArg] = process.argv.slice(2);
+const [impl, warmupArg] = process.argv.slice(2);
 const warmup = Number(warmupArg ?? 200);
-const polls = Number(pollsArg ?? 2000);
 const APPLICATION = { writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Bench' };
 const CHECK = {
   writerMetadata: '<WRITER_METADATA/>',
@@ -76,28 +77,56 @@ async function open() {
   throw new Error(`unknown implementation ${impl} (library, binding or binding-mock)`);
 }
 
+// Raw reads and writes of fds 0 and 1: under Wine, node.exe cannot open a Linux pipe as
+// process.stdin (EBADF from uv_pipe_open). Blocking the loop while waiting for the next line is
+// fine: nothing is in flight between blocks.
+const say = (object) => writeSync(1, `${JSON.stringify(object)}\n`);
+let pending = '';
+function readLine() {
+  const buffer = Buffer.alloc(256);
+  for (;;) {
+    const end = pending.indexOf('\n');
+    if (end >= 0) {
+      const line = pending.slice(0, end);
+      pending = pending.slice(end + 1);
+      return line;
+    }
+    let n = 0;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if (error.code === 'EOF' || error.code === 'EPIPE') return null;
+      throw error;
+    }
+    if (n === 0) return null;
+    pending += buffer.toString('utf8', 0, n);
+  }
+}
+
 async function main() {
   const target = await open();
   for (let i = 0; i < warmup; i++) await target.call();
-  const ns = new Array(polls);
-  for (let i = 0; i < polls; i++) {
-    const start = process.hrtime.bigint();
-    await target.call();
-    ns[i] = Number(process.hrtime.bigint() - start);
+  const { activationMs, checkConsistencyMs } = target;
+  say({ ready: true, impl, pid: process.pid, node: process.version, activationMs, checkConsistencyMs, warmup });
+  for (let line = readLine(); line !== null; line = readLine()) {
+    const polls = Number.parseInt(line, 10);
+    if (!(polls > 0)) break; // "quit"
+    const ns = new Array(polls);
+    for (let i = 0; i < polls; i++) {
+      const start = process.hrtime.bigint();
+      await target.call();
+      ns[i] = Number(process.hrtime.bigint() - start);
+    }
+    say({ ns });
   }
   target.close();
-  const { activationMs, checkConsistencyMs } = target;
-  return { impl, pid: process.pid, node: process.version, activationMs, checkConsistencyMs, warmup, ns };
 }
 
 // The raw binding's pending calls do not keep node alive (by design): hold the loop open.
 const keepAlive = setInterval(() => {}, 2 ** 30);
 main()
-  .then(
-    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-    (error) => {
-      process.stdout.write(`${JSON.stringify({ error: String(error?.stack ?? error) })}\n`);
-      process.exitCode = 1;
-    },
-  )
+  .catch((error) => {
+    say({ error: String(error?.stack ?? error) });
+    process.exitCode = 1;
+  })
   .finally(() => clearInterval(keepAlive));

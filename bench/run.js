@@ -113,13 +113,13 @@ async function b5() {
   const result = await runB5({ quick: QUICK });
   const { summary: s, ratios, config } = result;
   table(
-    `B5 real COM: one QueryStatus round trip to the out-of-process sample add-in under ${config.wine} (${config.rounds} rounds, ${config.polls} timed calls per process, interleaved; µs)`,
+    `B5 real COM: one QueryStatus round trip to the out-of-process sample add-in under ${config.wine} (${config.sessions} sessions of fresh processes, ${config.blocks} interleaved blocks of ${config.block} timed calls each; µs)`,
     ['implementation', 'median', 'p99', 'quietest stretch', 'pooled median', 'pooled p99', 'medians per process'],
     B5_IMPLS.map((impl) => [impl, f(s[impl].median, 1), f(s[impl].p99, 1), f(s[impl].quietest, 1), f(s[impl].pooledMedian, 1), f(s[impl].pooledP99, 1), s[impl].medians.map((m) => f(m)).join(', ')]),
   );
-  console.log(`(median, p99, quietest: median over processes of each process's median, p99, and lowest median of ${config.block} consecutive calls)`);
+  console.log(`(median, p99, quietest: median over sessions of each process's median, p99, and lowest median of one block)`);
   for (const [impl, r] of Object.entries(ratios)) {
-    console.log(`${impl}/plain-cpp: median ${f(r.median, 2)} (paired per round ${f(r.pairedMedian, 2)}, ${f(r.pairedRange[0], 2)}-${f(r.pairedRange[1], 2)}), p99 ${f(r.p99, 2)}, quietest ${f(r.quietest, 2)}; +${f(r.extraUs, 1)} µs per call (quietest +${f(r.quietestExtraUs, 1)})`);
+    console.log(`${impl}/plain-cpp: median ${f(r.median, 2)}, paired blocks ${f(r.pairedBlocks, 2)} (${f(r.pairedBlocksRange[0], 2)}-${f(r.pairedBlocksRange[1], 2)}), p99 ${f(r.p99, 2)}, quietest ${f(r.quietest, 2)}; +${f(r.extraUs, 1)} µs per call (quietest +${f(r.quietestExtraUs, 1)})`);
   }
   return result;
 }

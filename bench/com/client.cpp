@@ -1,17 +1,20 @@
 // B5's baseline: a plain C++ WSB client polling the out-of-process sample add-in, no wsbapp.
 // Bench-only; bench/com/build.sh builds it with mingw-w64, bench/b5-com.js runs it under Wine.
 //
-//   wsbapp-bench-client.exe --clsid {CLSID} --component NAME [--warmup N] [--polls N]
+//   wsbapp-bench-client.exe --clsid {CLSID} --component NAME [--warmup N]
 //
 // On one MTA thread: CoCreateInstance(CLSCTX_LOCAL_SERVER), CheckConsistency with the same
-// arguments as bench/b5-node.js, `warmup` untimed QueryStatus calls, then `polls` calls each
-// timed on its own with QueryPerformanceCounter. Every status must be WSBAPP_ASYNC_IN_PROGRESS
-// (the bench scenario never finishes). Prints one JSON line: the per-call times in ns.
+// arguments as bench/b5-node.js, `warmup` untimed QueryStatus calls, then prints {"ready":...}.
+// Then, for every line N read from stdin, N calls each timed on its own with
+// QueryPerformanceCounter, answered by one JSON line {"ns":[...]}; "quit" or EOF releases and
+// exits. (The protocol of bench/b5-node.js: bench/b5-com.js interleaves the blocks of all
+// implementations.) Every status must be WSBAPP_ASYNC_IN_PROGRESS (the scenario never finishes).
 #include <windows.h>
 
 #include <wrl/client.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cwchar>
 #include <string>
 #include <vector>
@@ -28,7 +31,6 @@ struct Options {
   std::wstring clsid;
   std::wstring component = L"bench";
   unsigned warmup = 200;
-  unsigned polls = 2000;
 };
 
 Options parse(int argc, wchar_t** argv) {
@@ -39,7 +41,6 @@ Options parse(int argc, wchar_t** argv) {
     if (name == L"--clsid") o.clsid = value;
     else if (name == L"--component") o.component = value;
     else if (name == L"--warmup") o.warmup = static_cast<unsigned>(std::wcstoul(value, nullptr, 10));
-    else if (name == L"--polls") o.polls = static_cast<unsigned>(std::wcstoul(value, nullptr, 10));
   }
   return o;
 }
@@ -92,20 +93,29 @@ int run(const Options& o) {
     hr = check->QueryStatus(&status);
     if (FAILED(hr) || status != kInProgress) return fail("QueryStatus (warm-up)", FAILED(hr) ? hr : status);
   }
-  std::vector<long long> ticks(o.polls);
-  for (unsigned i = 0; i < o.polls; ++i) {
-    const long long start = Clock::now();
-    hr = check->QueryStatus(&status);
-    ticks[i] = Clock::now() - start;
-    if (FAILED(hr) || status != kInProgress) return fail("QueryStatus", FAILED(hr) ? hr : status);
+  std::printf("{\"ready\":true,\"impl\":\"plain-cpp\",\"pid\":%lu,\"activationMs\":%.3f,\"checkConsistencyMs\":%.3f,\"warmup\":%u,\"qpcHz\":%lld}\n",
+              GetCurrentProcessId(), activationMs, checkMs, o.warmup, static_cast<long long>(clock.frequency.QuadPart));
+  std::fflush(stdout);
+
+  char line[64];
+  std::vector<long long> ticks;
+  while (std::fgets(line, sizeof line, stdin) != nullptr) {
+    const unsigned long polls = std::strtoul(line, nullptr, 10);
+    if (polls == 0) break;  // "quit"
+    ticks.assign(polls, 0);
+    for (unsigned long i = 0; i < polls; ++i) {
+      const long long start = Clock::now();
+      hr = check->QueryStatus(&status);
+      ticks[i] = Clock::now() - start;
+      if (FAILED(hr) || status != kInProgress) return fail("QueryStatus", FAILED(hr) ? hr : status);
+    }
+    std::printf("{\"ns\":[");
+    for (unsigned long i = 0; i < polls; ++i) std::printf("%s%.0f", i == 0 ? "" : ",", clock.ns(ticks[i]));
+    std::printf("]}\n");
+    std::fflush(stdout);
   }
   check.Reset();
   addin.Reset();
-
-  std::printf("{\"impl\":\"plain-cpp\",\"pid\":%lu,\"activationMs\":%.3f,\"checkConsistencyMs\":%.3f,\"warmup\":%u,\"qpcHz\":%lld,\"ns\":[",
-              GetCurrentProcessId(), activationMs, checkMs, o.warmup, static_cast<long long>(clock.frequency.QuadPart));
-  for (unsigned i = 0; i < o.polls; ++i) std::printf("%s%.0f", i == 0 ? "" : ",", clock.ns(ticks[i]));
-  std::printf("]}\n");
   return 0;
 }
 
