@@ -59,7 +59,11 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
   std::uint64_t ticket = 0;
   Napi::Promise promise = completions_.begin(env, info.This().As<Napi::Object>(), owner, keepAlive, &ticket);
   const Apartment::Posted posted =
-      apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] { sink->complete(ticket, work()); });
+      apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] {
+        Settle settle = work();
+        Apartment::callDone();  // before the result can reach JS and post the next call
+        sink->complete(ticket, std::move(settle));
+      });
   switch (posted) {
     case Apartment::Posted::kQueued:
       break;

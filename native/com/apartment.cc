@@ -50,6 +50,16 @@ CallThread CallThread::current() {
   return thread;
 }
 
+thread_local Apartment::Shared* Apartment::current_ = nullptr;
+thread_local bool Apartment::slotHeld_ = false;
+
+void Apartment::callDone() noexcept {
+  if (current_ == nullptr || !slotHeld_) return;
+  const std::lock_guard<std::mutex> lock(current_->mutex);
+  --current_->calls;
+  slotHeld_ = false;
+}
+
 Apartment::Apartment(std::size_t maxCalls, Spawn spawn) : maxCalls_(maxCalls), spawn_(std::move(spawn)) {}
 
 Apartment::~Apartment() { stop(std::chrono::milliseconds(0)); }
@@ -105,11 +115,13 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
     if (shared->queue.empty()) break;  // stopping, and nothing left to run
     Queued next = std::move(shared->queue.front());
     shared->queue.pop_front();
+    current_ = shared.get();
+    slotHeld_ = next.lane == Lane::kCall;
     lock.unlock();
     next.task();
     next.task = nullptr;  // whatever the task captured goes now, on this COM thread
     lock.lock();
-    if (next.lane == Lane::kCall) --shared->calls;
+    if (std::exchange(slotHeld_, false)) --shared->calls;
   }
   shared->finished.insert(std::this_thread::get_id());
   --shared->running;

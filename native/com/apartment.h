@@ -61,6 +61,11 @@ class Apartment {
   // values). A task that is not queued is destroyed before post returns, on the calling thread.
   Posted post(Task task, Lane lane = Lane::kCall) noexcept;
 
+  // Called by a kCall task once its result is on its way, before the task returns: the call's
+  // slot is free from here, so a caller that reacts to the result at once (the next poll) is not
+  // refused because this thread has not finished unwinding. No-op anywhere else.
+  static void callDone() noexcept;
+
   // Runs what is queued, then stops the threads. A thread still inside a call after `grace`
   // (a hung out-of-process add-in that could not be cancelled) is detached: it keeps only
   // shared state alive, and the process can still exit.
@@ -85,6 +90,9 @@ class Apartment {
   };
 
   static void run(std::shared_ptr<Shared> shared);
+  // The pool and call-slot state of the kCall task running on this thread (callDone()).
+  static thread_local Shared* current_;
+  static thread_local bool slotHeld_;
   bool startThread() noexcept;  // with shared_->mutex held
 
   const std::size_t maxCalls_;

@@ -9,6 +9,7 @@ import { eventually, OTHER_WRITER, scenarioWith, WRITER } from './helpers';
 const scenario = scenarioWith({
   quick: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 5 }, { status: 'S_OK', delayMs: 5 }] },
   hangs: { statuses: [{ hang: true }] },
+  spins: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] },
 });
 
 let runtime: NativeRuntime;
@@ -140,4 +141,15 @@ test('64 hung calls fill the pool: the next call is refused at once, release sti
   while ((await operation?.queryStatus()) !== 0);
   operation?.release();
   healthy.release();
+});
+
+test('64 pollers each polling again as soon as a reply arrives are never refused (a call slot is free before its result reaches JS)', async () => {
+  const operations = [];
+  for (let i = 0; i < 64; i++) operations.push(await addin.checkConsistency(null, 'spins', null, [], []));
+  await Promise.all(
+    operations.map(async (operation) => {
+      for (let i = 0; i < 50; i++) expect(await operation?.queryStatus()).toBe(0x407a0004);
+    }),
+  );
+  for (const operation of operations) operation?.release();
 });

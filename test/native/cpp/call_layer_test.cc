@@ -383,6 +383,22 @@ void testCallCapAndReleaseLane() {
   flag.reset();
   EXPECT(destroyed);  // rolled back: the task is gone, not queued forever
   EXPECT(noThreads.post([] {}, Apartment::Lane::kRelease) == Apartment::Posted::kNoThread);
+
+  // A call that reported callDone() (its result is on its way) no longer holds its slot, though
+  // its thread is still busy: the caller's next call is not refused.
+  Apartment oneCall(1);
+  std::promise<void> done;
+  std::promise<void> finish;
+  std::shared_future<void> finishing = finish.get_future().share();
+  EXPECT(oneCall.post([&, finishing] {
+    Apartment::callDone();
+    done.set_value();
+    finishing.wait();
+  }) == Apartment::Posted::kQueued);
+  done.get_future().wait();
+  EXPECT(oneCall.post([] {}) == Apartment::Posted::kQueued);
+  finish.set_value();
+  oneCall.stop(milliseconds(2000));
 }
 
 // No C++ exception crosses a COM method of the mock: std::bad_alloc becomes E_OUTOFMEMORY.
