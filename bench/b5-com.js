@@ -14,6 +14,8 @@
 //   library    bench/b5-node.js library: ConsistencyCheck.status() (native backend), one at a time
 //   binding-mock  bench/b5-node.js binding-mock: the addon's queryStatus() on its native mock
 //              operation (no COM call): the cost of the addon's two thread hops under this Wine
+//   plain-cpp-hop  the C++ client with each call handed to a second MTA thread and waited for
+//              (condition variables both ways): the thread hop any non-blocking binding needs
 // Every process activates its own add-in process (the sample serves one activation per process);
 // activation and CheckConsistency are outside the timed calls. The scenario answers "in progress"
 // forever with no delay, and the add-in's call log is off (no LogFile value), so the add-in does
@@ -28,7 +30,7 @@ const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, existsSync 
 const { join } = require('node:path');
 const { ROOT, summarize } = require('./lib/common');
 
-const IMPLS = ['plain-cpp', 'binding', 'library', 'binding-mock'];
+const IMPLS = ['plain-cpp', 'binding', 'library', 'binding-mock', 'plain-cpp-hop'];
 const CHILD_SECONDS = 600; // a whole session, bounded by `timeout`
 const BLOCK_MS = 60_000; // one block of calls, or a start-up
 
@@ -140,8 +142,9 @@ async function register(w) {
 }
 
 function startImpl(w, impl, clsid, warmup, name) {
-  if (impl === 'plain-cpp') {
-    return startChild(w, name, join(w.build, 'bench', 'wsbapp-bench-client.exe'), ['--clsid', clsid, '--component', 'bench', '--warmup', String(warmup)]);
+  if (impl.startsWith('plain-cpp')) {
+    const hop = impl === 'plain-cpp-hop' ? ['--hop', '1'] : [];
+    return startChild(w, name, join(w.build, 'bench', 'wsbapp-bench-client.exe'), ['--clsid', clsid, '--component', 'bench', '--warmup', String(warmup), ...hop]);
   }
   return startChild(w, name, w.nodeExe, [winpath(join(__dirname, 'b5-node.js')), impl, String(warmup)], { WSBAPP_BINDING: winpath(join(w.build, 'wsbapp.node')) });
 }
@@ -216,7 +219,7 @@ async function b5({ quick = false } = {}) {
         calls: pooled.n,
         medians: samples[impl].map((x) => x.median),
       };
-      for (const x of samples[impl]) delete x.ns;
+      if (!process.env.B5_KEEP_NS) for (const x of samples[impl]) delete x.ns;
     }
     // Paired: each block of ours against the plain client's block of the same turn (adjacent in
     // time, so under the same noise); and each session's medians.
@@ -234,7 +237,7 @@ async function b5({ quick = false } = {}) {
         quietestExtraUs: summary[impl].quietest - summary['plain-cpp'].quietest,
       };
     };
-    const ratios = { library: ratio('library'), binding: ratio('binding') };
+    const ratios = { library: ratio('library'), binding: ratio('binding'), 'plain-cpp-hop': ratio('plain-cpp-hop') };
     return { config: { ...config, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' }, summary, ratios, samples, blockMedians: blocks };
   } finally {
     stopServer();
