@@ -13,10 +13,18 @@ void CompletionSink::complete(std::uint64_t ticket, Settle settle) {
   tsfn_.NonBlockingCall();
 }
 
+void onCompletionsReady(Napi::Env env, Napi::Function /*unused*/, Completions* completions, void* /*data*/) {
+  if (env == nullptr || completions == nullptr) return;  // finalized with this call still queued
+  try {
+    completions->drain(env);
+  } catch (...) {
+    // Only when Node-API itself fails (JS can no longer run: the environment is being torn
+    // down). deliver() has already sent what was not settled to a COM thread to be destroyed.
+  }
+}
+
 Completions::Completions(Napi::Env env) {
-  sink_->tsfn_ = Napi::ThreadSafeFunction::New(
-      env, Napi::Function::New(env, [this](const Napi::CallbackInfo& info) { drain(info.Env()); }),
-      "wsbapp completions", 0, 1);
+  sink_->tsfn_ = CompletionsTsfn::New(env, "wsbapp completions", 0, 1, this);
   sink_->tsfn_.Unref(env);
 }
 
@@ -49,6 +57,7 @@ void Completions::drain(Napi::Env env) {
   Ready ready;
   {
     const std::lock_guard<std::mutex> lock(sink_->mutex_);
+    if (sink_->closed_) return;  // close() took what was queued
     ready.swap(sink_->ready_);
     sink_->scheduled_ = false;
   }

@@ -35,6 +35,13 @@ using Settle = std::function<void(Napi::Env, const Napi::Promise::Deferred&)>;
 
 class Completions;
 
+// The thread-safe function's callback, on the JS thread: settles what is queued. Native, not a
+// JS function: during environment teardown Node runs it while JS can no longer run (every
+// Node-API call fails, so node-addon-api would throw), or with a null env for calls still queued
+// when the function is finalized. It then does nothing, and no C++ exception ever leaves it.
+void onCompletionsReady(Napi::Env env, Napi::Function unused, Completions* completions, void* data);
+using CompletionsTsfn = Napi::TypedThreadSafeFunction<Completions, void, onCompletionsReady>;
+
 enum class KeepAlive { kNo, kYes };
 
 // The part worker threads see; shared, so a thread that outlives the environment (a detached,
@@ -50,7 +57,7 @@ class CompletionSink {
   std::vector<std::pair<std::uint64_t, Settle>> ready_;
   bool scheduled_ = false;
   bool closed_ = false;
-  Napi::ThreadSafeFunction tsfn_;
+  CompletionsTsfn tsfn_;
 };
 
 class Completions {
@@ -76,6 +83,7 @@ class Completions {
   std::vector<Settle> close();
 
  private:
+  friend void onCompletionsReady(Napi::Env, Napi::Function, Completions*, void*);
   struct Pending {
     Napi::Promise::Deferred deferred;
     const void* owner;
