@@ -22,10 +22,7 @@ constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 // Wine) is abandoned after this: its thread is detached and finishes on its own.
 constexpr std::chrono::milliseconds kShutdownGrace{2000};
 
-template <class T>
-void pruneExpired(std::vector<std::weak_ptr<T>>* list) {
-  list->erase(std::remove_if(list->begin(), list->end(), [](const std::weak_ptr<T>& w) { return w.expired(); }), list->end());
-}
+constexpr std::size_t kMinSweep = 64;
 
 }  // namespace
 
@@ -82,16 +79,23 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
   return promise;
 }
 
+template <class T>
+void LiveSet::add(std::vector<std::weak_ptr<T>>* list, std::size_t* sweepAt, const std::shared_ptr<T>& item) {
+  if (list->size() >= *sweepAt) {
+    list->erase(std::remove_if(list->begin(), list->end(), [](const std::weak_ptr<T>& w) { return w.expired(); }), list->end());
+    *sweepAt = std::max(kMinSweep, 2 * list->size());
+  }
+  list->push_back(item);
+}
+
 void LiveSet::track(const std::shared_ptr<Releasable>& holder) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  pruneExpired(&holders_);
-  holders_.push_back(holder);
+  add(&holders_, &holdersSweepAt_, holder);
 }
 
 void LiveSet::track(const std::shared_ptr<Runtime>& runtime) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  pruneExpired(&runtimes_);
-  runtimes_.push_back(runtime);
+  add(&runtimes_, &runtimesSweepAt_, runtime);
 }
 
 void LiveSet::drain(std::vector<std::shared_ptr<Releasable>>* holders, std::vector<std::shared_ptr<Runtime>>* runtimes) {
@@ -104,6 +108,7 @@ void LiveSet::drain(std::vector<std::shared_ptr<Releasable>>* holders, std::vect
   }
   holders_.clear();
   runtimes_.clear();
+  holdersSweepAt_ = runtimesSweepAt_ = 0;
 }
 
 // The environment is going away (process exit, worker terminated): stop delivering, unblock

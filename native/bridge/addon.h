@@ -30,9 +30,17 @@ class LiveSet {
   void drain(std::vector<std::shared_ptr<Releasable>>* holders, std::vector<std::shared_ptr<Runtime>>* runtimes);
 
  private:
+  // Expired entries are swept only when a list has doubled since its last sweep: amortised O(1)
+  // per track() (a sweep per insert made N concurrent checks cost O(N^2)), at most 2x the live
+  // entries plus a small floor.
+  template <class T>
+  static void add(std::vector<std::weak_ptr<T>>* list, std::size_t* sweepAt, const std::shared_ptr<T>& item);
+
   std::mutex mutex_;
   std::vector<std::weak_ptr<Releasable>> holders_;
   std::vector<std::weak_ptr<Runtime>> runtimes_;
+  std::size_t holdersSweepAt_ = 0;
+  std::size_t runtimesSweepAt_ = 0;
 };
 
 // Runs `call` with a reference of its own to the held pointer, or fails with `unavailable`
