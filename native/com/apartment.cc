@@ -77,7 +77,11 @@ Apartment::Posted Apartment::post(Task task, Lane lane) noexcept {
   // Every queued task needs an idle thread of its own, else it could wait behind a hung call.
   // Calls are capped above, so only releases can push the pool past maxCalls threads.
   if (shared_->queue.size() <= shared_->idle || shared_->workers.size() >= 2 * maxCalls_) {
-    shared_->wake.notify_one();
+    // One wake-up at a time: the woken thread wakes the next one if more is queued (run()).
+    const bool notify = shared_->signalled == 0 && shared_->idle > 0;
+    if (notify) ++shared_->signalled;
+    lock.unlock();
+    if (notify) shared_->wake.notify_one();
     return Posted::kQueued;
   }
   if (startThread()) return Posted::kQueued;
@@ -112,12 +116,18 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
     ++shared->idle;
     shared->wake.wait(lock, [&] { return !shared->queue.empty() || shared->stopping; });
     --shared->idle;
+    if (shared->signalled > 0) --shared->signalled;  // this wake-up, or one it makes unneeded
     if (shared->queue.empty()) break;  // stopping, and nothing left to run
     Queued next = std::move(shared->queue.front());
     shared->queue.pop_front();
+    // Pass the wake-up on before running a task that may never return: the rest of the queue
+    // must not wait for this thread.
+    const bool wakeNext = !shared->queue.empty() && shared->signalled == 0 && shared->idle > 0;
+    if (wakeNext) ++shared->signalled;
     current_ = shared.get();
     slotHeld_ = next.lane == Lane::kCall;
     lock.unlock();
+    if (wakeNext) shared->wake.notify_one();
     next.task();
     next.task = nullptr;  // whatever the task captured goes now, on this COM thread
     lock.lock();

@@ -85,6 +85,11 @@ class Apartment {
     std::vector<std::thread> workers;
     std::set<std::thread::id> finished;  // workers that left their loop (safe to join)
     std::size_t idle = 0;
+    // Idle threads notified and not yet awake. A queued task needs an idle thread of its own,
+    // but not its own notify from the poster: a thread that wakes and finds more queued wakes
+    // the next idle one before it runs its task (a chain), so a burst of posts from the JS
+    // thread costs it one wake-up, not one per post.
+    std::size_t signalled = 0;
     std::size_t running = 0;
     bool stopping = false;
   };
