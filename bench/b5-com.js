@@ -22,7 +22,8 @@
 // the same small amount of work for every client.
 //
 // Environment: WSBAPP_WINEPREFIX / WSBAPP_BUILD_DIR (scripts/wine/env.sh) for another prefix and
-// build dir, WSBAPP_BENCH_REV to build the addon and add-in from a commit (bench/com/build.sh).
+// build dir, WSBAPP_BENCH_REV to build the addon and add-in from a commit (bench/com/build.sh),
+// B5_KEEP_NS=1 to keep every call's time in the JSON.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const readline = require('node:readline');
