@@ -118,7 +118,7 @@ function startChild(w, name, program, args, extraEnv = {}) {
 
 function build() {
   const r = spawnSync('bash', [join(__dirname, 'com', 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
-  if (r.status !== 0) throw new Error('bench/com/build.sh failed (its output is above; B5 needs Debian 12 with Wine 8 and mingw-w64, see docs/real-com.md)');
+  if (r.status !== 0) throw new Error('bench/com/build.sh failed (its output is above; B5 needs Debian 12 with Wine 8 and mingw-w64, see README, "Testing real COM without Windows")');
 }
 
 /** Registers the bench scenario (one application, "in progress" forever) without a call log. */
