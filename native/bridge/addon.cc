@@ -13,8 +13,9 @@
 namespace wsb::bridge {
 namespace {
 
-// Calls queued or running at once: enough for many concurrent checks, each possibly hung; beyond
-// it a call is refused (RPC_E_SERVERCALL_RETRYLATER). Releases do not count (apartment.h).
+// Calls running at once (threads a hung add-in can pin): beyond it a call queues until a running
+// call finishes or is cancelled. Only a call queue of Apartment::kMaxQueuedCalls (a memory bound)
+// refuses a call (RPC_E_SERVERCALL_RETRYLATER). Releases do not count (apartment.h).
 constexpr std::size_t kMaxComCalls = 64;
 constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 // How long environment cleanup waits for calls to come back after cancelling them. The mock
@@ -66,7 +67,8 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
       break;
     case Apartment::Posted::kBusy:
       completions_.settleNow(env, ticket, rejectWith(Failure{kRPC_E_SERVERCALL_RETRYLATER,
-          "all " + std::to_string(kMaxComCalls) + " COM calls the addon runs at once are still in progress (hung add-ins?); "
+          std::to_string(Apartment::kMaxQueuedCalls) + " COM calls are already queued behind the " +
+          std::to_string(kMaxComCalls) + " the addon runs at once (hung add-ins?); "
           "release the handles whose calls hang, which cancels them, then retry"}));
       break;
     case Apartment::Posted::kNoThread:

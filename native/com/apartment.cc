@@ -55,45 +55,50 @@ thread_local bool Apartment::slotHeld_ = false;
 
 void Apartment::callDone() noexcept {
   if (current_ == nullptr || !slotHeld_) return;
-  const std::lock_guard<std::mutex> lock(current_->mutex);
-  --current_->calls;
+  Shared& shared = *current_;
+  std::unique_lock<std::mutex> lock(shared.mutex);
+  --shared.callsRunning;
   slotHeld_ = false;
+  // A queued call may now have a slot: an idle thread takes it now (this thread would take it
+  // only once its task has returned).
+  const bool notify = shared.claimWake();
+  lock.unlock();
+  if (notify) shared.wake.notify_one();
 }
 
-Apartment::Apartment(std::size_t maxCalls, Spawn spawn) : maxCalls_(maxCalls), spawn_(std::move(spawn)) {}
+Apartment::Apartment(std::size_t maxCalls, Spawn spawn, std::size_t maxQueued)
+    : maxCalls_(maxCalls), maxQueued_(maxQueued), spawn_(std::move(spawn)), shared_(std::make_shared<Shared>(maxCalls)) {}
 
 Apartment::~Apartment() { stop(std::chrono::milliseconds(0)); }
 
 Apartment::Posted Apartment::post(Task task, Lane lane) noexcept {
   std::unique_lock<std::mutex> lock(shared_->mutex);
   if (shared_->stopping) return Posted::kStopped;
-  if (lane == Lane::kCall && shared_->calls >= maxCalls_) return Posted::kBusy;
+  std::deque<Task>& queue = lane == Lane::kCall ? shared_->calls : shared_->releases;
+  if (lane == Lane::kCall && shared_->calls.size() >= maxQueued_) return Posted::kBusy;
   try {
-    shared_->queue.push_back(Queued{std::move(task), lane});
+    queue.push_back(std::move(task));
   } catch (...) {  // std::bad_alloc
     return Posted::kNoThread;
   }
-  if (lane == Lane::kCall) ++shared_->calls;
-  // Every queued task needs an idle thread of its own, else it could wait behind a hung call.
-  // Calls are capped above, so only releases can push the pool past maxCalls threads.
-  if (shared_->queue.size() <= shared_->idle || shared_->workers.size() >= 2 * maxCalls_) {
-    // One wake-up at a time: the woken thread wakes the next one if more is queued (run()).
-    const bool notify = shared_->signalled == 0 && shared_->idle > 0;
-    if (notify) ++shared_->signalled;
+  // Every runnable task needs an idle thread of its own, else it could wait behind a hung call.
+  // A call without a free slot is not runnable: a thread finishing a call takes it. Running calls
+  // are capped, so only releases can push the pool past maxCalls threads.
+  if (shared_->runnable() > shared_->idle && shared_->workers.size() < 2 * maxCalls_ && !startThread() &&
+      shared_->workers.empty()) {
+    // No thread at all, and none can be started: fail now instead of waiting for one that may
+    // never come. (With threads, the task waits for one of them.)
+    Task unqueued = std::move(queue.back());
+    queue.pop_back();
     lock.unlock();
-    if (notify) shared_->wake.notify_one();
-    return Posted::kQueued;
+    unqueued = nullptr;  // destroyed without the lock: it may own anything
+    return Posted::kNoThread;
   }
-  if (startThread()) return Posted::kQueued;
-  // A release can wait for a thread that is already there; a call, or a pool without threads,
-  // fails now instead of waiting for something that may never come.
-  if (lane == Lane::kRelease && !shared_->workers.empty()) return Posted::kQueued;
-  Task unqueued = std::move(shared_->queue.back().task);
-  shared_->queue.pop_back();
-  if (lane == Lane::kCall) --shared_->calls;
+  // One wake-up at a time: the woken thread wakes the next one if more is runnable (run()).
+  const bool notify = shared_->claimWake();
   lock.unlock();
-  unqueued = nullptr;  // destroyed without the lock: it may own anything
-  return Posted::kNoThread;
+  if (notify) shared_->wake.notify_one();
+  return Posted::kQueued;
 }
 
 bool Apartment::startThread() noexcept {
@@ -114,24 +119,42 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
   std::unique_lock<std::mutex> lock(shared->mutex);
   for (;;) {
     ++shared->idle;
-    shared->wake.wait(lock, [&] { return !shared->queue.empty() || shared->stopping; });
+    // On stop, queued calls still wait for a slot: a thread leaves only once both queues are empty.
+    shared->wake.wait(lock, [&] {
+      return shared->runnable() > 0 || (shared->stopping && shared->calls.empty() && shared->releases.empty());
+    });
     --shared->idle;
     if (shared->signalled > 0) --shared->signalled;  // this wake-up, or one it makes unneeded
-    if (shared->queue.empty()) break;  // stopping, and nothing left to run
-    Queued next = std::move(shared->queue.front());
-    shared->queue.pop_front();
+    Task next;
+    bool call = false;
+    if (!shared->releases.empty()) {  // releases first: they cancel the calls that hang
+      next = std::move(shared->releases.front());
+      shared->releases.pop_front();
+    } else if (shared->runnable() > 0) {  // a queued call with a free slot
+      next = std::move(shared->calls.front());
+      shared->calls.pop_front();
+      ++shared->callsRunning;
+      call = true;
+    } else {
+      break;  // stopping, and nothing left to run
+    }
     // Pass the wake-up on before running a task that may never return: the rest of the queue
     // must not wait for this thread.
-    const bool wakeNext = !shared->queue.empty() && shared->signalled == 0 && shared->idle > 0;
-    if (wakeNext) ++shared->signalled;
+    const bool wakeNext = shared->claimWake();
+    // The last task of a stopping pool: threads waiting for queued calls may leave now.
+    const bool wakeAll = shared->stopping && shared->calls.empty() && shared->releases.empty();
     current_ = shared.get();
-    slotHeld_ = next.lane == Lane::kCall;
+    slotHeld_ = call;
     lock.unlock();
-    if (wakeNext) shared->wake.notify_one();
-    next.task();
-    next.task = nullptr;  // whatever the task captured goes now, on this COM thread
+    if (wakeAll) {
+      shared->wake.notify_all();
+    } else if (wakeNext) {
+      shared->wake.notify_one();
+    }
+    next();
+    next = nullptr;  // whatever the task captured goes now, on this COM thread
     lock.lock();
-    if (std::exchange(slotHeld_, false)) --shared->calls;
+    if (std::exchange(slotHeld_, false)) --shared->callsRunning;  // the loop takes a queued call
   }
   shared->finished.insert(std::this_thread::get_id());
   --shared->running;

@@ -2,16 +2,28 @@
 //
 // Why a growing pool and not a fixed one: a COM call can block for as long as the add-in likes
 // (or forever), and one blocked call must not hold up calls to other add-ins or other operations.
-// A task posted while every thread is busy gets a new thread, so a hung call costs exactly one
-// thread. Threads stay for reuse once started; the pool is per Node environment.
+// A task that can run while every thread is busy gets a new thread, so a hung call costs exactly
+// one thread. Threads stay for reuse once started; the pool is per Node environment.
 //
-// Two lanes, because of what a hung add-in does to a capped pool:
-// - calls (kCall): at most `maxCalls` queued or running. Beyond that a call is refused at once
-//   (Posted::kBusy) instead of queueing behind calls that may never return;
-// - releases (kRelease): Release and the cancellation of calls in flight. Never counted against
-//   the call cap and never refused for it, so releasing handles can always cancel the hung calls
-//   that fill the pool (up to 2 x maxCalls threads in all; beyond that a release waits for a
-//   thread, never for a call slot).
+// Two lanes, each with its own queue:
+// - calls (kCall): at most `maxCalls` run at once (`callsRunning`: picked by a thread and not yet
+//   done, see callDone()). The cap bounds the threads that hung add-ins can pin, not the calls
+//   callers may make: a call beyond it is QUEUED and runs as soon as a running call finishes or
+//   is cancelled. Thousands of concurrent checks polling briefly exceed any fixed number of calls
+//   in flight; refusing those would fail healthy checks. The call queue is bounded only to bound
+//   memory (`maxQueued`, 1,000,000 by default: beyond it a call is refused, Posted::kBusy);
+// - releases (kRelease): Release and the cancellation of calls in flight. Taken before any
+//   queued call, never counted against the call cap and never waiting for a call slot: if
+//   `maxCalls` calls hang and queued calls fill the queue behind them, releasing the handles must
+//   still run, cancel the hung calls and so free their slots (else the pool would stall for good).
+//   Releases may start threads beyond the call cap, up to 2 x maxCalls threads in all; beyond
+//   that a release waits for a thread, never for a call slot.
+//
+// Wake-ups: a runnable task (a release, or a queued call with a free slot) needs an idle thread
+// of its own, but not its own notify: one wake-up is outstanding at a time (`signalled`), and the
+// thread that takes a task wakes the next idle one if more is runnable before it runs its task (a
+// chain), so a burst of posts from the JS thread costs it one wake-up, not one per post. A thread
+// that finishes a call frees its slot and loops, taking the next queued call itself.
 #pragma once
 
 #include <chrono>
@@ -47,12 +59,14 @@ class Apartment {
   enum class Lane { kCall, kRelease };
   enum class Posted {
     kQueued,
-    kBusy,      // kCall only: maxCalls calls are queued or running (hung add-ins?); nothing queued
+    kBusy,      // kCall only: `maxQueued` calls are already queued (a memory bound); nothing queued
     kNoThread,  // no thread could be started (std::system_error, out of memory); nothing queued
     kStopped,   // stop() was called; nothing queued
   };
 
-  explicit Apartment(std::size_t maxCalls, Spawn spawn = nullptr);
+  static constexpr std::size_t kMaxQueuedCalls = 1000000;
+
+  explicit Apartment(std::size_t maxCalls, Spawn spawn = nullptr, std::size_t maxQueued = kMaxQueuedCalls);
   Apartment(const Apartment&) = delete;
   Apartment& operator=(const Apartment&) = delete;
   ~Apartment();
@@ -62,8 +76,9 @@ class Apartment {
   Posted post(Task task, Lane lane = Lane::kCall) noexcept;
 
   // Called by a kCall task once its result is on its way, before the task returns: the call's
-  // slot is free from here, so a caller that reacts to the result at once (the next poll) is not
-  // refused because this thread has not finished unwinding. No-op anywhere else.
+  // slot is free from here (a queued call may take it at once), so a caller that reacts to the
+  // result at once (the next poll) does not wait for this thread to finish unwinding. No-op
+  // anywhere else.
   static void callDone() noexcept;
 
   // Runs what is queued, then stops the threads. A thread still inside a call after `grace`
@@ -72,23 +87,33 @@ class Apartment {
   void stop(std::chrono::milliseconds grace);
 
  private:
-  struct Queued {
-    Task task;
-    Lane lane;
-  };
   struct Shared {
+    explicit Shared(std::size_t maxCalls) : maxCalls(maxCalls) {}
+    // Tasks a thread may take now: every release, and queued calls up to the free call slots.
+    std::size_t runnable() const {
+      const std::size_t freeSlots = callsRunning < maxCalls ? maxCalls - callsRunning : 0;
+      return releases.size() + (calls.size() < freeSlots ? calls.size() : freeSlots);
+    }
+    // With mutex held: claims the one outstanding wake-up if a runnable task has no thread yet
+    // and an idle thread can take it; the caller then notifies once the mutex is released.
+    bool claimWake() {
+      if (signalled != 0 || idle == 0 || runnable() == 0) return false;
+      ++signalled;
+      return true;
+    }
+
+    const std::size_t maxCalls;
     std::mutex mutex;
     std::condition_variable wake;
     std::condition_variable exited;
-    std::deque<Queued> queue;
-    std::size_t calls = 0;  // kCall tasks queued or running
+    std::deque<Task> calls;
+    std::deque<Task> releases;
+    std::size_t callsRunning = 0;  // kCall tasks picked by a thread and not yet done
     std::vector<std::thread> workers;
     std::set<std::thread::id> finished;  // workers that left their loop (safe to join)
     std::size_t idle = 0;
-    // Idle threads notified and not yet awake. A queued task needs an idle thread of its own,
-    // but not its own notify from the poster: a thread that wakes and finds more queued wakes
-    // the next idle one before it runs its task (a chain), so a burst of posts from the JS
-    // thread costs it one wake-up, not one per post.
+    // Idle threads notified and not yet awake (0 or 1): see "Wake-ups" above. Invariant: while a
+    // task is runnable and a thread is idle, a wake-up is outstanding or a busy thread will loop.
     std::size_t signalled = 0;
     std::size_t running = 0;
     bool stopping = false;
@@ -101,8 +126,9 @@ class Apartment {
   bool startThread() noexcept;  // with shared_->mutex held
 
   const std::size_t maxCalls_;
+  const std::size_t maxQueued_;
   const Spawn spawn_;
-  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+  const std::shared_ptr<Shared> shared_;
 };
 
 }  // namespace wsb
