@@ -4,6 +4,7 @@
  */
 import { loadBinding, type NativeAddin, type NativeRuntime } from '../../lib/backends/load';
 import { createNativeMockBackend } from '../../lib/backends/native';
+import { checkConsistency } from '../../lib/consistency';
 import { eventually, OTHER_WRITER, scenarioWith, WRITER } from './helpers';
 
 const scenario = scenarioWith({
@@ -122,26 +123,43 @@ test('a hung QueryStatus does not hold up other checks, on the same add-in or an
   expect(await eventually(() => backend.stats().liveObjects === 0)).toBe(true);
 });
 
-test('64 hung calls fill the pool: the next call is refused at once, release still cancels them all, and the pool recovers', async () => {
+test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues (not refused) and completes once releasing them cancels the hung calls', async () => {
+  const healthy = await runtime.activate(OTHER_WRITER, 'Other', '{C}');
   const operations = [];
   for (let i = 0; i < 64; i++) operations.push(await addin.checkConsistency(null, 'hangs', null, [], []));
   const hung = operations.map((operation) => operation?.queryStatus().then(
     () => 'answered',
     (error: { hresult?: number }) => error.hresult,
   ));
-  // RPC_E_SERVERCALL_RETRYLATER, not queued behind calls that may never return.
-  await expect(addin.isRollForwardSupported()).rejects.toMatchObject({ hresult: 0x8001010a, message: expect.stringMatching(/all 64 COM calls/) });
+  // Posted after the 64 hung calls, so queued behind them: it waits for a call slot.
+  let settled = false;
+  const queued = healthy.checkConsistency(null, 'quick', null, [], []).finally(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(settled).toBe(false);
   for (const operation of operations) operation?.release();
   expect(await Promise.all(hung)).toEqual(Array(64).fill(0x80010002)); // RPC_E_CALL_CANCELED
-  expect(await eventually(() => runtime.mockStats()?.objects.every((o) => o.kind === 'addin') ?? false)).toBe(true);
-  // The same add-in, and a new one, work again.
-  expect(await addin.isRollForwardSupported()).toBe(false);
-  const healthy = await runtime.activate(OTHER_WRITER, 'Other', '{C}');
-  const operation = await healthy.checkConsistency(null, 'quick', null, [], []);
+  const operation = await queued;
   while ((await operation?.queryStatus()) !== 0);
   operation?.release();
   healthy.release();
+  expect(await eventually(() => runtime.mockStats()?.objects.every((o) => o.kind === 'addin') ?? false)).toBe(true);
+  // The same add-in works again.
+  expect(await addin.isRollForwardSupported()).toBe(false);
 });
+
+test('500 concurrent checks through the public API all reach consistent (calls beyond the 64 running queue, none refused)', async () => {
+  const backend = createNativeMockBackend(scenarioWith({
+    polled: { statuses: [
+      { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 },
+      { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 },
+      { status: 'S_OK', delayMs: 1 },
+    ] },
+  }));
+  const results = await Promise.all(Array.from({ length: 500 }, (_, i) =>
+    checkConsistency({ application: WRITER, component: 'polled' }, { backend, interval: 1 + (i % 5), maxInterval: 5, backoff: 1 })));
+  expect(results.every((result) => result.outcome === 'consistent' && result.polls === 3)).toBe(true);
+  expect(await eventually(() => backend.stats().liveObjects === 0)).toBe(true);
+}, 30_000);
 
 test('64 pollers each polling again as soon as a reply arrives are never refused (a call slot is free before its result reaches JS)', async () => {
   const operations = [];

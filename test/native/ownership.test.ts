@@ -106,6 +106,10 @@ test('abort: Abort returns, later statuses are E_ABORT', async () => {
 test('Abort is delivered while a QueryStatus on the same operation is hung; release ends the hang', async () => {
   const operation = await check('hangs');
   const hung = operation?.queryStatus().catch((error: unknown) => error);
+  // Abort runs on another COM thread: only once the QueryStatus is in the add-in (and hangs there),
+  // else a slow run (ASan) can let Abort overtake it and the QueryStatus then answers E_ABORT.
+  expect(await eventually(() => backend.stats().calls.some((call) => call.method === 'QueryStatus'))).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 10));
   expect(await operation?.abort()).toBe(0);
   operation?.release();
   expect(await hung).toMatchObject({ hresult: 0x80010002 }); // RPC_E_CALL_CANCELED: cancelled by the release

@@ -1,11 +1,13 @@
 // Standalone test of the call layer (apartment threads, Held, wsb_calls, strings) against the
 // native mock, without Node: run under AddressSanitizer/UBSan/LeakSanitizer by
 // scripts/test-asan.sh, where any leaked or double-released COM object is a finding.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -346,28 +348,68 @@ void testLostCancelIsReissued() {
   EXPECT(f.host->liveObjects() == 0);
 }
 
-// The call cap: a call beyond it is refused at once (nothing queued), a release still gets a
-// thread, and a thread that cannot be started rolls the post back.
+// The call cap: a call beyond it is queued (not refused) and runs once a running call ends; a
+// release never waits for a call slot; the call queue refuses only beyond its memory bound; and a
+// thread that cannot be started rolls the post back.
 void testCallCapAndReleaseLane() {
-  Apartment apartment(2);
+  Apartment apartment(2, nullptr, 3);
   std::promise<void> gate;
   std::shared_future<void> open = gate.get_future().share();
   int ran = 0;
   std::mutex mutex;
+  std::promise<void> bothRunning;
+  int started = 0;
   const auto blocked = [&, open] {
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (++started == 2) bothRunning.set_value();
+    }
     open.wait();
     const std::lock_guard<std::mutex> lock(mutex);
     ++ran;
   };
   EXPECT(apartment.post(blocked) == Apartment::Posted::kQueued);
   EXPECT(apartment.post(blocked) == Apartment::Posted::kQueued);
-  EXPECT(apartment.post(blocked) == Apartment::Posted::kBusy);
-  std::promise<void> released;
-  EXPECT(apartment.post([&] { released.set_value(); }, Apartment::Lane::kRelease) == Apartment::Posted::kQueued);
-  EXPECT(released.get_future().wait_for(milliseconds(2000)) == std::future_status::ready);
-  gate.set_value();
+  EXPECT(bothRunning.get_future().wait_for(milliseconds(2000)) == std::future_status::ready);
+  std::promise<void> queuedRan;
+  EXPECT(apartment.post([&] { queuedRan.set_value(); }) == Apartment::Posted::kQueued);  // queued, not refused
+  EXPECT(apartment.post([] {}) == Apartment::Posted::kQueued);
+  EXPECT(apartment.post([] {}) == Apartment::Posted::kQueued);
+  EXPECT(apartment.post([] {}) == Apartment::Posted::kBusy);  // the queue's memory bound (3 here)
+  std::future<void> queuedDone = queuedRan.get_future();
+  // Both slots are held by hung calls: the queued call waits, and a release still runs at once.
+  for (int i = 0; i < 10; ++i) {
+    std::promise<void> released;
+    std::future<void> releasedDone = released.get_future();
+    EXPECT(apartment.post([&] { released.set_value(); }, Apartment::Lane::kRelease) == Apartment::Posted::kQueued);
+    EXPECT(releasedDone.wait_for(milliseconds(2000)) == std::future_status::ready);
+  }
+  EXPECT(queuedDone.wait_for(milliseconds(50)) == std::future_status::timeout);
+  gate.set_value();  // the hung calls end: their slots go to the queued calls
+  EXPECT(queuedDone.wait_for(milliseconds(2000)) == std::future_status::ready);
   apartment.stop(milliseconds(2000));
   EXPECT(ran == 2);
+
+  // Many more calls than slots, posted at once from several threads, all run (no lost wake-up).
+  {
+    Apartment pool(4);
+    std::atomic<int> count{0};
+    std::vector<std::thread> posters;
+    for (int t = 0; t < 4; ++t) {
+      posters.emplace_back([&] {
+        for (int i = 0; i < 2000; ++i) {
+          EXPECT(pool.post([&count] {
+            if (count.fetch_add(1) % 3 == 0) Apartment::callDone();
+          }) == Apartment::Posted::kQueued);
+          if (i % 100 == 0) pool.post([] {}, Apartment::Lane::kRelease);
+        }
+      });
+    }
+    for (std::thread& poster : posters) poster.join();
+    for (int i = 0; i < 200 && count.load() < 8000; ++i) std::this_thread::sleep_for(milliseconds(10));
+    EXPECT(count.load() == 8000);
+    pool.stop(milliseconds(2000));
+  }
 
   bool destroyed = false;
   struct Flag {
@@ -384,8 +426,26 @@ void testCallCapAndReleaseLane() {
   EXPECT(destroyed);  // rolled back: the task is gone, not queued forever
   EXPECT(noThreads.post([] {}, Apartment::Lane::kRelease) == Apartment::Posted::kNoThread);
 
+  // With a thread already there, a call or release that cannot get a new one waits for it.
+  {
+    int spawned = 0;
+    Apartment oneThread(4, [&spawned](std::function<void()> body) -> std::thread {
+      if (spawned++ > 0) throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+      return std::thread(std::move(body));
+    });
+    std::promise<void> hold;
+    std::shared_future<void> holding = hold.get_future().share();
+    std::atomic<int> ran{0};
+    EXPECT(oneThread.post([holding, &ran] { holding.wait(); ++ran; }) == Apartment::Posted::kQueued);
+    EXPECT(oneThread.post([&ran] { ++ran; }) == Apartment::Posted::kQueued);
+    EXPECT(oneThread.post([&ran] { ++ran; }, Apartment::Lane::kRelease) == Apartment::Posted::kQueued);
+    hold.set_value();
+    oneThread.stop(milliseconds(2000));
+    EXPECT(ran.load() == 3);
+  }
+
   // A call that reported callDone() (its result is on its way) no longer holds its slot, though
-  // its thread is still busy: the caller's next call is not refused.
+  // its thread is still busy: the caller's next call runs at once, on another thread.
   Apartment oneCall(1);
   std::promise<void> done;
   std::promise<void> finish;
@@ -396,7 +456,9 @@ void testCallCapAndReleaseLane() {
     finishing.wait();
   }) == Apartment::Posted::kQueued);
   done.get_future().wait();
-  EXPECT(oneCall.post([] {}) == Apartment::Posted::kQueued);
+  std::promise<void> next;
+  EXPECT(oneCall.post([&] { next.set_value(); }) == Apartment::Posted::kQueued);
+  EXPECT(next.get_future().wait_for(milliseconds(2000)) == std::future_status::ready);
   finish.set_value();
   oneCall.stop(milliseconds(2000));
 }
