@@ -34,8 +34,7 @@ export class RestoreSession implements AsyncDisposable {
   async orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null> {
     const input = requireComponents(components, 'components');
     this.assertLive();
-    const ordered = await this.addin.orderComponents(input);
-    return ordered === null ? null : checkPermutation(input, ordered);
+    return orderOn(this.addin, input);
   }
 
   /** PreRestore for one component. Rejects with RestoreFailedError when the add-in refuses. */
@@ -86,8 +85,10 @@ function parseRestoreRequest(request: unknown): RestoreArguments {
 
 const key = (c: ComponentRef): string => `${c.logicalPath}\u0000${c.name}`;
 
-/** The add-in must hand back the same components, reordered; anything else is a protocol error. */
-function checkPermutation(input: readonly ComponentRef[], ordered: readonly ComponentRef[]): ComponentRef[] {
+/** OrderComponents on `addin`. The add-in must hand back the same components, reordered; anything else is a protocol error. */
+async function orderOn(addin: BackendAddin, input: readonly ComponentRef[]): Promise<ComponentRef[] | null> {
+  const ordered = await addin.orderComponents(input);
+  if (ordered === null) return null;
   const wanted = input.map(key).sort();
   const got = ordered.map(key).sort();
   if (wanted.length !== got.length || wanted.some((k, i) => k !== got[i])) {
@@ -99,45 +100,51 @@ function checkPermutation(input: readonly ComponentRef[], ordered: readonly Comp
   return [...ordered];
 }
 
+/** Find and activate the application's add-in. */
+async function activateFor(application: ApplicationSelector, options: BackendOptions): Promise<{ addin: BackendAddin; app: RegisteredApplication }> {
+  const selector = parseSelector(application, 'application');
+  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
+  const app = await findApplication(backend, selector);
+  return { addin: await backend.activate(app), app };
+}
+
 /**
  * Activate an application's add-in for a restore. The session holds the add-in until released.
  */
 export async function openRestoreSession(application: ApplicationSelector, options: BackendOptions = {}): Promise<RestoreSession> {
-  const selector = parseSelector(application, 'application');
-  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
-  const app = await findApplication(backend, selector);
-  return new RestoreSession(await backend.activate(app), app);
+  const { addin, app } = await activateFor(application, options);
+  return new RestoreSession(addin, app);
 }
 
-/** Run `use` on a fresh session and release it whatever happens. */
-async function withSession<T>(application: ApplicationSelector, options: BackendOptions, use: (s: RestoreSession) => Promise<T>): Promise<T> {
-  const session = await openRestoreSession(application, options);
+/** Make one call on a freshly activated add-in and release it whatever happens. */
+async function withAddin<T>(application: ApplicationSelector, options: BackendOptions, call: (addin: BackendAddin) => Promise<T>): Promise<T> {
+  const { addin } = await activateFor(application, options);
   try {
-    return await use(session);
+    return await call(addin);
   } finally {
-    session.release();
+    addin.release();
   }
 }
 
 /** PreRestore for one component on a freshly activated add-in. */
 export async function preRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
-  parseRestoreRequest(request);
-  return withSession(application, options, (s) => s.preRestore(request));
+  const args = parseRestoreRequest(request);
+  return withAddin(application, options, (addin) => addin.preRestore(args));
 }
 
 /** PostRestore for one component on a freshly activated add-in. */
 export async function postRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
-  parseRestoreRequest(request);
-  return withSession(application, options, (s) => s.postRestore(request));
+  const args = parseRestoreRequest(request);
+  return withAddin(application, options, (addin) => addin.postRestore(args));
 }
 
 /** OrderComponents on a freshly activated add-in: the wanted order, or null for any order. */
 export async function orderComponents(application: ApplicationSelector, components: readonly ComponentRef[], options: BackendOptions = {}): Promise<ComponentRef[] | null> {
-  requireComponents(components, 'components');
-  return withSession(application, options, (s) => s.orderComponents(components));
+  const input = requireComponents(components, 'components');
+  return withAddin(application, options, (addin) => orderOn(addin, input));
 }
 
 /** IsRollForwardSupported on a freshly activated add-in. */
 export async function isRollForwardSupported(application: ApplicationSelector, options: BackendOptions = {}): Promise<boolean> {
-  return withSession(application, options, (s) => s.isRollForwardSupported());
+  return withAddin(application, options, (addin) => addin.isRollForwardSupported());
 }
