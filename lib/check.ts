@@ -34,6 +34,11 @@ export interface CheckResult {
   readonly component: string | null;
 }
 
+/** `application "Contoso", component "db"`: how error messages name what was checked. */
+export function describeTarget(application: string, component: string | null): string {
+  return component === null ? `application ${application}` : `application ${application}, component ${JSON.stringify(component)}`;
+}
+
 /**
  * A running consistency check: the add-in's async object, with the add-in that produced it.
  * Get one from `startConsistencyCheck()`. Release it exactly once: `release()`, or
@@ -166,8 +171,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
 
   /** A short description for error messages. */
   describe(): string {
-    const component = this.component === null ? '' : `, component ${JSON.stringify(this.component)}`;
-    return `application ${JSON.stringify(this.application.identifier)}${component}`;
+    return describeTarget(JSON.stringify(this.application.identifier), this.component);
   }
 
   private verdict(final: StatusEvent): CheckResult {

@@ -3,7 +3,7 @@
  * CheckConsistency, poll, and release exactly once on every path.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
-import { ConsistencyCheck, type CheckResult } from './check';
+import { ConsistencyCheck, describeTarget, type CheckResult } from './check';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parsePollOptions, type PollOptions } from './options';
@@ -93,7 +93,7 @@ async function begin(backend: Backend, parsed: ParsedRequest, stopper: Stopper, 
 
 function contextOf(parsed: ParsedRequest): string {
   const app = 'writerId' in parsed.selector ? parsed.selector.writerId : JSON.stringify(parsed.selector.identifier);
-  return parsed.args.component === null ? `application ${app}` : `application ${app}, component ${JSON.stringify(parsed.args.component)}`;
+  return describeTarget(app, parsed.args.component);
 }
 
 /** Turn a stop before polling began into TimeoutError/AbortedError; rethrow anything else. */
