@@ -96,7 +96,7 @@ describe('exit codes', () => {
 
 describe('output conventions', () => {
   it('stamps every NDJSON line with the schema version and type', () => {
-    expect(ndjsonLine('result', { command: 'x', v: 99, type: 'spoof' })).toBe('{"v":1,"type":"result","command":"x"}\n');
+    expect(ndjsonLine('result', { command: 'list', count: 0, exitCode: 0, ...{ v: 99, type: 'spoof' } })).toBe('{"v":1,"type":"result","command":"list","count":0,"exitCode":0}\n');
   });
 
   it.each([
