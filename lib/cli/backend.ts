@@ -2,27 +2,14 @@
  * The backend a command runs on: `--mock [FILE]` picks the TypeScript mock (a scenario file or
  * the built-in demo); otherwise the library's own choice (WSBAPP_BACKEND, then native on Windows).
  */
-import { createMockBackend, demoScenario, loadScenarioFile, ScenarioError, selectBackend, type Backend, type MockBackend, type NormalizedScenario } from '../index';
+import { createMockBackend, demoScenario, loadScenarioFile, selectBackend, type Backend, type MockBackend } from '../index';
 import { writeFileSync } from 'node:fs';
 import type { BackendFlags } from './args';
 import { noteTarget, type FailureTarget } from './failure';
 import type { CliIo } from './io';
 
-/** A scenario file's every problem as a ScenarioError that names the file (exit 2, ERR_WSB_SCENARIO). */
-function loadScenario(file: string): NormalizedScenario {
-  try {
-    return loadScenarioFile(file);
-  } catch (error) {
-    if (error instanceof ScenarioError && error.file !== undefined) throw error;
-    if (error instanceof ScenarioError) throw new ScenarioError(error.problem, { file, path: error.path, cause: error });
-    // The scenario's own checks throw TypeError/RangeError naming the JSON path in their message.
-    if (error instanceof TypeError || error instanceof RangeError) throw new ScenarioError(error.message, { file, cause: error });
-    throw error;
-  }
-}
-
 export function resolveBackend(flags: BackendFlags, io: CliIo): Backend {
-  if (flags.scenario !== undefined) return createMockBackend(loadScenario(flags.scenario));
+  if (flags.scenario !== undefined) return createMockBackend(loadScenarioFile(flags.scenario));
   if (flags.mock) return createMockBackend(demoScenario());
   return selectBackend(undefined, io.env, io.platform);
 }

@@ -108,7 +108,7 @@ describe('wsbapp check', () => {
     };
     const { code, io } = await check(['--component', 'stuck', '--json', '--abort-timeout', '300ms'], { onStdout: pressTwice });
     expect(code).toBe(ExitCode.ABORTED);
-    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', message: expect.stringContaining('second Ctrl+C: did not wait for the answer to Abort') });
+    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', message: expect.stringContaining('second signal: did not wait for the answer to Abort') });
   });
 
   it('exits 5 when the add-in process dies', async () => {
@@ -178,10 +178,12 @@ describe('wsbapp check', () => {
     expect(io.err()).toContain('wsbapp check: missing --app');
   });
 
-  it('rejects an unreadable scenario file with exit 2', async () => {
+  it('rejects a broken scenario file with exit 2 and ERR_WSB_SCENARIO, naming the file', async () => {
     const io = fakeIo();
-    expect(await runCli(['check', `--mock=${join(FIXTURES, 'broken-scenario.json')}`, '--app', 'x'], io)).toBe(ExitCode.USAGE);
-    expect(io.err()).toContain('cannot read scenario file');
+    const file = join(FIXTURES, 'broken-scenario.json');
+    expect(await runCli(['check', `--mock=${file}`, '--app', 'x', '--json'], io)).toBe(ExitCode.USAGE);
+    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: not valid JSON: `), exitCode: 2 });
+    expect(io.err()).toContain('hint: fix the scenario file');
   });
 
   it('refuses to run without a backend off Windows, exit 6 with a hint to --mock', async () => {
