@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { HRESULT, hresultOf, toUnsigned } from '../hresult';
 import { ScenarioError } from '../errors';
+import { invalidValue } from '../input-errors';
 
 /** An HRESULT as a scenario may write it: a number, `"0x807A0001"`, `"-2147467259"` or a symbol. */
 export type HresultLike = number | string;
@@ -135,7 +136,7 @@ const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}
 /** `{UPPER-CASE}` form of a GUID, or a TypeError naming `field`. */
 export function canonicalGuid(value: unknown, field: string): string {
   if (typeof value !== 'string' || !GUID.test(value)) {
-    throw new TypeError(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
+    throw invalidValue(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
   }
   return `{${value.replace(/[{}]/g, '').toUpperCase()}}`;
 }
