@@ -99,14 +99,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 export const RELEASE_WAIT_MS = 5_000;
 
 /** Wait for the Releases still in flight (bounded; a signal ends the wait), warning when some did not return. */
-async function awaitReleases(io: CliIo): Promise<void> {
+export async function awaitReleases(io: CliIo, timeoutMs = RELEASE_WAIT_MS): Promise<void> {
   let stopWaiting: () => void = () => {};
   const interrupted = new Promise<'interrupted'>((resolve) => {
     stopWaiting = () => resolve('interrupted');
   });
   const unsubscribe = io.onInterrupt((cause) => cause.kind === 'signal' && stopWaiting());
   try {
-    const wait = await Promise.race([waitForReleases({ timeout: RELEASE_WAIT_MS }), interrupted]);
+    const wait = await Promise.race([waitForReleases({ timeout: timeoutMs }), interrupted]);
     if (wait === 'interrupted' || !wait.settled) {
       const pending = wait === 'interrupted' ? 'some' : String(wait.pending);
       io.stderr.write(`wsbapp: exiting with ${pending} Release call(s) still in flight; the add-in may keep its process until COM's rundown\n`);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../../lib/cli/exit-codes';
-import { COMMANDS, runCli } from '../../lib/cli/main';
+import { awaitReleases, COMMANDS, runCli } from '../../lib/cli/main';
+import { trackRelease } from '../../lib/releases';
 import { fakeIo } from './fake-io';
 
 describe('wsbapp (dispatch, help, version)', () => {
@@ -41,5 +42,51 @@ describe('wsbapp (dispatch, help, version)', () => {
 
   it('rejects help for an unknown command', async () => {
     expect(await runCli(['help', 'nope'], fakeIo())).toBe(ExitCode.USAGE);
+  });
+});
+
+describe('before exiting', () => {
+  const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  /** A Release that returns when the test says so (every test lets its own return, so none leaks into the next). */
+  const pendingRelease = () => {
+    let release: () => void = () => {};
+    trackRelease(
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return release;
+  };
+
+  it('waits for the Releases in flight', async () => {
+    let returned = false;
+    trackRelease(
+      later(50).then(() => {
+        returned = true;
+      }),
+    );
+    const io = fakeIo();
+    await awaitReleases(io, 10_000);
+    expect(returned).toBe(true);
+    expect(io.err()).toBe('');
+  });
+
+  it('gives up after its bound, saying how many are still in flight', async () => {
+    const io = fakeIo();
+    const release = pendingRelease();
+    await awaitReleases(io, 50);
+    release();
+    expect(io.err()).toBe("wsbapp: exiting with 1 Release call(s) still in flight; the add-in may keep its process until COM's rundown\n");
+    expect(io.listeners()).toBe(0);
+  });
+
+  it('stops waiting on a signal', async () => {
+    const io = fakeIo();
+    const release = pendingRelease();
+    const waiting = awaitReleases(io, 60_000);
+    io.interrupt({ kind: 'signal', signal: 'SIGTERM' });
+    await waiting;
+    release();
+    expect(io.err()).toContain('exiting with some Release call(s) still in flight');
   });
 });
