@@ -158,11 +158,16 @@ export class TimeoutError extends CheckStoppedError {
   }
 }
 
-/** The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason. */
+/**
+ * The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason.
+ * Its `name` is `AbortError`, as Node's own abort errors (and DOMException's) are, so code that
+ * tests `error.name === 'AbortError'` recognises it; `code` stays `ERR_WSB_ABORTED`.
+ */
 export class AbortedError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_ABORTED';
   constructor(details: StopDetails & { reason?: unknown }) {
     super('consistency check aborted', HRESULT.E_ABORT, 'Abort', details, details.reason);
+    this.name = 'AbortError';
   }
 }
 

@@ -55,7 +55,7 @@ test('timeout and abort errors carry progress, and do not claim a call returned 
   const timeout = new TimeoutError({ ...stop, timeoutMs: 1000 });
   expect(timeout.message).toBe('consistency check timed out (timeout 1000 ms) after 1200 ms (3 polls, last status 0x407A0004 WSBAPP_ASYNC_IN_PROGRESS, Abort returned 0x00000000 S_OK) [0x800705B4 ERROR_TIMEOUT]');
   const aborted = new AbortedError({ ...stop, abortDelivered: false, abortHresult: undefined, reason: 'user' });
-  expect(aborted).toMatchObject({ code: 'ERR_WSB_ABORTED', hresult: HRESULT.E_ABORT, cause: 'user' });
+  expect(aborted).toMatchObject({ name: 'AbortError', code: 'ERR_WSB_ABORTED', hresult: HRESULT.E_ABORT, cause: 'user' });
   expect(aborted.message).toMatch(/Abort did not return in time/);
 });
 
