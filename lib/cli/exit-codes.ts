@@ -41,9 +41,9 @@ const EXIT_CODE_WORDS: Readonly<Record<ExitCodeValue, string>> = {
   [ExitCode.OUTPUT_CLOSED]: 'stdout closed',
 };
 
-/** `Exit codes: 0 consistent, 1 check failed, 2 usage, ...`, wrapped for help text; `words` overrides a command's own meanings. */
+/** `Exit codes: 0 consistent, 1 check failed, 2 usage, ...` in ascending order, wrapped for help text; `words` gives a command its own meanings. */
 export function exitCodesHelp(codes: readonly ExitCodeValue[], words: Partial<Record<ExitCodeValue, string>> = {}): string {
-  const items = codes.map((code) => `${code} ${words[code] ?? EXIT_CODE_WORDS[code]}`);
+  const items = [...codes].sort((a, b) => a - b).map((code) => `${code} ${words[code] ?? EXIT_CODE_WORDS[code]}`);
   const lines: string[] = [];
   let line = 'Exit codes:';
   for (const [i, item] of items.entries()) {
