@@ -54,7 +54,7 @@ function runProgram(file: string, args: readonly string[]): Promise<ProgramResul
  * SIGBREAK for Ctrl+Break and SIGHUP when the console window closes (Windows then ends the
  * process about 10 s later); SIGTERM can be listened for there but is never raised.
  */
-export function stopSignals(platform: NodeJS.Platform): NodeJS.Signals[] {
+function stopSignals(platform: NodeJS.Platform): NodeJS.Signals[] {
   return platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
 }
 

@@ -4,13 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForReleases } from '../releases';
 import type { Command } from './command';
 import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
 import { explainCommand } from './commands/explain';
 import { listCommand } from './commands/list';
 import { restoreCommand } from './commands/restore';
-import { waitForReleases } from '../releases';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import { reportFailure } from './failure';
 import { processIo, type CliIo } from './io';
