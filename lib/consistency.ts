@@ -3,11 +3,11 @@
  * CheckConsistency, poll, and release exactly once on every path.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
-import { ConsistencyCheck, describeTarget, type CheckResult } from './check';
-import { selectBackend, type BackendChoice } from './backends/select';
+import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
+import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
-import { parsePollOptions, type PollOptions } from './options';
-import { StopRequested, abortWithin, stopError, type Stopper } from './poll';
+import { parseOptions, type ParsedOptions, type PollOptions } from './options';
+import { StopRequested, Stopper, abortWithin, stopError } from './poll';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
@@ -85,46 +85,63 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   }
 }
 
-async function begin(backend: Backend, parsed: ParsedRequest, stopper: Stopper, startedAt: number): Promise<ConsistencyCheck> {
-  const { application, addin } = await activate(backend, parsed, stopper);
-  const operation = await callCheckConsistency(addin, parsed.args, stopper);
-  return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt);
-}
-
 function contextOf(parsed: ParsedRequest): string {
   const app = 'writerId' in parsed.selector ? parsed.selector.writerId : JSON.stringify(parsed.selector.identifier);
   return describeTarget(app, parsed.args.component);
 }
 
-/** Turn a stop before polling began into TimeoutError/AbortedError; rethrow anything else. */
-function asStopError(error: unknown, settings: Parameters<typeof stopError>[3]): unknown {
-  if (!(error instanceof StopRequested)) return error;
-  return stopError(error.reason, { delivered: false, hresult: undefined }, { polls: 0, lastStatus: undefined }, settings);
+/** One check from its start: the request and options, parsed once, and the one deadline and signal. */
+interface Start {
+  readonly parsed: ParsedRequest;
+  readonly options: ParsedOptions;
+  readonly startedAt: number;
+  readonly stopper: Stopper;
+}
+
+/** Parse the request and the options of `entry`, and arm the check's stopper (the caller disposes it). */
+function startOf(request: unknown, options: unknown, entry: 'checkConsistency' | 'startConsistencyCheck'): Start {
+  const startedAt = Date.now();
+  const parsed = parseRequest(request);
+  const parsedOptions = parseOptions(options, entry);
+  return { parsed, options: parsedOptions, startedAt, stopper: Stopper.forCheck(parsedOptions.settings, startedAt) };
+}
+
+/**
+ * Activate and call CheckConsistency under the stopper. A stop before there is an operation to
+ * abort becomes TimeoutError / AbortedError with no polls and no Abort.
+ */
+async function begin({ parsed, options, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
+  try {
+    const backend = selectBackend(options.backend);
+    const { application, addin } = await activate(backend, parsed, stopper);
+    const operation = await callCheckConsistency(addin, parsed.args, stopper);
+    return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt);
+  } catch (error) {
+    if (!(error instanceof StopRequested)) throw error;
+    const progress = { startedAt, context: contextOf(parsed), lastStatus: undefined };
+    throw stopError(error.reason, { delivered: false, hresult: undefined }, progress, options.settings);
+  }
 }
 
 /**
  * Activate the application's add-in and call CheckConsistency, returning the handle of the
  * running check. The caller owns it and must release it (or use `await using`).
+ * `options.timeout` and `options.signal` bound activation and CheckConsistency only.
  * @throws TypeError / RangeError for bad input, before any backend call
  */
 export async function startConsistencyCheck(request: ConsistencyCheckRequest, options: StartOptions = {}): Promise<ConsistencyCheck> {
-  const startedAt = Date.now();
-  const parsed = parseRequest(request);
-  const settings = parsePollOptions(options, startedAt, contextOf(parsed));
-  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
-  const stopper = settings.stopper();
+  const start = startOf(request, options, 'startConsistencyCheck');
   try {
-    return await begin(backend, parsed, stopper, startedAt);
-  } catch (error) {
-    throw asStopError(error, settings);
+    return await begin(start);
   } finally {
-    stopper.dispose();
+    start.stopper.dispose();
   }
 }
 
 /**
  * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
- * backoff until the status leaves "in progress", release.
+ * backoff until the status leaves "in progress", release. One deadline and one signal cover
+ * the whole walk.
  *
  * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
  * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
@@ -132,10 +149,15 @@ export async function startConsistencyCheck(request: ConsistencyCheckRequest, op
  * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
  */
 export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
-  const check = await startConsistencyCheck(request, options);
+  const start = startOf(request, options, 'checkConsistency');
   try {
-    return await check.wait(options);
+    const check = await begin(start);
+    try {
+      return await pollToVerdict(check, start.options.settings, start.stopper);
+    } finally {
+      check.release();
+    }
   } finally {
-    check.release();
+    start.stopper.dispose();
   }
 }
