@@ -3,6 +3,7 @@
  * of the check (counted once, whoever asked: `status()`, `statuses()` or `wait()`), builds one
  * event per answer, and releases the add-in's objects exactly once.
  */
+import { publishCheckAbort, publishCheckEnd, publishCheckRelease, publishCheckStatus, type CheckEnding } from './diagnostics';
 import { CheckFailedError, ReleasedError } from './errors';
 import { HRESULT } from './hresult';
 import { abortWithin, pollStatuses, pollUntilDone, statusEvent, Stopper, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
@@ -61,6 +62,8 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
     readonly component: string | null,
     /** `Date.now()` when the check started. */
     readonly startedAt: number,
+    /** Identifies the check in its `wsbapp:check:*` diagnostics messages. */
+    readonly id: number,
   ) {}
 
   /** False when the add-in said no check is required (S_OK and no async object): nothing to poll. */
@@ -91,6 +94,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
         this.inFlight = undefined;
         this.polls += 1;
         this.last = statusEvent(status, this.polls, this.startedAt);
+        publishCheckStatus(this.id, this.last);
         return this.last;
       },
       (error: unknown) => {
@@ -105,7 +109,9 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   async abort(timeoutMs = DEFAULT_ABORT_TIMEOUT_MS): Promise<AbortOutcome> {
     this.assertLive('abort');
     if (this.operation === null) return { delivered: false, hresult: undefined };
-    return abortWithin(this.operation, timeoutMs);
+    const outcome = await abortWithin(this.operation, timeoutMs);
+    publishCheckAbort(this.id, outcome);
+    return outcome;
   }
 
   /**
@@ -120,6 +126,8 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
     } finally {
       this.addin.release();
     }
+    publishCheckRelease(this.id);
+    publishCheckEnd(this.id, this.startedAt, endings.get(this));
   }
 
   /** `await using` support: releases. */
@@ -174,11 +182,25 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   }
 }
 
+/** The last verdict (result or error) of each check, for the end message its release publishes. */
+const endings = new WeakMap<ConsistencyCheck, CheckEnding>();
+
 /**
  * Poll `check` to its verdict under a deadline and signal the caller armed: `wait()`'s own, or
  * the one stopper `checkConsistency()` holds from activation to verdict.
  */
 export async function pollToVerdict(check: ConsistencyCheck, settings: PollSettings, stopper: Stopper): Promise<CheckResult> {
+  try {
+    const result = await verdictOf(check, settings, stopper);
+    endings.set(check, { result });
+    return result;
+  } catch (error) {
+    endings.set(check, { error });
+    throw error;
+  }
+}
+
+async function verdictOf(check: ConsistencyCheck, settings: PollSettings, stopper: Stopper): Promise<CheckResult> {
   if (!check.requiresPolling) return resultOf(check, statusEvent(HRESULT.S_OK, 0, check.startedAt), 'no-check-required');
   const final = await pollUntilDone(check, settings, stopper);
   if (final.state === 'failed') {

@@ -3,6 +3,7 @@
  * CheckConsistency, poll, and release exactly once on every path.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
+import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
 import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
 import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
@@ -92,6 +93,7 @@ function contextOf(parsed: ParsedRequest): string {
 
 /** One check from its start: the request and options, parsed once, and the one deadline and signal. */
 interface Start {
+  readonly id: number;
   readonly parsed: ParsedRequest;
   readonly options: ParsedOptions;
   readonly startedAt: number;
@@ -103,24 +105,32 @@ function startOf(request: unknown, options: unknown, entry: 'checkConsistency' |
   const startedAt = Date.now();
   const parsed = parseRequest(request);
   const parsedOptions = parseOptions(options, entry);
-  return { parsed, options: parsedOptions, startedAt, stopper: Stopper.forCheck(parsedOptions.settings, startedAt) };
+  const id = nextId();
+  publishCheckStart(id, (request as ConsistencyCheckRequest).application, parsed.args.component, startedAt);
+  return { id, parsed, options: parsedOptions, startedAt, stopper: Stopper.forCheck(parsedOptions.settings, startedAt) };
 }
 
 /**
  * Activate and call CheckConsistency under the stopper. A stop before there is an operation to
- * abort becomes TimeoutError / AbortedError with no polls and no Abort.
+ * abort becomes TimeoutError / AbortedError with no polls and no Abort. A check that fails here
+ * has no handle to release: its end is published now.
  */
-async function begin({ parsed, options, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
+async function begin({ id, parsed, options, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
   try {
     const backend = selectBackend(options.backend);
     const { application, addin } = await activate(backend, parsed, stopper);
     const operation = await callCheckConsistency(addin, parsed.args, stopper);
-    return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt);
+    return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
   } catch (error) {
-    if (!(error instanceof StopRequested)) throw error;
-    const progress = { startedAt, context: contextOf(parsed), lastStatus: undefined };
-    throw stopError(error.reason, { delivered: false, hresult: undefined }, progress, options.settings);
+    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, options) : error;
+    publishCheckEnd(id, startedAt, { error: thrown });
+    throw thrown;
   }
+}
+
+function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt: number, options: ParsedOptions) {
+  const progress = { startedAt, context: contextOf(parsed), lastStatus: undefined };
+  return stopError(stop.reason, { delivered: false, hresult: undefined }, progress, options.settings);
 }
 
 /**

@@ -35,7 +35,7 @@ function scripted(statuses: (number | undefined)[]) {
     release() {},
   };
   const addin = { release() {} } as BackendAddin;
-  const check = new ConsistencyCheck(addin, operation, { writerId: WRITER, identifier: 'Contoso', clsid: null }, null, Date.now());
+  const check = new ConsistencyCheck(addin, operation, { writerId: WRITER, identifier: 'Contoso', clsid: null }, null, Date.now(), 0);
   return { check, tally };
 }
 
