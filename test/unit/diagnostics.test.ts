@@ -13,21 +13,13 @@ import {
 } from '../../lib';
 
 const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
-const backend = () =>
-  createMockBackend({
-    applications: [
-      {
-        writerId: WRITER,
-        identifier: 'Contoso',
-        components: {
-          db: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'S_OK'] },
-          fails: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED'] },
-          forever: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] },
-          refused: { preRestore: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED' },
-        },
-      },
-    ],
-  });
+const components = {
+  db: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'S_OK'] },
+  fails: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED'] },
+  forever: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] },
+  refused: { preRestore: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED' },
+};
+const backend = () => createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Contoso', components }] });
 const fast = { interval: 1, maxInterval: 1 };
 
 /** Every message on every wsbapp channel, in order, as [short name, message]. */
