@@ -7,8 +7,8 @@ import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
 import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
 import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
-import { parseOptions, type ParsedOptions, type PollOptions } from './options';
-import { StopRequested, Stopper, abortWithin, stopError } from './poll';
+import { parseOptions, type PollOptions } from './options';
+import { StopRequested, Stopper, abortWithin, stopError, type PollSettings } from './poll';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
@@ -32,14 +32,18 @@ export interface CheckOptions extends PollOptions, BackendOptions {}
 export interface StartOptions extends BackendOptions, Pick<PollOptions, 'signal' | 'timeout'> {}
 
 interface ParsedRequest {
+  /** The application as the request named it, for diagnostics. */
+  readonly application: ApplicationSelector;
   readonly selector: ReturnType<typeof parseSelector>;
   readonly args: CheckArguments;
 }
 
 function parseRequest(request: unknown): ParsedRequest {
   const r = requireObject(request, 'request');
+  const application = r.application;
   return {
-    selector: parseSelector(r.application, 'request.application'),
+    application: application as ApplicationSelector,
+    selector: parseSelector(application, 'request.application'),
     args: {
       writerMetadata: optionalString(r.writerMetadata, 'request.writerMetadata', MAX_WRITER_METADATA_UNITS),
       component: optionalString(r.component, 'request.component'),
@@ -95,19 +99,23 @@ function contextOf(parsed: ParsedRequest): string {
 interface Start {
   readonly id: number;
   readonly parsed: ParsedRequest;
-  readonly options: ParsedOptions;
+  readonly settings: PollSettings;
+  readonly backend: Backend;
   readonly startedAt: number;
   readonly stopper: Stopper;
 }
 
-/** Parse the request and the options of `entry`, and arm the check's stopper (the caller disposes it). */
+/**
+ * Parse the request and the options of `entry`, select the backend, and arm the check's stopper
+ * (the caller disposes it): from here on the check has started.
+ */
 function startOf(request: unknown, options: unknown, entry: 'checkConsistency' | 'startConsistencyCheck'): Start {
   const startedAt = Date.now();
   const parsed = parseRequest(request);
-  const parsedOptions = parseOptions(options, entry);
-  const id = nextId();
-  publishCheckStart(id, (request as ConsistencyCheckRequest).application, parsed.args.component, startedAt);
-  return { id, parsed, options: parsedOptions, startedAt, stopper: Stopper.forCheck(parsedOptions.settings, startedAt) };
+  const { settings, backend } = parseOptions(options, entry);
+  const start = { id: nextId(), parsed, settings, backend: selectBackend(backend), startedAt, stopper: Stopper.forCheck(settings, startedAt) };
+  publishCheckStart(start.id, parsed.application, parsed.args.component, startedAt);
+  return start;
 }
 
 /**
@@ -115,22 +123,21 @@ function startOf(request: unknown, options: unknown, entry: 'checkConsistency' |
  * abort becomes TimeoutError / AbortedError with no polls and no Abort. A check that fails here
  * has no handle to release: its end is published now.
  */
-async function begin({ id, parsed, options, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
+async function begin({ id, parsed, settings, backend, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
   try {
-    const backend = selectBackend(options.backend);
     const { application, addin } = await activate(backend, parsed, stopper);
     const operation = await callCheckConsistency(addin, parsed.args, stopper);
     return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
   } catch (error) {
-    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, options) : error;
+    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : error;
     publishCheckEnd(id, startedAt, { error: thrown });
     throw thrown;
   }
 }
 
-function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt: number, options: ParsedOptions) {
+function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt: number, settings: PollSettings) {
   const progress = { startedAt, context: contextOf(parsed), lastStatus: undefined };
-  return stopError(stop.reason, { delivered: false, hresult: undefined }, progress, options.settings);
+  return stopError(stop.reason, { delivered: false, hresult: undefined }, progress, settings);
 }
 
 /**
@@ -163,7 +170,7 @@ export async function checkConsistency(request: ConsistencyCheckRequest, options
   try {
     const check = await begin(start);
     try {
-      return await pollToVerdict(check, start.options.settings, start.stopper);
+      return await pollToVerdict(check, start.settings, start.stopper);
     } finally {
       check.release();
     }

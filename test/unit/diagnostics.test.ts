@@ -71,8 +71,9 @@ test('a check that fails before it has a handle ends at once, with no release', 
   expect(recorder.seen[1][1]).toMatchObject({ error });
 });
 
-test('bad input publishes nothing: a check starts once its request and options are valid', async () => {
+test('bad input publishes nothing: a check starts once its request, options and backend are valid', async () => {
   await expect(checkConsistency({ application: 'Contoso' }, { backend: backend(), intervl: 1 } as never)).rejects.toThrow(TypeError);
+  await expect(checkConsistency({ application: 'Contoso' }, { backend: 'nope' } as never)).rejects.toThrow(TypeError);
   expect(recorder.seen).toEqual([]);
 });
 
