@@ -1,6 +1,7 @@
 /**
- * Running a consistency check: validate the request, activate the add-in, call
- * CheckConsistency, poll, and release exactly once on every path.
+ * Running a consistency check: validate the request and options (once), activate the add-in,
+ * call CheckConsistency, poll (lib/check.ts, lib/poll.ts), and release exactly once on every
+ * path. The entry points come first, then each step in the order it runs.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
 import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
@@ -31,6 +32,68 @@ export interface CheckOptions extends PollOptions, BackendOptions {}
 /** Options of startConsistencyCheck(): the backend, and a signal/deadline for activation and CheckConsistency. */
 export interface StartOptions extends BackendOptions, Pick<PollOptions, 'signal' | 'timeout'> {}
 
+/**
+ * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
+ * backoff until the status leaves "in progress", release. One deadline and one signal cover
+ * the whole walk.
+ *
+ * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
+ * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
+ * (a call failed), NotRegisteredError, AccessDeniedError, TimeoutError or AbortedError (after
+ * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
+ */
+export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
+  const start = startOf(request, options, 'checkConsistency');
+  try {
+    const check = await begin(start);
+    try {
+      return await pollToVerdict(check, start.settings, start.stopper);
+    } finally {
+      check.release();
+    }
+  } finally {
+    start.stopper.dispose();
+  }
+}
+
+/**
+ * Activate the application's add-in and call CheckConsistency, returning the handle of the
+ * running check. The caller owns it and must release it (or use `await using`).
+ * `options.timeout` and `options.signal` bound activation and CheckConsistency only.
+ * @throws TypeError / RangeError for bad input, before any backend call
+ */
+export async function startConsistencyCheck(request: ConsistencyCheckRequest, options: StartOptions = {}): Promise<ConsistencyCheck> {
+  const start = startOf(request, options, 'startConsistencyCheck');
+  try {
+    return await begin(start);
+  } finally {
+    start.stopper.dispose();
+  }
+}
+
+/** One check from its start: the request and options, parsed once, and the one deadline and signal. */
+interface Start {
+  readonly id: number;
+  readonly parsed: ParsedRequest;
+  readonly settings: PollSettings;
+  readonly backend: Backend;
+  readonly startedAt: number;
+  readonly stopper: Stopper;
+}
+
+/**
+ * Parse the request and the options of `entry`, select the backend, and arm the check's stopper
+ * (the caller disposes it): from here on the check has started.
+ */
+function startOf(request: unknown, options: unknown, entry: 'checkConsistency' | 'startConsistencyCheck'): Start {
+  const startedAt = Date.now();
+  const parsed = parseRequest(request);
+  const { settings, backend } = parseOptions(options, entry);
+  const start = { id: nextId(), parsed, settings, backend: selectBackend(backend), startedAt, stopper: Stopper.forCheck(settings, startedAt) };
+  publishCheckStart(start.id, parsed.application, parsed.args.component, startedAt);
+  return start;
+}
+
 interface ParsedRequest {
   /** The application as the request named it, for diagnostics. */
   readonly application: ApplicationSelector;
@@ -53,16 +116,21 @@ function parseRequest(request: unknown): ParsedRequest {
   };
 }
 
-/** How long a check abandoned at its deadline waits for Abort before releasing the late operation. */
-const ABANDON_ABORT_MS = 1_000;
-
 /**
- * An operation that arrived after the check was given up: Abort it (bounded), then release.
- * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
+ * Activate and call CheckConsistency under the stopper. A stop before there is an operation to
+ * abort becomes TimeoutError / AbortedError with no polls and no Abort. A check that fails here
+ * has no handle to release: its end is published now.
  */
-function abandonOperation(operation: BackendOperation | null): void {
-  if (operation === null) return;
-  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
+async function begin({ id, parsed, settings, backend, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
+  try {
+    const { application, addin } = await activate(backend, parsed, stopper);
+    const operation = await callCheckConsistency(addin, parsed.args, stopper);
+    return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
+  } catch (error) {
+    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : error;
+    publishCheckEnd(id, startedAt, { error: thrown });
+    throw thrown;
+  }
 }
 
 async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stopper) {
@@ -90,49 +158,16 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   }
 }
 
-function contextOf(parsed: ParsedRequest): string {
-  const app = 'writerId' in parsed.selector ? parsed.selector.writerId : JSON.stringify(parsed.selector.identifier);
-  return describeTarget(app, parsed.args.component);
-}
-
-/** One check from its start: the request and options, parsed once, and the one deadline and signal. */
-interface Start {
-  readonly id: number;
-  readonly parsed: ParsedRequest;
-  readonly settings: PollSettings;
-  readonly backend: Backend;
-  readonly startedAt: number;
-  readonly stopper: Stopper;
-}
+/** How long a check abandoned at its deadline waits for Abort before releasing the late operation. */
+const ABANDON_ABORT_MS = 1_000;
 
 /**
- * Parse the request and the options of `entry`, select the backend, and arm the check's stopper
- * (the caller disposes it): from here on the check has started.
+ * An operation that arrived after the check was given up: Abort it (bounded), then release.
+ * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
  */
-function startOf(request: unknown, options: unknown, entry: 'checkConsistency' | 'startConsistencyCheck'): Start {
-  const startedAt = Date.now();
-  const parsed = parseRequest(request);
-  const { settings, backend } = parseOptions(options, entry);
-  const start = { id: nextId(), parsed, settings, backend: selectBackend(backend), startedAt, stopper: Stopper.forCheck(settings, startedAt) };
-  publishCheckStart(start.id, parsed.application, parsed.args.component, startedAt);
-  return start;
-}
-
-/**
- * Activate and call CheckConsistency under the stopper. A stop before there is an operation to
- * abort becomes TimeoutError / AbortedError with no polls and no Abort. A check that fails here
- * has no handle to release: its end is published now.
- */
-async function begin({ id, parsed, settings, backend, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
-  try {
-    const { application, addin } = await activate(backend, parsed, stopper);
-    const operation = await callCheckConsistency(addin, parsed.args, stopper);
-    return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
-  } catch (error) {
-    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : error;
-    publishCheckEnd(id, startedAt, { error: thrown });
-    throw thrown;
-  }
+function abandonOperation(operation: BackendOperation | null): void {
+  if (operation === null) return;
+  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
 }
 
 function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt: number, settings: PollSettings) {
@@ -140,41 +175,7 @@ function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt
   return stopError(stop.reason, { delivered: false, hresult: undefined }, progress, settings);
 }
 
-/**
- * Activate the application's add-in and call CheckConsistency, returning the handle of the
- * running check. The caller owns it and must release it (or use `await using`).
- * `options.timeout` and `options.signal` bound activation and CheckConsistency only.
- * @throws TypeError / RangeError for bad input, before any backend call
- */
-export async function startConsistencyCheck(request: ConsistencyCheckRequest, options: StartOptions = {}): Promise<ConsistencyCheck> {
-  const start = startOf(request, options, 'startConsistencyCheck');
-  try {
-    return await begin(start);
-  } finally {
-    start.stopper.dispose();
-  }
-}
-
-/**
- * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
- * backoff until the status leaves "in progress", release. One deadline and one signal cover
- * the whole walk.
- *
- * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
- * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
- * (a call failed), NotRegisteredError, AccessDeniedError, TimeoutError or AbortedError (after
- * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
- */
-export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
-  const start = startOf(request, options, 'checkConsistency');
-  try {
-    const check = await begin(start);
-    try {
-      return await pollToVerdict(check, start.settings, start.stopper);
-    } finally {
-      check.release();
-    }
-  } finally {
-    start.stopper.dispose();
-  }
+function contextOf(parsed: ParsedRequest): string {
+  const app = 'writerId' in parsed.selector ? parsed.selector.writerId : JSON.stringify(parsed.selector.identifier);
+  return describeTarget(app, parsed.args.component);
 }
