@@ -3,8 +3,8 @@
 #
 # Everything Wine touches lives inside the repository (.wine/, .cache/wine/, build-win32/), all
 # git-ignored, so CI runs and developer machines never share or pollute a global prefix.
-# build-win32/ is not under build/: node-gyp owns build/ and `node-gyp rebuild` (npm install,
-# npm run build:native) deletes it whole.
+# build-win32/ is not under build/: node-gyp owns build/ and `node-gyp rebuild` (npm run
+# build:native, and npm test when the addon is stale) deletes it whole.
 
 WSB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WSB_CACHE="$WSB_ROOT/.cache/wine"
