@@ -10,7 +10,9 @@ const BUDGET_BYTES = 3 * 1024 * 1024;
 // Everything a user runs: the compiled library and its declarations (no source maps: lib/ is not
 // shipped), the CLI, the prebuilt addons, and the package's documents.
 const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/wsbapp\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^prebuilds\/[^/]+\/[^/]+\.node$/];
-const REQUIRED = ['LICENSE', 'bin/wsbapp.js', 'dist/index.js', 'dist/index.d.ts', 'prebuilds/linux-x64/node.napi.glibc.node', 'prebuilds/win32-x64/node.napi.node'];
+const REQUIRED = ['LICENSE', 'bin/wsbapp.js', 'dist/index.js', 'dist/index.d.ts'];
+// One addon per prebuild folder (scripts/prebuild.sh names the files).
+const PREBUILT_TUPLES = ['linux-x64', 'win32-x64'];
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
 
 const [packJson, unpacked] = process.argv.slice(2);
@@ -21,6 +23,9 @@ const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')
 const problems = [
   ...paths.filter((path) => !ALLOWED.some((pattern) => pattern.test(path))).map((path) => `not something a user runs: ${path}`),
   ...REQUIRED.filter((path) => !paths.includes(path)).map((path) => `missing: ${path}`),
+  ...PREBUILT_TUPLES.filter((tuple) => paths.filter((path) => path.startsWith(`prebuilds/${tuple}/`)).length !== 1).map(
+    (tuple) => `not exactly one addon in prebuilds/${tuple}/`,
+  ),
   ...INSTALL_SCRIPTS.filter((name) => manifest.scripts?.[name] !== undefined).map((name) => `an install-time script: scripts.${name}`),
   // npm runs `node-gyp rebuild` for a package with a binding.gyp unless gypfile is false.
   ...(manifest.gypfile === false ? [] : ['gypfile is not false']),
