@@ -88,6 +88,7 @@ export {
   type NativeMockBackendOptions,
   type NativeMockBackend,
 } from './backends/native';
+export { nativeBindingPath } from './backends/load';
 export { demoScenario } from './backends/demo';
 export {
   normalizeScenario,
