@@ -8,7 +8,7 @@ import type { OutputStream } from './io';
 export const SCHEMA_VERSION = 1;
 
 /** The kinds of line a run can print. Every successful run ends with one `result`, every failed one with one `error`. */
-export type EventType = 'status' | 'warning' | 'application' | 'diagnosis' | 'result' | 'error';
+export type EventType = 'status' | 'warning' | 'application' | 'diagnosis' | 'rule' | 'result' | 'error';
 
 /** One NDJSON line: `{"v":1,"type":...,...fields}`. */
 export function ndjsonLine(type: EventType, fields: object): string {
