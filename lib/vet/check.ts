@@ -5,7 +5,7 @@
  */
 import { HRESULT, isFailure, isInProgress } from '../hresult';
 import type { BackendAddin, BackendOperation, CheckArguments } from '../backends/types';
-import { crashReason, errorSeen, volumePairs, type CheckTarget, type VetContext } from './context';
+import { crashReason, errorSeen, volumePairs, type CheckTarget, type MainCheckOutcome, type VetContext } from './context';
 import { pause, type Bounded } from './deadline';
 import { largeMetadata } from './metadata';
 import { codeText, errorText, fail, hresultOfError, mergeByRule, pass, seen, skip, skipAll, warn } from './outcome';
@@ -142,6 +142,14 @@ async function finalStable(ctx: VetContext, operation: BackendOperation, polled:
   return pass('check.final-status-stable', `QueryStatus kept returning ${codeText(final)}`, again);
 }
 
+/** How a polled check ended, for the groups that need a working check. */
+function outcomeOfPolling(ctx: VetContext, polled: Polled): MainCheckOutcome {
+  const { end } = polled;
+  if (end.kind === 'hung') return { kind: 'hung', call: 'QueryStatus' };
+  if (end.kind === 'error') return ctx.crashes.some((c) => c.call === 'QueryStatus') ? { kind: 'crashed', call: 'QueryStatus' } : { kind: 'failed', hresult: hresultOfError(end.outcome.error) };
+  return [...polled.statuses].some(isInProgress) ? { kind: 'running' } : { kind: 'finished-at-once' };
+}
+
 /** One full check of `target` on `addin`: the status rules, and the outcome the other groups read. */
 async function checkOne(ctx: VetContext, addin: BackendAddin, target: CheckTarget): Promise<RuleResult[]> {
   const component = target?.name ?? null;
@@ -165,18 +173,9 @@ async function checkOne(ctx: VetContext, addin: BackendAddin, target: CheckTarge
     return [...first, successCode(started.value, { statuses: new Set(), slow: [], polls: 0, maxMs: 0, end: { kind: 'final', status: HRESULT.S_OK } }, component), ...noCheck];
   }
   const polled = await poll(ctx, operation, component);
-  const wasRunning = [...polled.statuses].some(isInProgress);
   const stable = await finalStable(ctx, operation, polled, component);
   await ctx.finish(operation, polled.end.kind !== 'final');
-  const end = polled.end;
-  ctx.mainChecks.set(
-    component,
-    end.kind === 'hung'
-      ? { kind: 'hung', call: 'QueryStatus' }
-      : end.kind === 'error' && ctx.crashes.some((c) => c.call === 'QueryStatus')
-        ? { kind: 'crashed', call: 'QueryStatus' }
-        : wasRunning ? { kind: 'running' } : { kind: 'finished-at-once' },
-  );
+  ctx.mainChecks.set(component, outcomeOfPolling(ctx, polled));
   return [...first, inProgressValue(polled), successCode(started.value, polled, component), queryStatusAnswers(ctx, polled, component), completes(ctx, polled), stable];
 }
 
