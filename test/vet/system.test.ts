@@ -93,3 +93,12 @@ describe('vet registration and lifetime rules', () => {
     expect(imagesOf(tasks(2).stdout)).toEqual(['System Idle Process', 'Mail Addin.exe', 'Mail Addin.exe']);
   });
 });
+
+describe('the process list', () => {
+  it('falls back to wmic when tasklist lists nothing (Wine), reading its UTF-16 output', async () => {
+    const wmic = '\ufffd\ufffdN\u0000a\u0000m\u0000e\u0000 \u0000\r\u0000\n\u0000s\u0000t\u0000a\u0000r\u0000t\u0000.\u0000e\u0000x\u0000e\u0000\r\u0000\n\u0000';
+    const io = fakeIo({ programs: { 'tasklist.exe /FO CSV /NH': { status: 0, stdout: '' }, 'wmic.exe process get name': { status: 0, stdout: `${wmic}Mail Addin.exe  \r\n` } } });
+    expect(await systemOf(io).processes.count(EXE)).toBe(1);
+    expect(await systemOf(fakeIo()).processes.count(EXE)).toBeNull();
+  });
+});
