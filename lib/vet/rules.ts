@@ -18,7 +18,7 @@ export interface RuleInfo {
   readonly fix: string;
 }
 
-const rule = (group: RuleGroup, name: string, title: string, why: string, fix: string) => ({ id: `${group}.${name}`, group, title, why, fix }) as const;
+const rule = <G extends RuleGroup, N extends string>(group: G, name: N, title: string, why: string, fix: string) => ({ id: `${group}.${name}` as `${G}.${N}`, group, title, why, fix });
 
 export const RULES = [
   rule(

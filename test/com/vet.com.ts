@@ -47,7 +47,7 @@ test('the conforming sample: every rule passes or is skipped with a reason, comp
   for (const rule of report.rules.filter((r) => r.verdict === 'skipped')) expect(rule.reason).toEqual(expect.any(String));
   expect(report).toMatchObject({ backend: 'native', componentSource: 'metadata', components: [{ name: 'db', logicalPath: 'Data' }, { name: 'logs', logicalPath: 'Data' }] });
   const passed = new Set(ids(report, 'pass'));
-  for (const id of ['registration.marshalling', 'registration.local-server', 'identity.qi-rules', 'identity.no-interface', 'abort.status-aborted', 'lifetime.concurrent-activations', 'lifetime.process-exits', 'restore.pre-restore']) {
+  for (const id of ['registration.marshalling', 'registration.local-server', 'identity.qi-rules', 'identity.no-interface', 'abort.status-aborted', 'lifetime.concurrent-activations', 'lifetime.process-exits', 'restore.pre-restore'] as const) {
     expect(passed.has(id) ? id : `${id} did not pass`).toBe(id);
   }
 }, 180_000);

@@ -2,7 +2,8 @@
  * vetAddin() against the TypeScript mock and the native mock: each scripted fault fails (or
  * warns) exactly its rule and nothing else; every object is released; every rule is reported.
  */
-import { createMockBackend, createNativeMockBackend, normalizeScenario, RULES, vetAddin, type Backend, type VetReport } from '../../lib/index';
+import { createMockBackend, createNativeMockBackend, normalizeScenario, RULES, vetAddin, type Backend, type BackendAddin, type ComponentRef, type VetReport } from '../../lib/index';
+import { orderProblems } from '../../lib/vet/restore';
 import { eventually } from '../native/helpers';
 import { APP, COMPONENTS, CONFORMING, FAULTS, scenarioOf, type Fault } from './faults';
 
@@ -90,5 +91,30 @@ describe('vetAddin rules that need the native mock', () => {
     await expect(vetAddin(APP, { backend, timout: 5 } as never)).rejects.toThrow(/unknown option 'timout' \(did you mean 'timeout'\?\)/);
     await expect(vetAddin(APP, { backend, timeout: -1 })).rejects.toThrow(RangeError);
     await expect(vetAddin(APP, { backend, components: [] })).rejects.toThrow(/options.components/);
+  });
+});
+
+describe('restore.order-components', () => {
+  it('finds what makes an order not a permutation', () => {
+    const [a, b] = COMPONENTS;
+    expect(orderProblems(COMPONENTS, [b, a])).toEqual([]);
+    expect(orderProblems(COMPONENTS, [a, a])).toEqual(['["db","Data"] appears more than once', '["logs","Data"] is missing']);
+    expect(orderProblems(COMPONENTS, [a, b, { name: 'x', logicalPath: '' }])).toEqual(['["x",""] was not given']);
+  });
+
+  it('fails an add-in whose OrderComponents answer is not a permutation, and nothing else', async () => {
+    const mock = createMockBackend(scenarioOf(CONFORMING));
+    // An add-in that answers with the first component twice, whatever it is asked.
+    const backend: Backend = {
+      name: 'mock',
+      listApplications: () => mock.listApplications(),
+      activate: async (app) => {
+        const addin = await mock.activate(app);
+        return Object.assign(Object.create(addin) as BackendAddin, { orderComponents: async (given: readonly ComponentRef[]) => [given[0], given[0]] });
+      },
+    };
+    const report = await vetAddin(APP, { backend, components: COMPONENTS, ...BOUNDS, restore: true });
+    expect(ids(report, 'fail')).toEqual(['restore.order-components']);
+    expect(mock.liveObjects()).toBe(0);
   });
 });
