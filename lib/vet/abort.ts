@@ -32,8 +32,12 @@ async function afterAbort(ctx: VetContext, operation: BackendOperation, componen
 }
 
 export async function abortRules(ctx: VetContext): Promise<RuleResult[]> {
-  const target = ctx.checkTargets().find((t) => ctx.mainChecks.get(t?.name ?? null)?.kind === 'running');
-  if (target === undefined) return skipAll(ABORT_RULES, "no component's check stayed in progress long enough to abort");
+  const targets = ctx.checkTargets();
+  const target = targets.find((t) => ctx.mainChecks.get(t?.name ?? null)?.kind === 'running');
+  if (target === undefined) {
+    const crash = targets.map((t) => ctx.mainChecks.get(t?.name ?? null)).find((o) => o?.kind === 'crashed');
+    return skipAll(ABORT_RULES, crash?.kind === 'crashed' ? crashReason(crash.call) : "no component's check stayed in progress long enough to abort");
+  }
   const component = target?.name ?? null;
   const activated = await ctx.shared();
   if (activated.kind !== 'value') return skipAll(ABORT_RULES, 'the add-in could not be activated again');
