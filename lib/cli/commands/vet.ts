@@ -110,8 +110,10 @@ function backendFor(flags: BackendFlags & { clsid?: string }, io: CliIo, run: (b
   return plainNative ? run(createNativeBackend({ allowUnregisteredClsid: true })) : withBackend(flags, io, run);
 }
 
-function outcomeOf(report: VetReport): string {
-  return report.failed ? 'failed' : 'passed';
+/** The `result` line: the report without its rules (they were printed as `rule` lines). */
+function resultFields(report: VetReport) {
+  const { application, clsid, backend, components, componentSource, counts, failed, strict, elapsedMs } = report;
+  return { command: 'vet', outcome: failed ? 'failed' : 'passed', application, clsid, backend, components, componentSource, counts, failed, strict, elapsedMs };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -135,9 +137,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (!json) io.stderr.write(`vetting ${JSON.stringify(values.app ?? values.clsid)}...\n`);
     const report = await vetAddin(selector, { ...options, backend, system: backend.name === 'native' ? systemOf(io) : null });
     if (values.junit !== undefined) writeFileSync(values.junit, junitXml(report));
-    const { rules: _rules, v: _v, ...fields } = report;
     const exitCode = report.failed ? ExitCode.FAILED : ExitCode.OK;
-    return printResult(io, json, { command: 'vet', outcome: outcomeOf(report), ...fields }, humanReport(report, styleFor(io.stdout, io.env)), exitCode);
+    return printResult(io, json, resultFields(report), humanReport(report, styleFor(io.stdout, io.env)), exitCode);
   });
 }
 
