@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UnsupportedPlatformError } from '../errors';
+import type { IdentityProbe } from './types';
 
 // node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,6 +61,16 @@ export interface NativeAddin {
   postRestore(writerMetadata: string | null, component: string | null, logicalPath: string | null, noRollForward: boolean): Promise<void>;
   orderComponents(names: readonly string[], logicalPaths: readonly string[]): Promise<NativeOrder | null>;
   isRollForwardSupported(): Promise<boolean>;
+  /** (Absent in bindings built before vet.) CheckConsistency resolving whatever the call returned: its code, whether a failure came with an object, the operation. */
+  checkConsistencyRaw?(
+    writerMetadata: string | null,
+    component: string | null,
+    logicalPath: string | null,
+    sources: readonly string[],
+    snapshots: readonly string[],
+  ): Promise<{ readonly call: number; readonly strayObject: boolean; readonly operation: NativeOperation | null }>;
+  /** QueryInterface probes of the add-in object (vet's identity rules). */
+  probeIdentity?(): Promise<IdentityProbe>;
   release(): void;
 }
 
