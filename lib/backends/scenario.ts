@@ -7,7 +7,7 @@
  * out-of-process add-in all consume the normalised form, so one scenario drives every backend.
  */
 import { readFileSync } from 'node:fs';
-import { HRESULT, hresultOf, toUnsigned } from '../hresult';
+import { HRESULT, parseHresult } from '../hresult';
 
 /** An HRESULT as a scenario may write it: a number, `"0x807A0001"`, `"-2147467259"` or a symbol. */
 export type HresultLike = number | string;
@@ -137,20 +137,6 @@ export function canonicalGuid(value: unknown, field: string): string {
     throw new TypeError(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
   }
   return `{${value.replace(/[{}]/g, '').toUpperCase()}}`;
-}
-
-/** Parse an HRESULT written as a number, hex or decimal string, or symbol. */
-export function parseHresult(value: unknown, field: string): number {
-  if (typeof value === 'number') return toUnsigned(value, field);
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`${field} must be an HRESULT (number, "0x..." or a symbol such as "E_FAIL"), got ${JSON.stringify(value)}`);
-  }
-  const text = value.trim();
-  if (/^0x[0-9a-f]{1,8}$/i.test(text)) return Number.parseInt(text.slice(2), 16) >>> 0;
-  if (/^-?\d+$/.test(text)) return toUnsigned(Number(text), field);
-  const bySymbol = hresultOf(text.toUpperCase());
-  if (bySymbol === undefined) throw new TypeError(`${field}: unknown HRESULT symbol ${JSON.stringify(value)}`);
-  return bySymbol;
 }
 
 function delayOf(value: unknown, field: string): number {

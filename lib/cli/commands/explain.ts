@@ -2,7 +2,7 @@
  * `wsbapp explain <hresult>`: take an HRESULT apart and say what it means for a WSB client,
  * loudly when it is the "in progress" code that SUCCEEDED() mistakes for success.
  */
-import { classifyStatus, decode, explain, parseHresult, toSigned, type StatusState } from '../../index';
+import { classifyStatus, decode, explain, parseHresult, symbolsOf, toSigned, type StatusState } from '../../index';
 import { noMorePositionals, parseCommandLine } from '../args';
 import { SHARED_FLAGS_HELP, type Command } from '../command';
 import { ExitCode } from '../exit-codes';
@@ -16,7 +16,8 @@ const HELP = `Usage: wsbapp explain HRESULT
 
 Decode an HRESULT: severity, facility, code, its symbol and what it means to a WSB client.
 HRESULT is hex (0x807A0001), unsigned decimal (2155479041), negative decimal (-2139488255)
-or a symbol (E_ACCESSDENIED).
+or a symbol (E_ACCESSDENIED, ERROR_FILE_NOT_FOUND): every symbol of Windows' winerror.h and
+vsserror.h and of the WSB SDK is known.
 
 Options:
 ${SHARED_FLAGS_HELP}`;
@@ -54,6 +55,8 @@ export function explanationOf(hresult: number) {
     hex: d.hex,
     signed: toSigned(d.hresult),
     symbol: d.symbol ?? null,
+    /** The value's other names in Windows' headers, e.g. ERROR_ACCESS_DENIED beside E_ACCESSDENIED. */
+    aliases: symbolsOf(d.hresult).slice(1),
     state,
     inProgress: state === 'running',
     failed: d.failed,
@@ -70,7 +73,7 @@ export function explanationOf(hresult: number) {
 function render(e: ReturnType<typeof explanationOf>, style: Style): string {
   const win32 = e.win32Error === null ? '' : `, Win32 error ${e.win32Error}`;
   return [
-    `${style.bold(e.hex)}${e.symbol ? ` ${e.symbol}` : ''}`,
+    `${style.bold(e.hex)}${e.symbol ? ` ${e.symbol}` : ''}${e.aliases.length ? ` (also ${e.aliases.join(', ')})` : ''}`,
     `verdict:   ${VERDICT[e.state](style)}`,
     `decimal:   ${e.hresult} (signed ${e.signed})`,
     `bits:      severity ${e.severityBits.toString(2).padStart(2, '0')} (${e.failed ? 'FAILED' : 'not FAILED'}), facility ${e.facilityName} (0x${e.facility.toString(16).toUpperCase()}), code ${e.code}${win32}`,
