@@ -17,7 +17,6 @@ namespace {
 // call finishes or is cancelled. Only a call queue of Apartment::kMaxQueuedCalls (a memory bound)
 // refuses a call (RPC_E_SERVERCALL_RETRYLATER). Releases do not count (apartment.h).
 constexpr std::size_t kMaxComCalls = 64;
-constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 // How long environment cleanup waits for calls to come back after cancelling them. The mock
 // always returns at once; a real add-in that cannot be cancelled (no CoCancelCall, e.g. under
 // Wine) is abandoned after this: its thread is detached and finishes on its own.
