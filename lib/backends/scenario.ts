@@ -142,7 +142,9 @@ export function canonicalGuid(value: unknown, field: string): string {
 function delayOf(value: unknown, field: string): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${field} must be a finite number of milliseconds >= 0, got ${String(value)}`);
+    // JSON shows an object's content where String() would write "[object Object]"; a number's (NaN) as String() does.
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new RangeError(`${field} must be a finite number of milliseconds >= 0, got ${shown}`);
   }
   return value;
 }
