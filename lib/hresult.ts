@@ -45,7 +45,6 @@ let lines: readonly string[] | undefined;
  * first use: the codes a WSB client meets never need it, so loading this module stays cheap.
  */
 function tableLines(): readonly string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load of a data file
   lines ??= (require('./hresult-table.json') as TableFile).codes;
   return lines;
 }

@@ -206,7 +206,8 @@ function main(argv) {
   const { values } = parseArgs({ args: argv, options });
   const { include, codes, 'out-dir': outDir } = { ...DEFAULTS, ...values };
   for (const file of HEADERS) {
-    if (!existsSync(join(include, file))) fail(`${join(include, file)} is missing: install Debian's ${DEBIAN_PACKAGE} (npm run setup:wine does)`);
+    if (!existsSync(join(include, file)))
+      fail(`${join(include, file)} is missing: install Debian's ${DEBIAN_PACKAGE} (npm run setup:wine does)`);
   }
   const files = Object.entries(generate(include, codes));
   if (!values.check) {
@@ -219,7 +220,10 @@ function main(argv) {
     writeFileSync(fresh, text);
     const committedFile = join(outDir, name);
     const committed = existsSync(committedFile) ? readFileSync(committedFile, 'utf8') : '';
-    if (committed !== text) fail(`${relative(ROOT, committedFile)} differs from ${fresh} (${describeDifference(committed, text)}): run npm run gen:hresults and commit`);
+    if (committed !== text)
+      fail(
+        `${relative(ROOT, committedFile)} differs from ${fresh} (${describeDifference(committed, text)}): run npm run gen:hresults and commit`,
+      );
   }
   rmSync(dir, { recursive: true, force: true });
   process.stdout.write(`${files.map(([name]) => name).join(' and ')} match ${include}\n`);

@@ -46,7 +46,16 @@ const constants = ['native', 'examples', 'bench'].flatMap((dir) => sourcesUnder(
 
 test('finds the constants of native/com/abi.h and the standalone ones', () => {
   const symbols = constants.map((c) => c.symbol);
-  expect(symbols).toEqual(expect.arrayContaining(['S_OK', 'E_FAIL', 'E_POINTER', 'RPC_E_SERVERCALL_RETRYLATER', 'REGDB_E_CLASSNOTREG', 'WSBAPP_ASYNC_IN_PROGRESS']));
+  expect(symbols).toEqual(
+    expect.arrayContaining([
+      'S_OK',
+      'E_FAIL',
+      'E_POINTER',
+      'RPC_E_SERVERCALL_RETRYLATER',
+      'REGDB_E_CLASSNOTREG',
+      'WSBAPP_ASYNC_IN_PROGRESS',
+    ]),
+  );
   expect(constants.filter((c) => c.where.startsWith('native/com/abi.h')).length).toBeGreaterThanOrEqual(12);
 });
 
@@ -77,8 +86,11 @@ describe('interface IIDs', () => {
     return m ? `{${m[1].toUpperCase()}}` : undefined;
   }
 
-  test.each(WSB_INTERFACES.map((i) => [i.name, i.iid]))('%s: lib/cli/registry.ts, native/com/abi.h and the sample IDL agree on %s', (name, iid) => {
-    expect(abiIid(name)).toBe(iid);
-    expect(idlIid(name)).toBe(iid);
-  });
+  test.each(WSB_INTERFACES.map((i) => [i.name, i.iid]))(
+    '%s: lib/cli/registry.ts, native/com/abi.h and the sample IDL agree on %s',
+    (name, iid) => {
+      expect(abiIid(name)).toBe(iid);
+      expect(idlIid(name)).toBe(iid);
+    },
+  );
 });

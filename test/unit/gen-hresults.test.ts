@@ -48,14 +48,22 @@ afterEach(() => {
 
 /** The generator on the headers, project list and outputs of `dir`. */
 function generator(dir: string, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [SCRIPT, '--include', dir, '--codes', join(dir, 'codes.json'), '--out-dir', dir, ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [SCRIPT, '--include', dir, '--codes', join(dir, 'codes.json'), '--out-dir', dir, ...args], {
+    encoding: 'utf8',
+  });
 }
 
 /** Write the test headers, `files` replacing some, in a new directory and run the generator there. */
 function run(files: Record<string, string>): Run {
   const dir = mkdtempSync(join(tmpdir(), 'wsbapp-gen-test-'));
   dirs.push(dir);
-  const all: Record<string, string> = { 'winerror.h': WINERROR, 'fltwinerror.h': FLTWINERROR, 'vsserror.h': VSSERROR, 'codes.json': JSON.stringify(CODES), ...files };
+  const all: Record<string, string> = {
+    'winerror.h': WINERROR,
+    'fltwinerror.h': FLTWINERROR,
+    'vsserror.h': VSSERROR,
+    'codes.json': JSON.stringify(CODES),
+    ...files,
+  };
   for (const [name, text] of Object.entries(all)) writeFileSync(join(dir, name), text);
   const { status, stderr } = generator(dir);
   return { status, stderr, dir };
@@ -70,18 +78,22 @@ describe('gen-hresults', () => {
     const { status, stderr, dir } = run({});
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    expect(tableOf(dir)).toEqual([
-      '00000000 S_OK SEC_E_OK ERROR_SUCCESS', // (1) the project's name first
-      '80070002 ERROR_FILE_NOT_FOUND', // Win32 errors as HRESULT_FROM_WIN32
-      '80070005 E_ACCESSDENIED ERROR_ACCESS_DENIED', // (2) an HRESULT over a Win32 error
-      '8007000E E_OUTOFMEMORY ERROR_OUTOFMEMORY DNS_ERROR_NO_MEMORY', // (3) then header order
-      '8007007A E_NOT_SUFFICIENT_BUFFER ERROR_INSUFFICIENT_BUFFER',
-      '80072714 WSAEINTR',
-      '801F0001 ERROR_FLT_NO_HANDLER_DEFINED',
-      '8004230F VSS_E_UNEXPECTED_PROVIDER_ERROR',
-      '807A0001 WSBAPP_E_X',
-    ].sort((a, b) => a.localeCompare(b)));
-    expect(JSON.parse(readFileSync(join(dir, 'hresult-known.json'), 'utf8'))).toMatchObject({ values: { S_OK: '0x00000000', WSBAPP_E_X: '0x807A0001' } });
+    expect(tableOf(dir)).toEqual(
+      [
+        '00000000 S_OK SEC_E_OK ERROR_SUCCESS', // (1) the project's name first
+        '80070002 ERROR_FILE_NOT_FOUND', // Win32 errors as HRESULT_FROM_WIN32
+        '80070005 E_ACCESSDENIED ERROR_ACCESS_DENIED', // (2) an HRESULT over a Win32 error
+        '8007000E E_OUTOFMEMORY ERROR_OUTOFMEMORY DNS_ERROR_NO_MEMORY', // (3) then header order
+        '8007007A E_NOT_SUFFICIENT_BUFFER ERROR_INSUFFICIENT_BUFFER',
+        '80072714 WSAEINTR',
+        '801F0001 ERROR_FLT_NO_HANDLER_DEFINED',
+        '8004230F VSS_E_UNEXPECTED_PROVIDER_ERROR',
+        '807A0001 WSBAPP_E_X',
+      ].sort((a, b) => a.localeCompare(b)),
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'hresult-known.json'), 'utf8'))).toMatchObject({
+      values: { S_OK: '0x00000000', WSBAPP_E_X: '0x807A0001' },
+    });
   });
 
   test('the direct definition leads an alias of the same kind', () => {
@@ -97,20 +109,46 @@ describe('gen-hresults', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('"80070002 ERROR_FILE_NOT_FOUND"', '"80070002 ERROR_FILE_NOT_FOUND_EDITED"'));
     const changed = generator(first.dir, '--check');
     expect(changed.status).toBe(1);
-    expect(changed.stderr).toMatch(/hresult-table\.json differs from .*1 only in the committed file, e\.g\. "80070002 ERROR_FILE_NOT_FOUND_EDITED".*run npm run gen:hresults/);
+    expect(changed.stderr).toMatch(
+      /hresult-table\.json differs from .*1 only in the committed file, e\.g\. "80070002 ERROR_FILE_NOT_FOUND_EDITED".*run npm run gen:hresults/,
+    );
     const kept = /differs from (\S+)/.exec(changed.stderr)?.[1];
     expect(kept).toBeDefined();
     dirs.push(dirname(kept ?? ''));
   });
 
   test.each([
-    ['a definition it cannot read', { 'vsserror.h': '#define VSS_E_ODD (1 << 3)\n' }, /vsserror\.h: cannot read #define VSS_E_ODD \(1 << 3\)/],
-    ['an alias of nothing', { 'vsserror.h': '#define VSS_E_ODD VSS_E_NOWHERE\n' }, /VSS_E_ODD names VSS_E_NOWHERE, which the headers do not define/],
+    [
+      'a definition it cannot read',
+      { 'vsserror.h': '#define VSS_E_ODD (1 << 3)\n' },
+      /vsserror\.h: cannot read #define VSS_E_ODD \(1 << 3\)/,
+    ],
+    [
+      'an alias of nothing',
+      { 'vsserror.h': '#define VSS_E_ODD VSS_E_NOWHERE\n' },
+      /VSS_E_ODD names VSS_E_NOWHERE, which the headers do not define/,
+    ],
     ['a redefinition', { 'vsserror.h': '#define E_ACCESSDENIED ((HRESULT)0x80070006)\n' }, /E_ACCESSDENIED is defined twice/],
-    ['a Win32 error beyond 16 bits', { 'vsserror.h': '#define ERROR_BIG __MSABI_LONG(70000)\n' }, /ERROR_BIG: Win32 error 70000 does not fit/],
-    ['a project code the headers lack', { 'codes.json': JSON.stringify({ E_NOWHERE: { meaning: '?' } }) }, /E_NOWHERE is not in the headers; give its "hresult"/],
-    ['a project value the headers already give', { 'codes.json': JSON.stringify({ S_OK: { hresult: '0x0', meaning: '?' } }) }, /S_OK is in the headers \(00000000\); drop its "hresult"/],
-    ['two project codes of one value', { 'codes.json': JSON.stringify({ S_OK: { meaning: '' }, SEC_E_OK: { meaning: '' } }) }, /names 00000000 twice: SEC_E_OK, S_OK/],
+    [
+      'a Win32 error beyond 16 bits',
+      { 'vsserror.h': '#define ERROR_BIG __MSABI_LONG(70000)\n' },
+      /ERROR_BIG: Win32 error 70000 does not fit/,
+    ],
+    [
+      'a project code the headers lack',
+      { 'codes.json': JSON.stringify({ E_NOWHERE: { meaning: '?' } }) },
+      /E_NOWHERE is not in the headers; give its "hresult"/,
+    ],
+    [
+      'a project value the headers already give',
+      { 'codes.json': JSON.stringify({ S_OK: { hresult: '0x0', meaning: '?' } }) },
+      /S_OK is in the headers \(00000000\); drop its "hresult"/,
+    ],
+    [
+      'two project codes of one value',
+      { 'codes.json': JSON.stringify({ S_OK: { meaning: '' }, SEC_E_OK: { meaning: '' } }) },
+      /names 00000000 twice: SEC_E_OK, S_OK/,
+    ],
   ])('fails on %s', (_what, files, message) => {
     const { status, stderr } = run(files);
     expect(status).toBe(1);

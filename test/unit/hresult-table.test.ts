@@ -12,7 +12,9 @@ const rows = TABLE.codes.map((line) => {
 describe('the generated HRESULT table', () => {
   test('has one line per value, in ascending order, each with at least one name', () => {
     expect(rows.length).toBeGreaterThan(3500);
-    const bad = rows.filter((row, i) => !/^[0-9A-F]{8}$/.test(row.hex) || row.names.length === 0 || (i > 0 && row.value <= rows[i - 1].value));
+    const bad = rows.filter(
+      (row, i) => !/^[0-9A-F]{8}$/.test(row.hex) || row.names.length === 0 || (i > 0 && row.value <= rows[i - 1].value),
+    );
     expect(bad).toEqual([]);
   });
 
@@ -37,7 +39,15 @@ describe('the generated HRESULT table', () => {
   });
 
   test('leaves out range markers, bases, masks, facilities and severities', () => {
-    for (const notACode of ['OLE_E_FIRST', 'XACT_E_LAST', 'DNS_ERROR_RESPONSE_CODES_BASE', 'DNS_ERROR_MASK', 'FACILITY_WIN32', 'SEVERITY_ERROR', 'WSABASEERR']) {
+    for (const notACode of [
+      'OLE_E_FIRST',
+      'XACT_E_LAST',
+      'DNS_ERROR_RESPONSE_CODES_BASE',
+      'DNS_ERROR_MASK',
+      'FACILITY_WIN32',
+      'SEVERITY_ERROR',
+      'WSABASEERR',
+    ]) {
       expect(hresultOf(notACode)).toBeUndefined();
     }
   });
@@ -128,6 +138,10 @@ describe('the codes a WSB client meets', () => {
   test('only the WSB SDK codes, which mingw-w64 lacks, carry their own value in the project list', () => {
     const withValue = Object.entries(WSB_CODES).filter(([, entry]) => 'hresult' in entry);
     expect(withValue.map(([symbol]) => symbol.startsWith('WSBAPP_'))).not.toContain(false);
-    expect(withValue.map(([symbol]) => symbol).sort()).toEqual(Object.keys(WSB_CODES).filter((symbol) => symbol.startsWith('WSBAPP_')).sort());
+    expect(withValue.map(([symbol]) => symbol).sort()).toEqual(
+      Object.keys(WSB_CODES)
+        .filter((symbol) => symbol.startsWith('WSBAPP_'))
+        .sort(),
+    );
   });
 });
