@@ -99,6 +99,8 @@ export interface NativeBinding {
   createMockRuntime(normalizedScenarioJson: string): NativeRuntime;
   /** Real COM; present only in Windows builds. */
   createComRuntime?(options: NativeComOptions): NativeRuntime;
+  /** The system's text for an HRESULT (FormatMessageW); empty where there is none (always, off Windows). */
+  systemMessage(hresult: number): string;
 }
 
 /** The places the loader looks, in order: WSBAPP_BINDING when set, then build/Release, build/Debug. */

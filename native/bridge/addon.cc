@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "../com/system_message.h"
 #include "addin_handle.h"
 #include "js_values.h"
 #include "operation_handle.h"
@@ -23,6 +24,12 @@ constexpr std::size_t kMaxComCalls = 64;
 constexpr std::chrono::milliseconds kShutdownGrace{2000};
 
 constexpr std::size_t kMinSweep = 64;
+
+// binding.systemMessage(hresult): the system's text for a code (FormatMessageW), "" where there is none
+// (always, off Windows). Runs on the JS thread: FormatMessage reads message tables, no COM.
+Napi::Value systemMessageOf(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), systemMessage(hresultArg(info[0], "hresult")));
+}
 
 }  // namespace
 
@@ -46,6 +53,7 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
   addinClass = Napi::Persistent(AddinHandle::define(env));
   operationClass = Napi::Persistent(OperationHandle::define(env));
   RuntimeHandle::exportFactories(env, exports);
+  exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
   env.AddCleanupHook([this] { cleanup(); });
 }
 

@@ -34,7 +34,7 @@ test('a failed load lists every path, why it failed, and how to fix it', () => {
 });
 
 test('a binding built without COM (any non-Windows build) refuses the real backend and names the alternatives', () => {
-  const binding: NativeBinding = { createMockRuntime: () => ({}) as NativeRuntime };
+  const binding: NativeBinding = { createMockRuntime: () => ({}) as NativeRuntime, systemMessage: () => '' };
   expect(() => createNativeBackend({ binding })).toThrow(UnsupportedPlatformError);
   expect(() => createNativeBackend({ binding })).toThrow(/native-mock/);
 });
@@ -56,6 +56,7 @@ describe('error mapping of the real COM backend (injected binding)', () => {
   };
   const binding: NativeBinding = {
     createMockRuntime: () => runtime,
+    systemMessage: () => '',
     createComRuntime: (options) => {
       expect(options).toEqual({ inProcess: false, allowUnregisteredClsid: true });
       return {
