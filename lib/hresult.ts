@@ -1,13 +1,13 @@
 /**
- * The HRESULT model: decoding, the table of known codes, and the classification of a
- * QueryStatus result. Pure functions, no I/O.
+ * The HRESULT model: decoding, the codes a WSB client meets, and the classification of a
+ * QueryStatus result. Pure functions.
  *
  * The data: lib/wsb-codes.json, the codes a WSB client meets with wsbapp's own one-line meanings;
- * lib/hresult-table.json, every symbol and value of Windows' headers and the WSB SDK, and
- * lib/hresult-known.json, the values of the codes a WSB client meets, both generated from the
- * headers by scripts/gen-hresults.js and never edited.
+ * lib/hresult-known.json, their values, generated from Windows' headers with the whole table
+ * (lib/hresult-table.json, searched by hresult-lookup.ts) by scripts/gen-hresults.js.
  */
 import KNOWN_VALUES from './hresult-known.json';
+import { hex8, namesOf, valueNamed } from './hresult-lookup';
 import WSB_CODES from './wsb-codes.json';
 
 /** Bits 26..16 of an HRESULT name the subsystem that defined the code. */
@@ -36,55 +36,6 @@ export interface KnownHresult {
   readonly meaning: string;
 }
 
-type TableFile = typeof import('./hresult-table.json');
-
-let lines: readonly string[] | undefined;
-
-/**
- * The table's lines, `80070005 E_ACCESSDENIED ERROR_ACCESS_DENIED`, sorted by value. Read on
- * first use: the codes a WSB client meets never need it, so loading this module stays cheap.
- */
-function tableLines(): readonly string[] {
-  lines ??= (require('./hresult-table.json') as TableFile).codes;
-  return lines;
-}
-
-/** Eight upper-case hex digits: sorts as the value does, so the lines can be searched as they are. */
-function hex8(value: number): string {
-  return value.toString(16).toUpperCase().padStart(8, '0');
-}
-
-/** The table's line for `value` (binary search: nothing to build), or undefined. */
-function lineOf(value: number): string | undefined {
-  const table = tableLines();
-  const key = hex8(value);
-  let low = 0;
-  let high = table.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const at = table[middle].slice(0, 8);
-    if (at === key) return table[middle];
-    if (at < key) low = middle + 1;
-    else high = middle - 1;
-  }
-  return undefined;
-}
-
-/** The table as one upper-case text, `\n80070005 E_ACCESSDENIED ERROR_ACCESS_DENIED\n...`, made on the first lookup by name. */
-let searchText: string | undefined;
-
-/** The value named `upper` (an upper-case name): a text search, cheaper than indexing 3,600 names for a few lookups. */
-function valueNamed(upper: string): number | undefined {
-  searchText ??= `\n${tableLines().join('\n').toUpperCase()}\n`;
-  for (let at = searchText.indexOf(` ${upper}`); at >= 0; at = searchText.indexOf(` ${upper}`, at + 1)) {
-    const after = searchText[at + 1 + upper.length];
-    if (after !== ' ' && after !== '\n') continue;
-    const lineStart = searchText.lastIndexOf('\n', at) + 1;
-    return Number.parseInt(searchText.slice(lineStart, lineStart + 8), 16);
-  }
-  return undefined;
-}
-
 const KNOWN: readonly KnownHresult[] = (Object.keys(WSB_CODES) as WsbHresultSymbol[]).map((symbol) => ({
   symbol,
   hresult: Number.parseInt(KNOWN_VALUES.values[symbol], 16),
@@ -111,7 +62,7 @@ export function hresultOf(symbol: string): number | undefined {
 
 /** Every name of `value` in the table, the one it is shown with first; empty when unknown. */
 export function symbolsOf(value: number): readonly string[] {
-  return lineOf(toUnsigned(value))?.slice(9).split(' ') ?? [];
+  return namesOf(toUnsigned(value));
 }
 
 /** The codes a WSB client meets as named constants, for code that compares or scripts statuses. */
