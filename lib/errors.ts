@@ -158,11 +158,17 @@ export class TimeoutError extends CheckStoppedError {
   }
 }
 
-/** The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason. */
+/**
+ * The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason.
+ * Its `name` is `'AbortError'`, as for Node's own aborted calls (`err.name === 'AbortError'`
+ * is how callers recognise an abort); its `code` stays `ERR_WSB_ABORTED` (Node's is `ABORT_ERR`),
+ * and it is a WsbError with the check's progress.
+ */
 export class AbortedError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_ABORTED';
   constructor(details: StopDetails & { reason?: unknown }) {
     super('consistency check aborted', HRESULT.E_ABORT, 'Abort', details, details.reason);
+    this.name = 'AbortError';
   }
 }
 
@@ -184,13 +190,19 @@ export interface StopDetails {
   readonly context?: string;
 }
 
+/** `0x407A0004 WSBAPP_ASYNC_IN_PROGRESS`, or the hex alone for a code without a symbol. */
+export function hresultLabel(hresult: number): string {
+  const d = decode(hresult);
+  return d.symbol ? `${d.hex} ${d.symbol}` : d.hex;
+}
+
 function lastStatusText(d: StopDetails): string {
-  return d.lastStatus === undefined ? 'none' : decode(d.lastStatus).hex;
+  return d.lastStatus === undefined ? 'none' : hresultLabel(d.lastStatus);
 }
 
 function abortSummary(d: StopDetails): string {
   if (!d.abortDelivered) return 'Abort did not return in time';
-  return `Abort returned ${decode(d.abortHresult ?? 0).hex}`;
+  return `Abort returned ${hresultLabel(d.abortHresult ?? 0)}`;
 }
 
 /**
@@ -222,6 +234,34 @@ export function statusNotWrittenError(context?: string): AddinProtocolError {
     call: 'QueryStatus',
     context,
   });
+}
+
+/** Where in a scenario a problem is: the file it came from (when it came from one) and the JSON path. */
+export interface ScenarioErrorDetails {
+  /** The scenario file, when the scenario was read from one. */
+  readonly file?: string;
+  /** The JSON path of the bad value, e.g. `scenario.applications[0].components.db.statuses`. */
+  readonly path?: string;
+  readonly cause?: unknown;
+}
+
+/**
+ * A bad mock scenario: unreadable file, invalid JSON, an unknown key or a bad value. A TypeError,
+ * since it is bad input, with its own code so a CLI can say "fix the scenario" (exit 2).
+ */
+export class ScenarioError extends TypeError {
+  readonly code = 'ERR_WSB_SCENARIO';
+  /** What is wrong, without the file and the path. */
+  readonly problem: string;
+  readonly file: string | undefined;
+  readonly path: string | undefined;
+  constructor(problem: string, details: ScenarioErrorDetails = {}) {
+    super([details.file, details.path, problem].filter((part) => part !== undefined).join(': '), { cause: details.cause });
+    this.name = 'ScenarioError';
+    this.problem = problem;
+    this.file = details.file;
+    this.path = details.path;
+  }
 }
 
 /** A handle was used after release(): a bug in the caller, not an add-in failure. */

@@ -23,8 +23,19 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_ABORT_TIMEOUT_MS,
   type PollOptions,
+  type StatusesOptions,
 } from './options';
 export type { StatusEvent, AbortOutcome } from './poll';
+export {
+  DIAGNOSTICS_CHANNELS,
+  type CheckStartMessage,
+  type CheckStatusMessage,
+  type CheckAbortMessage,
+  type CheckReleaseMessage,
+  type CheckEndMessage,
+  type CallStartMessage,
+  type CallEndMessage,
+} from './diagnostics';
 export {
   HRESULT,
   Facility,
@@ -63,11 +74,14 @@ export {
   AbortedError,
   UnsupportedPlatformError,
   ReleasedError,
+  ScenarioError,
   errorForCall,
   statusNotWrittenError,
   type WsbCall,
   type WsbErrorDetails,
+  type ScenarioErrorDetails,
 } from './errors';
+export type { InputError, InputErrorCode } from './input-errors';
 export { selectBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends/select';
 export { createMockBackend, type MockBackend, type MockCall } from './backends/mock';
 export {
@@ -101,3 +115,25 @@ export type {
   StatusReply,
 } from './backends/types';
 export { MAX_STRING_UNITS, MAX_WRITER_METADATA_UNITS, MAX_VOLUMES, MAX_COMPONENTS } from './validate';
+export { ExitCode, type ExitCodeValue } from './cli/exit-codes';
+export {
+  NDJSON_SCHEMA_VERSION,
+  type NdjsonLine,
+  type LineType,
+  type LineFields,
+  type HresultFields,
+  type StatusFields,
+  type WarningFields,
+  type ApplicationFields,
+  type DiagnosisFields,
+  type ResultFields,
+  type ResultBody,
+  type CheckResultFields,
+  type RestoreHookResultFields,
+  type OrderResultFields,
+  type RollForwardResultFields,
+  type ListResultFields,
+  type DoctorResultFields,
+  type ExplainResultFields,
+  type ErrorFields,
+} from './cli/schema';

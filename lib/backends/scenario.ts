@@ -8,6 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { HRESULT, parseHresult } from '../hresult';
+import { ScenarioError } from '../errors';
+import { invalidValue } from '../input-errors';
 
 /** An HRESULT as a scenario may write it: a number, `"0x807A0001"`, `"-2147467259"` or a symbol. */
 export type HresultLike = number | string;
@@ -134,7 +136,7 @@ const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}
 /** `{UPPER-CASE}` form of a GUID, or a TypeError naming `field`. */
 export function canonicalGuid(value: unknown, field: string): string {
   if (typeof value !== 'string' || !GUID.test(value)) {
-    throw new TypeError(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
+    throw invalidValue(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
   }
   return `{${value.replace(/[{}]/g, '').toUpperCase()}}`;
 }
@@ -234,15 +236,28 @@ export function normalizeScenario(scenario: Scenario | NormalizedScenario | unkn
   return { normalized: true, applications: scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`)) };
 }
 
-/** Read and normalise a JSON scenario file. */
+/** Read and normalise a JSON scenario file. Every problem is a ScenarioError naming the file. */
 export function loadScenarioFile(path: string): NormalizedScenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(`cannot read it: ${(error as Error).message}`, { file: path, cause: error });
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new TypeError(`cannot read scenario file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ScenarioError(`not valid JSON: ${(error as Error).message}`, { file: path, cause: error });
   }
-  return normalizeScenario(parsed);
+  try {
+    return normalizeScenario(parsed);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new ScenarioError(error.problem, { file: path, path: error.path, cause: error });
+    // The checks name the JSON path in their message (`scenario.applications[0].identifier ...`).
+    if (error instanceof TypeError || error instanceof RangeError) throw new ScenarioError(error.message, { file: path, cause: error });
+    throw error;
+  }
 }
 
 /** The script of `component` in `app`: its own entry, else `"*"`, else the default (S_OK at once). */

@@ -9,6 +9,7 @@ import { SHARED_FLAGS_HELP, type Command } from '../command';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { writeEvent } from '../ndjson';
+import type { ExplainResultFields } from '../schema';
 import { meaningOf } from '../status-text';
 import { styleFor, type Style } from '../style';
 import { UsageError } from '../usage-error';
@@ -48,7 +49,7 @@ function parseInput(text: string | undefined): number {
 }
 
 /** Everything explain prints, as the `result` event carries it; `systemMessage` is Windows' text, where there is one. */
-export function explanationOf(hresult: number, systemMessage?: string) {
+export function explanationOf(hresult: number, systemMessage?: string): ExplainResultFields {
   const d = decode(hresult);
   const state = classifyStatus(hresult);
   return {
@@ -57,7 +58,6 @@ export function explanationOf(hresult: number, systemMessage?: string) {
     hex: d.hex,
     signed: toSigned(d.hresult),
     symbol: d.symbol ?? null,
-    /** The value's other names in Windows' headers, e.g. ERROR_ACCESS_DENIED beside E_ACCESSDENIED. */
     aliases: symbolsOf(d.hresult).slice(1),
     state,
     inProgress: state === 'running',
@@ -73,7 +73,7 @@ export function explanationOf(hresult: number, systemMessage?: string) {
   };
 }
 
-function render(e: ReturnType<typeof explanationOf>, style: Style): string {
+function render(e: ExplainResultFields, style: Style): string {
   const win32 = e.win32Error === null ? '' : `, Win32 error ${e.win32Error}`;
   return [
     `${style.bold(e.hex)}${e.symbol ? ` ${e.symbol}` : ''}${e.aliases.length ? ` (also ${e.aliases.join(', ')})` : ''}`,
