@@ -8,6 +8,7 @@
  */
 import KNOWN_VALUES from './hresult-known.json';
 import { hex8, namesOf, valueNamed } from './hresult-lookup';
+import { invalidType, invalidValue, outOfRange } from './input-errors';
 import WSB_CODES from './wsb-codes.json';
 
 /** Bits 26..16 of an HRESULT name the subsystem that defined the code. */
@@ -72,19 +73,20 @@ export const HRESULT: { readonly [S in WsbHresultSymbol]: number } = Object.free
 
 /**
  * Parse an HRESULT written as a number, a hex (`"0x80004005"`) or decimal (`"-2147467259"`)
- * string, or a symbol (`"E_FAIL"`, `"ERROR_FILE_NOT_FOUND"`, any case). TypeError naming `field`
- * otherwise.
+ * string, or a symbol (`"E_FAIL"`, `"ERROR_FILE_NOT_FOUND"`, any case). Otherwise a TypeError
+ * naming `field` (`code` ERR_INVALID_ARG_TYPE, or ERR_INVALID_ARG_VALUE for a string that is none of these).
  */
 export function parseHresult(value: unknown, field = 'hresult'): number {
   if (typeof value === 'number') return toUnsigned(value, field);
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`${field} must be an HRESULT (number, "0x..." or a symbol such as "E_FAIL"), got ${JSON.stringify(value)}`);
+    const message = `${field} must be an HRESULT (number, "0x..." or a symbol such as "E_FAIL"), got ${JSON.stringify(value)}`;
+    throw typeof value === 'string' ? invalidValue(message) : invalidType(message);
   }
   const text = value.trim();
   if (/^0x[0-9a-f]{1,8}$/i.test(text)) return Number.parseInt(text.slice(2), 16) >>> 0;
   if (/^-?\d+$/.test(text)) return toUnsigned(Number(text), field);
   const bySymbol = hresultOf(text);
-  if (bySymbol === undefined) throw new TypeError(`${field}: unknown HRESULT symbol ${JSON.stringify(value)}`);
+  if (bySymbol === undefined) throw invalidValue(`${field}: unknown HRESULT symbol ${JSON.stringify(value)}`);
   return bySymbol;
 }
 
@@ -117,11 +119,11 @@ export interface DecodedHresult {
 
 /**
  * Normalise a 32-bit value given signed (`-2147467259`) or unsigned (`0x80004005`) to unsigned.
- * Throws RangeError for anything that is not an integer in [-2^31, 2^32).
+ * Throws RangeError (`code` ERR_OUT_OF_RANGE) for anything that is not an integer in [-2^31, 2^32).
  */
 export function toUnsigned(value: number, field = 'hresult'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
-    throw new RangeError(`${field} must be a 32-bit integer (signed or unsigned), got ${String(value)}`);
+    throw outOfRange(`${field} must be a 32-bit integer (signed or unsigned), got ${String(value)}`);
   }
   return value >>> 0;
 }
@@ -163,7 +165,7 @@ export function decode(value: number): DecodedHresult {
 /** `HRESULT_FROM_WIN32(error)`, unsigned. */
 export function fromWin32(error: number): number {
   if (!Number.isInteger(error) || error < 0 || error > 0xffffffff) {
-    throw new RangeError(`win32 error must be a 32-bit unsigned integer, got ${String(error)}`);
+    throw outOfRange(`win32 error must be a 32-bit unsigned integer, got ${String(error)}`);
   }
   if (error === 0 || error > 0xffff) return error >>> 0;
   return (0x80070000 | error) >>> 0;

@@ -103,13 +103,26 @@ describe('parse and format round trips', () => {
   });
 
   test.each([
-    ['NO_SUCH_CODE', /unknown HRESULT symbol "NO_SUCH_CODE"/],
-    ['E_FAIL E_ABORT', /unknown HRESULT symbol/],
-    ['0x123456789', /unknown HRESULT symbol/],
-    ['', /must be an HRESULT/],
-  ])('rejects %j with a TypeError naming the field', (text, message) => {
-    expect(() => parseHresult(text, 'status')).toThrow(TypeError);
-    expect(() => parseHresult(text, 'status')).toThrow(message);
+    ['NO_SUCH_CODE', /^status: unknown HRESULT symbol "NO_SUCH_CODE"$/, 'ERR_INVALID_ARG_VALUE'],
+    ['E_FAIL E_ABORT', /unknown HRESULT symbol/, 'ERR_INVALID_ARG_VALUE'],
+    ['0x123456789', /unknown HRESULT symbol/, 'ERR_INVALID_ARG_VALUE'],
+    ['', /^status must be an HRESULT/, 'ERR_INVALID_ARG_VALUE'],
+    [null, /^status must be an HRESULT .*got null$/, 'ERR_INVALID_ARG_TYPE'],
+    [{ hresult: 5 }, /^status must be an HRESULT/, 'ERR_INVALID_ARG_TYPE'],
+  ])('rejects %j with a TypeError naming the field, with a code', (value, message, code) => {
+    expect(() => parseHresult(value, 'status')).toThrow(TypeError);
+    expect(() => parseHresult(value, 'status')).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+  });
+
+  test('rejects a number that is not a 32-bit integer with a RangeError with a code', () => {
+    expect(() => parseHresult(2 ** 32, 'status')).toThrow(
+      expect.objectContaining({
+        name: 'RangeError',
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringMatching(/^status must be a 32-bit integer/),
+      }),
+    );
+    expect(() => parseHresult('4294967296', 'status')).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 
   test('a name matches whole, never as a prefix or a suffix of another', () => {
