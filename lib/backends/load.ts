@@ -8,7 +8,6 @@ import { UnsupportedPlatformError } from '../errors';
 import type { IdentityProbe } from './types';
 
 // node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeGypBuild = require('node-gyp-build') as { path(root: string): string };
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
@@ -117,6 +116,8 @@ export interface NativeBinding {
   createMockRuntime(normalizedScenarioJson: string): NativeRuntime;
   /** Real COM; present only in Windows builds. */
   createComRuntime?(options: NativeComOptions): NativeRuntime;
+  /** The system's text for an HRESULT (FormatMessageW); empty where there is none (always, off Windows). */
+  systemMessage(hresult: number): string;
 }
 
 /** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */

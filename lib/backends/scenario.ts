@@ -7,7 +7,7 @@
  * out-of-process add-in all consume the normalised form, so one scenario drives every backend.
  */
 import { readFileSync } from 'node:fs';
-import { HRESULT, hresultOf, toUnsigned } from '../hresult';
+import { HRESULT, parseHresult } from '../hresult';
 import { ScenarioError } from '../errors';
 import { invalidValue } from '../input-errors';
 
@@ -141,24 +141,12 @@ export function canonicalGuid(value: unknown, field: string): string {
   return `{${value.replace(/[{}]/g, '').toUpperCase()}}`;
 }
 
-/** Parse an HRESULT written as a number, hex or decimal string, or symbol. */
-export function parseHresult(value: unknown, field: string): number {
-  if (typeof value === 'number') return toUnsigned(value, field);
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`${field} must be an HRESULT (number, "0x..." or a symbol such as "E_FAIL"), got ${JSON.stringify(value)}`);
-  }
-  const text = value.trim();
-  if (/^0x[0-9a-f]{1,8}$/i.test(text)) return Number.parseInt(text.slice(2), 16) >>> 0;
-  if (/^-?\d+$/.test(text)) return toUnsigned(Number(text), field);
-  const bySymbol = hresultOf(text.toUpperCase());
-  if (bySymbol === undefined) throw new TypeError(`${field}: unknown HRESULT symbol ${JSON.stringify(value)}`);
-  return bySymbol;
-}
-
 function delayOf(value: unknown, field: string): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${field} must be a finite number of milliseconds >= 0, got ${String(value)}`);
+    // JSON shows an object's content where String() would write "[object Object]"; a number's (NaN) as String() does.
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new RangeError(`${field} must be a finite number of milliseconds >= 0, got ${shown}`);
   }
   return value;
 }
