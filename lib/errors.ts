@@ -232,3 +232,19 @@ export class ReleasedError extends Error {
     this.name = 'ReleasedError';
   }
 }
+
+/** A mock scenario file that cannot be read, is not JSON, or is not a valid scenario. */
+export class ScenarioError extends Error {
+  readonly code = 'ERR_WSB_SCENARIO';
+  /** The scenario file. */
+  readonly file: string;
+  /**
+   * @param file the scenario file
+   * @param problem what is wrong, naming the JSON path (`scenario.applications[0].components["db"]`) where there is one
+   */
+  constructor(file: string, problem: string, cause?: unknown) {
+    super(`scenario file ${file}: ${problem}`, { cause });
+    this.name = 'ScenarioError';
+    this.file = file;
+  }
+}

@@ -60,6 +60,7 @@ export {
   AbortedError,
   UnsupportedPlatformError,
   ReleasedError,
+  ScenarioError,
   errorForCall,
   statusNotWrittenError,
   type WsbCall,
@@ -85,7 +86,12 @@ export {
   type ComponentScenario,
   type StatusStep,
   type HresultLike,
+  type Hang,
   type NormalizedScenario,
+  type NormalizedApplication,
+  type NormalizedComponent,
+  type NormalizedStep,
+  type NormalizedAnswer,
 } from './backends/scenario';
 export type {
   Backend,

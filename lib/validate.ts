@@ -3,7 +3,7 @@
  * RangeError that names the field and shows the value. The native layer checks again.
  */
 import type { ComponentRef, VolumePair } from './backends/types';
-import { canonicalGuid } from './backends/scenario';
+import { canonicalGuid } from './guid';
 
 /** The longest string a name or path may be: the Windows extended-length path limit, in UTF-16 units. */
 export const MAX_STRING_UNITS = 32_767;

@@ -9,6 +9,7 @@ import {
   InterfaceNotAvailableError,
   NotRegisteredError,
   OperationFailedError,
+  ScenarioError,
   TimeoutError,
   UnsupportedPlatformError,
   WsbError,
@@ -20,7 +21,7 @@ import { UsageError } from './usage-error';
 
 /** The exit code for `error`. Order matters: subclasses before their base classes. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (error instanceof UsageError) return ExitCode.USAGE;
+  if (error instanceof UsageError || error instanceof ScenarioError) return ExitCode.USAGE;
   // The library validates its input before any backend call with TypeError/RangeError that name
   // the field, and here that input came from the command line.
   if (error instanceof TypeError || error instanceof RangeError) return ExitCode.USAGE;
