@@ -23,7 +23,7 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
     ['a crash step', component({ statuses: [{ crash: true, crsh: 1 }] }), `${db}.statuses[0]`, 'crsh', 'crash'],
     ['a failing check', component({ check: { fail: 'E_FAIL', operaton: true } }), `${db}.check`, 'operaton', 'operation'],
     ['a failing OrderComponents', app({ orderComponents: { fial: 'E_FAIL' } }), `${at}.orderComponents`, 'fial', 'fail'],
-    ['a scripted OrderComponents answer', app({ orderComponents: { returns: [], fail: 'E_FAIL' } }), `${at}.orderComponents`, 'fail', 'returns'],
+    ['a scripted OrderComponents answer', app({ orderComponents: { returns: [], retruns: 1 } }), `${at}.orderComponents`, 'retruns', 'returns'],
     ['an entry of that answer', app({ orderComponents: { returns: [{ name: 'a', logicalpath: '' }] } }), `${at}.orderComponents.returns[0]`, 'logicalpath', 'logicalPath'],
     ['a failing IsRollForwardSupported', app({ rollForwardSupported: { fails: 'E_FAIL' } }), `${at}.rollForwardSupported`, 'fails', 'fail'],
   ])('in %s', (_level, scenario, path, key, nearest) => {
