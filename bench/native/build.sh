@@ -10,10 +10,11 @@ target="$out/wsbbench.node"
 sources=(
   "$root/bench/native/wsbbench.cc"
   "$root"/native/com/{wsb_calls,wide_string,task_memory_posix}.cc
-  "$root"/native/mock/{json,mock_addin,mock_host,mock_runtime,scenario}.cc
+  "$root"/native/mock/{mock_addin,mock_host,mock_runtime}.cc
+  "$root"/native/scenario/{behaviour,json,model}.cc
 )
 
-newest=$(ls -t "${sources[@]}" "$root"/native/com/*.h "$root"/native/mock/*.h "$0" | head -1)
+newest=$(ls -t "${sources[@]}" "$root"/native/com/*.h "$root"/native/mock/*.h "$root"/native/scenario/*.h "$0" | head -1)
 if [[ -f "$target" && "$target" -nt "$newest" ]]; then exit 0; fi
 
 # The running node's own headers (Debian/NodeSource: /usr/include/node; tarballs: <prefix>/include/node),

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UnsupportedPlatformError } from '../errors';
+import type { NormalizedScenario } from './scenario';
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
 export interface NativeRegistration {
@@ -95,8 +96,11 @@ export interface NativeComOptions {
 
 /** The compiled addon's exports. */
 export interface NativeBinding {
-  /** A runtime whose add-ins are the native mock, scripted by the normalised scenario JSON. */
-  createMockRuntime(normalizedScenarioJson: string): NativeRuntime;
+  /**
+   * A runtime whose add-ins are the native mock, scripted by a normalised scenario (read through
+   * Node-API and checked again in C++: a bad one is a TypeError naming the JSON path).
+   */
+  createMockRuntime(scenario: NormalizedScenario): NativeRuntime;
   /** Real COM; present only in Windows builds. */
   createComRuntime?(options: NativeComOptions): NativeRuntime;
 }

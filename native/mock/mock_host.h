@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "../com/com_ptr.h"
-#include "scenario.h"
+#include "../scenario/model.h"
 
 namespace wsb::mock {
 
@@ -52,16 +52,17 @@ struct MockObject {
 
 class MockHost : public std::enable_shared_from_this<MockHost> {
  public:
-  static std::shared_ptr<MockHost> create(Scenario scenario);
-  explicit MockHost(Scenario scenario) : scenario_(std::move(scenario)) {}
+  static std::shared_ptr<MockHost> create(scenario::Scenario scenario);
+  explicit MockHost(scenario::Scenario scenario) : scenario_(std::move(scenario)) {}
   MockHost(const MockHost&) = delete;
   MockHost& operator=(const MockHost&) = delete;
 
-  const Scenario& scenario() const { return scenario_; }
+  const scenario::Scenario& scenario() const { return scenario_; }
 
   // "CoCreateInstance": the add-in of application `writerId` or, for an add-in named by CLSID
   // alone, of the application with that `clsid`; or the scenario's activation failure
-  // (REGDB_E_CLASSNOTREG when neither matches or the application has no add-in).
+  // (REGDB_E_CLASSNOTREG when neither matches or the application has no add-in). A scripted
+  // hang waits like any other (cancel(), tearDown()).
   HRESULT activate(const std::string& writerId, const std::string& clsid, ComPtr<IUnknown>* out);
 
   void cancel(std::thread::id thread);
@@ -89,7 +90,7 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   void setRefs(const void* object, unsigned long refs) noexcept;
 
  private:
-  const Scenario scenario_;
+  const scenario::Scenario scenario_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool tornDown_ = false;
