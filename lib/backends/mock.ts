@@ -5,7 +5,7 @@
  * ownership rules) and records every call it receives, so users' tests can assert on them.
  * Delays use the global `setTimeout`, so it runs under jest fake timers.
  */
-import { errorForCall, statusNotWrittenError, type WsbCall } from '../errors';
+import { AddinProtocolError, errorForCall, statusNotWrittenError, type WsbCall } from '../errors';
 import { HRESULT } from '../hresult';
 import {
   componentScript,
@@ -190,7 +190,17 @@ class MockAddin implements BackendAddin {
       case 'any':
         return Promise.resolve(null);
       case 'returns':
-        return Promise.resolve(returns.map((c) => ({ ...c })));
+        // The interface sizes the output by the input count: a longer list is cut, and a shorter
+        // one leaves NULL entries, which the native call layer reports as a broken add-in.
+        if (returns.length < components.length) {
+          return Promise.reject(
+            new AddinProtocolError('the add-in broke the API\'s rules: OrderComponents returned a NULL or malformed component name or logical path', {
+              hresult: HRESULT.S_OK,
+              call: 'OrderComponents',
+            }),
+          );
+        }
+        return Promise.resolve(returns.slice(0, components.length).map((c) => ({ ...c })));
       case 'order': {
         // Listed names first, in list order; the rest as given (a stable sort).
         const rank = (c: ComponentRef): number => {

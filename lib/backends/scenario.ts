@@ -94,7 +94,9 @@ export interface ApplicationScenario {
   /**
    * OrderComponents: component names in the wanted order (the others follow in the order given),
    * null for "any order" (NULL arrays, the default), `{ fail }`, `"hang"`, or `{ returns }`:
-   * exactly that list whatever it was given (so a scenario can return a non-permutation).
+   * exactly that list whatever it was given (so a scenario can return a non-permutation). The
+   * interface sizes the answer by the input count: a longer list is cut to it, and a shorter one
+   * leaves NULL entries (a broken add-in).
    */
   orderComponents?: string[] | null | { fail: HresultLike } | { returns: ComponentRef[] } | Hang;
   /** Per component name; `"*"` applies to any component not listed. */

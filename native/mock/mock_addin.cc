@@ -216,9 +216,9 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       const bool passed = count == 0 || (names != nullptr && paths != nullptr);
       std::vector<std::string> utf8Names;
       for (DWORD i = 0; passed && i < count; ++i) utf8Names.push_back(utf8(names[i]).value_or(""));
-      const scenario::OrderAnswer answer = scenario::orderAnswer(app_, passed ? &utf8Names : nullptr);
-      std::vector<WString> outNames;
-      std::vector<WString> outPaths;
+      const scenario::OrderAnswer answer = scenario::orderAnswer(app_, count, passed ? &utf8Names : nullptr);
+      std::vector<std::optional<WString>> outNames;
+      std::vector<std::optional<WString>> outPaths;
       switch (answer.kind) {
         case scenario::OrderAnswer::Kind::kHang:
           return host_->pause(std::nullopt);
@@ -226,17 +226,18 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
           return answer.hresult;  // a failure, or S_OK with NULL outputs: any order
         case scenario::OrderAnswer::Kind::kPermutation:
           for (const std::size_t at : answer.permutation) {
-            outNames.emplace_back(names[at], boundedLength(names[at]));
-            outPaths.emplace_back(paths[at], boundedLength(paths[at]));
+            outNames.emplace_back(WString(names[at], boundedLength(names[at])));
+            outPaths.emplace_back(WString(paths[at], boundedLength(paths[at])));
           }
           break;
         case scenario::OrderAnswer::Kind::kList:
-          for (const scenario::ComponentRef& ref : *answer.list) {
+          for (const scenario::ComponentRef* ref : answer.list) {
             outNames.emplace_back();
             outPaths.emplace_back();
+            if (ref == nullptr) continue;  // NULL entries, as scripted
             // Scenario text is valid UTF-8 (a JS string, or JSON its parser checked); only a name
             // longer than any the call layer passes can fail here.
-            if (toWide(ref.name, &outNames.back()) != TextError::kNone || toWide(ref.logicalPath, &outPaths.back()) != TextError::kNone) {
+            if (toWide(ref->name, &outNames.back().emplace()) != TextError::kNone || toWide(ref->logicalPath, &outPaths.back().emplace()) != TextError::kNone) {
               return kE_UNEXPECTED;
             }
           }
@@ -261,15 +262,15 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
 
  private:
   // The answer as CoTaskMemAlloc'ed arrays of CoTaskMemAlloc'ed strings, the caller's to free;
-  // when out of memory, nothing is handed out and nothing leaks.
-  static HRESULT handOut(const std::vector<WString>& names, const std::vector<WString>& paths, LPWSTR** outNames, LPWSTR** outPaths) {
+  // when out of memory, nothing is handed out and nothing leaks. An absent entry stays NULL.
+  static HRESULT handOut(const std::vector<std::optional<WString>>& names, const std::vector<std::optional<WString>>& paths,
+                         LPWSTR** outNames, LPWSTR** outPaths) {
     auto nameArray = TaskMemStringArray::allocate(names.size());
     auto pathArray = TaskMemStringArray::allocate(paths.size());
     if (nameArray.get() == nullptr || pathArray.get() == nullptr) return kE_OUTOFMEMORY;
+    const auto copy = [](const std::optional<WString>& text, LPWSTR* entry) { return !text || (*entry = taskMemCopy(*text)) != nullptr; };
     for (std::size_t i = 0; i < names.size(); ++i) {
-      nameArray.get()[i] = taskMemCopy(names[i]);
-      pathArray.get()[i] = taskMemCopy(paths[i]);
-      if (nameArray.get()[i] == nullptr || pathArray.get()[i] == nullptr) return kE_OUTOFMEMORY;
+      if (!copy(names[i], &nameArray.get()[i]) || !copy(paths[i], &pathArray.get()[i])) return kE_OUTOFMEMORY;
     }
     *outNames = nameArray.release();
     *outPaths = pathArray.release();

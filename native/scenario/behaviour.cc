@@ -30,7 +30,7 @@ CheckAnswer checkAnswer(const ComponentScript& script) {
   return {CheckAnswer::Kind::kOperation, kOk};
 }
 
-OrderAnswer orderAnswer(const ApplicationScript& app, const std::vector<std::string>* names) {
+OrderAnswer orderAnswer(const ApplicationScript& app, std::size_t count, const std::vector<std::string>* names) {
   const OrderScript& script = app.orderComponents;
   OrderAnswer answer;
   switch (script.kind) {
@@ -44,7 +44,7 @@ OrderAnswer orderAnswer(const ApplicationScript& app, const std::vector<std::str
       return answer;
     case OrderScript::Kind::kReturns:
       answer.kind = OrderAnswer::Kind::kList;
-      answer.list = &script.returns;
+      for (std::size_t i = 0; i < count; ++i) answer.list.push_back(i < script.returns.size() ? &script.returns[i] : nullptr);
       return answer;
     case OrderScript::Kind::kOrder:
       break;

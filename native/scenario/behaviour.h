@@ -37,16 +37,18 @@ struct CheckAnswer {
 CheckAnswer checkAnswer(const ComponentScript& script);
 
 // OrderComponents: a hang; a failure or "any order" (NULL arrays, `kNull`); a permutation of the
-// input positions; or the scripted list, whatever was passed.
+// input positions; or the scripted list, whatever was passed. The interface sizes both output
+// arrays by the input count, so a list is cut to `count` entries, and where it is shorter the
+// missing entries are NULL (a broken add-in, which the caller must catch).
 struct OrderAnswer {
   enum class Kind { kHang, kNull, kPermutation, kList };
   Kind kind = Kind::kNull;
   Hresult hresult = kOk;
-  std::vector<std::size_t> permutation;     // kPermutation: input positions, in answer order
-  const std::vector<ComponentRef>* list = nullptr;  // kList: owned by the scenario
+  std::vector<std::size_t> permutation;    // kPermutation: input positions, in answer order
+  std::vector<const ComponentRef*> list;   // kList: `count` entries owned by the scenario, or nullptr
 };
-// `names`: the input names as UTF-8, or nullptr when the caller passed NULL arrays with a
-// count (E_POINTER when the script needs them).
-OrderAnswer orderAnswer(const ApplicationScript& app, const std::vector<std::string>* names);
+// `names`: the `count` input names as UTF-8, or nullptr when the caller passed NULL arrays with
+// a count (E_POINTER when the script needs them).
+OrderAnswer orderAnswer(const ApplicationScript& app, std::size_t count, const std::vector<std::string>* names);
 
 }  // namespace wsb::scenario
