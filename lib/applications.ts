@@ -5,7 +5,8 @@ import { NotRegisteredError } from './errors';
 import { HRESULT } from './hresult';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, RegisteredApplication } from './backends/types';
-import { requireGuid, requireObject, requireString } from './validate';
+import { invalidType } from './input-errors';
+import { requireGuid, requireObject, requireStrictObject, requireString } from './validate';
 
 /**
  * How to name an application: its `Application Identifier` or its writer id (a GUID string is
@@ -33,20 +34,23 @@ export const NO_WRITER_ID = '{00000000-0000-0000-0000-000000000000}';
 
 const GUID_SHAPE = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
 
+/** Every key a selector object may have ({ clsid, identifier } together, the others alone). */
+const SELECTOR_KEYS = ['writerId', 'identifier', 'clsid'];
+
 /** Validate a selector (TypeError/RangeError naming `field`). */
 export function parseSelector(value: unknown, field: string): Selector {
   if (typeof value === 'string') {
     requireString(value, field, 256);
     return GUID_SHAPE.test(value) ? { writerId: requireGuid(value, field) } : { identifier: value };
   }
-  const entry = requireObject(value, field);
+  const entry = requireStrictObject(value, field, SELECTOR_KEYS);
   if ('clsid' in entry) {
     const clsid = requireGuid(entry.clsid, `${field}.clsid`);
     return { clsid, identifier: entry.identifier === undefined ? clsid : requireString(entry.identifier, `${field}.identifier`, 256) };
   }
   if ('writerId' in entry) return { writerId: requireGuid(entry.writerId, `${field}.writerId`) };
   if ('identifier' in entry) return { identifier: requireString(entry.identifier, `${field}.identifier`, 256) };
-  throw new TypeError(`${field} must be an identifier, a writer id, { writerId }, { identifier } or { clsid }`);
+  throw invalidType(`${field} must be an identifier, a writer id, { writerId }, { identifier } or { clsid }`);
 }
 
 function describe(selector: Selector): string {

@@ -8,7 +8,7 @@ import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parsePollOptions, type PollOptions } from './options';
 import { StopRequested, abortWithin, stopError, type Stopper } from './poll';
-import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
+import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireStrictObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
 export interface ConsistencyCheckRequest {
@@ -35,8 +35,10 @@ interface ParsedRequest {
   readonly args: CheckArguments;
 }
 
+const REQUEST_KEYS: readonly (keyof ConsistencyCheckRequest)[] = ['application', 'component', 'logicalPath', 'writerMetadata', 'volumes'];
+
 function parseRequest(request: unknown): ParsedRequest {
-  const r = requireObject(request, 'request');
+  const r = requireStrictObject(request, 'request', REQUEST_KEYS);
   return {
     selector: parseSelector(r.application, 'request.application'),
     args: {

@@ -158,11 +158,16 @@ export class TimeoutError extends CheckStoppedError {
   }
 }
 
-/** The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason. */
+/**
+ * The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason.
+ * Its `name` is `AbortError`, as Node's own abort errors (and DOMException's) are, so code that
+ * tests `error.name === 'AbortError'` recognises it; `code` stays `ERR_WSB_ABORTED`.
+ */
 export class AbortedError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_ABORTED';
   constructor(details: StopDetails & { reason?: unknown }) {
     super('consistency check aborted', HRESULT.E_ABORT, 'Abort', details, details.reason);
+    this.name = 'AbortError';
   }
 }
 
@@ -184,13 +189,19 @@ export interface StopDetails {
   readonly context?: string;
 }
 
+/** `0x407A0004 WSBAPP_ASYNC_IN_PROGRESS`, or the hex alone for a code without a symbol. */
+export function hresultLabel(hresult: number): string {
+  const d = decode(hresult);
+  return d.symbol ? `${d.hex} ${d.symbol}` : d.hex;
+}
+
 function lastStatusText(d: StopDetails): string {
-  return d.lastStatus === undefined ? 'none' : decode(d.lastStatus).hex;
+  return d.lastStatus === undefined ? 'none' : hresultLabel(d.lastStatus);
 }
 
 function abortSummary(d: StopDetails): string {
   if (!d.abortDelivered) return 'Abort did not return in time';
-  return `Abort returned ${decode(d.abortHresult ?? 0).hex}`;
+  return `Abort returned ${hresultLabel(d.abortHresult ?? 0)}`;
 }
 
 /**
@@ -224,6 +235,34 @@ export function statusNotWrittenError(context?: string): AddinProtocolError {
   });
 }
 
+/** Where in a scenario a problem is: the file it came from (when it came from one) and the JSON path. */
+export interface ScenarioErrorDetails {
+  /** The scenario file, when the scenario was read from one. */
+  readonly file?: string;
+  /** The JSON path of the bad value, e.g. `scenario.applications[0].components.db.statuses`. */
+  readonly path?: string;
+  readonly cause?: unknown;
+}
+
+/**
+ * A bad mock scenario: unreadable file, invalid JSON, an unknown key or a bad value. A TypeError,
+ * since it is bad input, with its own code so a CLI can say "fix the scenario" (exit 2).
+ */
+export class ScenarioError extends TypeError {
+  readonly code = 'ERR_WSB_SCENARIO';
+  /** What is wrong, without the file and the path. */
+  readonly problem: string;
+  readonly file: string | undefined;
+  readonly path: string | undefined;
+  constructor(problem: string, details: ScenarioErrorDetails = {}) {
+    super([details.file, details.path, problem].filter((part) => part !== undefined).join(': '), { cause: details.cause });
+    this.name = 'ScenarioError';
+    this.problem = problem;
+    this.file = details.file;
+    this.path = details.path;
+  }
+}
+
 /** A handle was used after release(): a bug in the caller, not an add-in failure. */
 export class ReleasedError extends Error {
   readonly code = 'ERR_WSB_RELEASED';
@@ -233,18 +272,3 @@ export class ReleasedError extends Error {
   }
 }
 
-/** A mock scenario file that cannot be read, is not JSON, or is not a valid scenario. */
-export class ScenarioError extends Error {
-  readonly code = 'ERR_WSB_SCENARIO';
-  /** The scenario file. */
-  readonly file: string;
-  /**
-   * @param file the scenario file
-   * @param problem what is wrong, naming the JSON path (`scenario.applications[0].components["db"]`) where there is one
-   */
-  constructor(file: string, problem: string, cause?: unknown) {
-    super(`scenario file ${file}: ${problem}`, { cause });
-    this.name = 'ScenarioError';
-    this.file = file;
-  }
-}

@@ -65,7 +65,9 @@ export {
   statusNotWrittenError,
   type WsbCall,
   type WsbErrorDetails,
+  type ScenarioErrorDetails,
 } from './errors';
+export type { InputError, InputErrorCode } from './input-errors';
 export { selectBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends/select';
 export { createMockBackend, type MockBackend, type MockCall } from './backends/mock';
 export {
@@ -105,3 +107,25 @@ export type {
   StatusReply,
 } from './backends/types';
 export { MAX_STRING_UNITS, MAX_WRITER_METADATA_UNITS, MAX_VOLUMES, MAX_COMPONENTS } from './validate';
+export { ExitCode, type ExitCodeValue } from './cli/exit-codes';
+export {
+  NDJSON_SCHEMA_VERSION,
+  type NdjsonLine,
+  type LineType,
+  type LineFields,
+  type HresultFields,
+  type StatusFields,
+  type WarningFields,
+  type ApplicationFields,
+  type DiagnosisFields,
+  type ResultFields,
+  type ResultBody,
+  type CheckResultFields,
+  type RestoreHookResultFields,
+  type OrderResultFields,
+  type RollForwardResultFields,
+  type ListResultFields,
+  type DoctorResultFields,
+  type ExplainResultFields,
+  type ErrorFields,
+} from './cli/schema';

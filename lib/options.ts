@@ -2,6 +2,7 @@
  * Polling options: the public shape, the defaults, and their validation.
  */
 import { Stopper, type PollSettings, type StatusEvent } from './poll';
+import { outOfRange } from './input-errors';
 import { optionalFunction, optionalObject, optionalSignal, requireDuration, requireFactor } from './validate';
 
 /** First wait between polls. Windows Server Backup itself polls about once a second. */
@@ -43,7 +44,7 @@ export function parsePollOptions(options: unknown, startedAt: number, context: s
   const intervalMs = o.interval === undefined ? DEFAULT_INTERVAL_MS : requireDuration(o.interval, 'options.interval');
   const maxIntervalMs = o.maxInterval === undefined ? Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs) : requireDuration(o.maxInterval, 'options.maxInterval');
   if (maxIntervalMs < intervalMs) {
-    throw new RangeError(`options.maxInterval (${maxIntervalMs}) must not be less than options.interval (${intervalMs})`);
+    throw outOfRange(`options.maxInterval (${maxIntervalMs}) must not be less than options.interval (${intervalMs})`);
   }
   const timeoutMs = o.timeout === undefined ? DEFAULT_TIMEOUT_MS : requireDuration(o.timeout, 'options.timeout');
   const signal = optionalSignal(o.signal, 'options.signal');

@@ -8,7 +8,7 @@ import { AddinProtocolError, ReleasedError } from './errors';
 import { HRESULT } from './hresult';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { BackendAddin, ComponentRef, RegisteredApplication, RestoreArguments } from './backends/types';
-import { MAX_WRITER_METADATA_UNITS, optionalString, requireBoolean, requireComponents, requireObject } from './validate';
+import { MAX_WRITER_METADATA_UNITS, optionalString, requireBoolean, requireComponents, requireObject, requireStrictObject } from './validate';
 
 /** One component to restore. */
 export interface RestoreRequest {
@@ -73,8 +73,10 @@ export class RestoreSession implements AsyncDisposable {
   }
 }
 
+const RESTORE_REQUEST_KEYS: readonly (keyof RestoreRequest)[] = ['component', 'logicalPath', 'writerMetadata', 'noRollForward'];
+
 function parseRestoreRequest(request: unknown): RestoreArguments {
-  const r = requireObject(request, 'request');
+  const r = requireStrictObject(request, 'request', RESTORE_REQUEST_KEYS);
   return {
     component: optionalString(r.component, 'request.component'),
     logicalPath: optionalString(r.logicalPath, 'request.logicalPath'),

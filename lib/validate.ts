@@ -1,9 +1,14 @@
 /**
  * Input validation, before anything reaches a backend. Every failure is a TypeError or
- * RangeError that names the field and shows the value. The native layer checks again.
+ * RangeError that names the field and shows the value, with Node's code (lib/input-errors.ts):
+ * ERR_INVALID_ARG_TYPE for a wrong type, ERR_INVALID_ARG_VALUE for a wrong shape or an unknown
+ * key, ERR_OUT_OF_RANGE for a length, count, number or character past its limit. The native
+ * layer checks again.
  */
 import type { ComponentRef, VolumePair } from './backends/types';
 import { canonicalGuid } from './guid';
+import { invalidType, invalidValue, outOfRange } from './input-errors';
+import { rejectUnknownKeys } from './strict';
 
 /** The longest string a name or path may be: the Windows extended-length path limit, in UTF-16 units. */
 export const MAX_STRING_UNITS = 32_767;
@@ -29,8 +34,8 @@ function show(value: unknown): string {
 
 /** A required string: non-empty, no NUL, at most `max` UTF-16 units. */
 export function requireString(value: unknown, field: string, max = MAX_STRING_UNITS): string {
-  if (typeof value !== 'string') throw new TypeError(`${field} must be a string, got ${show(value)}`);
-  if (value.length === 0) throw new RangeError(`${field} must not be empty`);
+  if (typeof value !== 'string') throw invalidType(`${field} must be a string, got ${show(value)}`);
+  if (value.length === 0) throw outOfRange(`${field} must not be empty`);
   return checkString(value, field, max);
 }
 
@@ -41,9 +46,9 @@ export function optionalString(value: unknown, field: string, max = MAX_STRING_U
 }
 
 function checkString(value: string, field: string, max: number): string {
-  if (value.length > max) throw new RangeError(`${field} is ${value.length} UTF-16 units long; the limit is ${max}`);
+  if (value.length > max) throw outOfRange(`${field} is ${value.length} UTF-16 units long; the limit is ${max}`);
   const nul = value.indexOf('\0');
-  if (nul >= 0) throw new RangeError(`${field} contains a NUL character at index ${nul}: ${show(value)}`);
+  if (nul >= 0) throw outOfRange(`${field} contains a NUL character at index ${nul}: ${show(value)}`);
   return value;
 }
 
@@ -67,29 +72,33 @@ const MOUNT_FOLDER = /^[a-z]:\\(?:[^\\/:*?"<>|\0]+\\)*[^\\/:*?"<>|\0]+\\?$/i;
 export function requireVolumePath(value: unknown, field: string): string {
   const path = requireString(value, field);
   if (!(VOLUME_GUID.test(path) || SHADOW_DEVICE.test(path) || DRIVE_ROOT.test(path) || MOUNT_FOLDER.test(path))) {
-    throw new RangeError(
+    throw outOfRange(
       `${field} must be a volume path such as \\\\?\\Volume{GUID}\\, \\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\ or C:\\, got ${show(path)}`,
     );
   }
   return path.endsWith('\\') ? path : `${path}\\`;
 }
 
+const VOLUME_PAIR_KEYS: readonly (keyof VolumePair)[] = ['source', 'snapshot'];
+const COMPONENT_KEYS: readonly (keyof ComponentRef)[] = ['name', 'logicalPath'];
+
 /** Volume pairs: an array of {source, snapshot}, both sides present, sources distinct, at most MAX_VOLUMES. */
 export function requireVolumes(value: unknown, field: string): VolumePair[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new TypeError(`${field} must be an array of { source, snapshot }, got ${show(value)}`);
-  if (value.length > MAX_VOLUMES) throw new RangeError(`${field} has ${value.length} pairs; the maximum is ${MAX_VOLUMES}`);
+  if (!Array.isArray(value)) throw invalidType(`${field} must be an array of { source, snapshot }, got ${show(value)}`);
+  if (value.length > MAX_VOLUMES) throw outOfRange(`${field} has ${value.length} pairs; the maximum is ${MAX_VOLUMES}`);
   const seen = new Set<string>();
   return value.map((pair: unknown, i) => {
     const at = `${field}[${i}]`;
-    if (typeof pair !== 'object' || pair === null) throw new TypeError(`${at} must be an object { source, snapshot }, got ${show(pair)}`);
+    if (typeof pair !== 'object' || pair === null) throw invalidType(`${at} must be an object { source, snapshot }, got ${show(pair)}`);
+    rejectUnknownKeys(pair, VOLUME_PAIR_KEYS, `key in ${at}`);
     const { source, snapshot } = pair as Record<string, unknown>;
     if (source === undefined || snapshot === undefined) {
-      throw new TypeError(`${at} is unpaired: it needs both source and snapshot, got source ${show(source)} and snapshot ${show(snapshot)}`);
+      throw invalidValue(`${at} is unpaired: it needs both source and snapshot, got source ${show(source)} and snapshot ${show(snapshot)}`);
     }
     const checked = { source: requireVolumePath(source, `${at}.source`), snapshot: requireVolumePath(snapshot, `${at}.snapshot`) };
     const key = checked.source.toLowerCase();
-    if (seen.has(key)) throw new RangeError(`${at}.source repeats volume ${show(checked.source)}`);
+    if (seen.has(key)) throw outOfRange(`${at}.source repeats volume ${show(checked.source)}`);
     seen.add(key);
     return checked;
   });
@@ -97,41 +106,48 @@ export function requireVolumes(value: unknown, field: string): VolumePair[] {
 
 /** A duration in milliseconds: finite, > 0 and armable by a Node timer. */
 export function requireDuration(value: unknown, field: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${field} must be a number of milliseconds, got ${show(value)}`);
+  if (typeof value !== 'number') throw invalidType(`${field} must be a number of milliseconds, got ${show(value)}`);
   if (!Number.isFinite(value) || value <= 0 || value > MAX_DURATION_MS) {
-    throw new RangeError(`${field} must be a finite number of milliseconds in (0, ${MAX_DURATION_MS}], got ${show(value)}`);
+    throw outOfRange(`${field} must be a finite number of milliseconds in (0, ${MAX_DURATION_MS}], got ${show(value)}`);
   }
   return value;
 }
 
 /** A number >= 1 (a backoff multiplier). */
 export function requireFactor(value: unknown, field: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${field} must be a number, got ${show(value)}`);
-  if (!Number.isFinite(value) || value < 1 || value > 100) throw new RangeError(`${field} must be a finite number in [1, 100], got ${show(value)}`);
+  if (typeof value !== 'number') throw invalidType(`${field} must be a number, got ${show(value)}`);
+  if (!Number.isFinite(value) || value < 1 || value > 100) throw outOfRange(`${field} must be a finite number in [1, 100], got ${show(value)}`);
   return value;
 }
 
 export function requireBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${field} must be a boolean, got ${show(value)}`);
+  if (typeof value !== 'boolean') throw invalidType(`${field} must be a boolean, got ${show(value)}`);
   return value;
 }
 
 export function optionalFunction<F extends (...args: never[]) => unknown>(value: unknown, field: string): F | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new TypeError(`${field} must be a function, got ${show(value)}`);
+  if (typeof value !== 'function') throw invalidType(`${field} must be a function, got ${show(value)}`);
   return value as F;
 }
 
 export function optionalSignal(value: unknown, field: string): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) throw new TypeError(`${field} must be an AbortSignal, got ${show(value)}`);
+  if (!(value instanceof AbortSignal)) throw invalidType(`${field} must be an AbortSignal, got ${show(value)}`);
   return value;
 }
 
 /** An object argument (the request or the options bag). */
 export function requireObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${field} must be an object, got ${show(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidType(`${field} must be an object, got ${show(value)}`);
   return value as Record<string, unknown>;
+}
+
+/** An object argument whose keys must all be in `allowed`: a typo is an error naming the key and the nearest valid one. */
+export function requireStrictObject(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
+  const object = requireObject(value, field);
+  rejectUnknownKeys(object, allowed, `key in ${field}`);
+  return object;
 }
 
 export function optionalObject(value: unknown, field: string): Record<string, unknown> {
@@ -140,15 +156,15 @@ export function optionalObject(value: unknown, field: string): Record<string, un
 
 /** Components for OrderComponents: 1..MAX_COMPONENTS of {name, logicalPath}, names unique per path. */
 export function requireComponents(value: unknown, field: string): ComponentRef[] {
-  if (!Array.isArray(value)) throw new TypeError(`${field} must be an array of { name, logicalPath }, got ${show(value)}`);
+  if (!Array.isArray(value)) throw invalidType(`${field} must be an array of { name, logicalPath }, got ${show(value)}`);
   if (value.length === 0 || value.length > MAX_COMPONENTS) {
-    throw new RangeError(`${field} must hold 1 to ${MAX_COMPONENTS} components, got ${value.length}`);
+    throw outOfRange(`${field} must hold 1 to ${MAX_COMPONENTS} components, got ${value.length}`);
   }
   return value.map((c: unknown, i) => {
     const at = `${field}[${i}]`;
-    const entry = requireObject(c, at);
+    const entry = requireStrictObject(c, at, COMPONENT_KEYS);
     const logicalPath = entry.logicalPath === undefined ? '' : entry.logicalPath;
-    if (typeof logicalPath !== 'string') throw new TypeError(`${at}.logicalPath must be a string, got ${show(logicalPath)}`);
+    if (typeof logicalPath !== 'string') throw invalidType(`${at}.logicalPath must be a string, got ${show(logicalPath)}`);
     return { name: requireString(entry.name, `${at}.name`), logicalPath: logicalPath === '' ? '' : checkString(logicalPath, `${at}.logicalPath`, MAX_STRING_UNITS) };
   });
 }

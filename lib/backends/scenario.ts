@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../errors';
 import { canonicalGuid } from '../guid';
 import { HRESULT, hresultOf, toUnsigned } from '../hresult';
-import { invalidType, invalidValue, outOfRange } from '../input-errors';
+import { invalidType, invalidValue, outOfRange, type InputError } from '../input-errors';
 import { rejectUnknownKeys } from '../strict';
 import { MAX_DURATION_MS } from '../validate';
 import type { ComponentRef } from './types';
@@ -178,23 +178,58 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Where each error thrown while normalising is: its JSON path, and the problem without it. Every
+ * message here starts with the path, so the error reads alone; loadScenarioFile() uses the parts.
+ */
+const locations = new WeakMap<object, { readonly path: string; readonly problem: string }>();
+
+/** `error`, whose message starts with `path`, located. */
+function located<E extends Error>(path: string, error: E): E {
+  locations.set(error, { path, problem: error.message.slice(path.length).replace(/^:?\s*/, '') });
+  return error;
+}
+
+/** A bad value at `path`: `make` (invalidType, invalidValue, outOfRange) with "PATH PROBLEM". */
+function bad(make: (message: string) => InputError, path: string, problem: string): InputError {
+  return located(path, make(`${path} ${problem}`));
+}
+
+/** `check(value, path)` (parseHresult, canonicalGuid), its failure located at `path`. */
+function checked<T>(check: (value: unknown, path: string) => T, value: unknown, path: string): T {
+  try {
+    return check(value, path);
+  } catch (error) {
+    throw error instanceof Error && error.message.startsWith(path) ? located(path, error) : error;
+  }
+}
+
+/** Refuses a key not in `allowed`: "PATH: unknown key 'statuss' (did you mean 'statuses'?)". */
+function rejectUnknown(value: Record<string, unknown>, allowed: readonly string[], path: string): void {
+  try {
+    rejectUnknownKeys(value, allowed, 'key');
+  } catch (error) {
+    throw located(path, invalidValue(`${path}: ${(error as Error).message}`));
+  }
+}
+
 /** An object at `field` whose keys are all in `allowed`. */
 function strictObject(value: unknown, allowed: readonly string[], field: string): Record<string, unknown> {
-  if (!isObject(value)) throw invalidType(`${field} must be an object, got ${JSON.stringify(value)}`);
-  rejectUnknownKeys(value, allowed, `key in ${field}`);
+  if (!isObject(value)) throw bad(invalidType, field, `must be an object, got ${JSON.stringify(value)}`);
+  rejectUnknown(value, allowed, field);
   return value;
 }
 
 function delayOf(value: unknown, field: string): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MS) {
-    throw outOfRange(`${field} must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${String(value)}`);
+    throw bad(outOfRange, field, `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${String(value)}`);
   }
   return Math.ceil(value);
 }
 
 function optionalHresult(value: unknown, field: string, fallback: number): number {
-  return value === undefined ? fallback : parseHresult(value, field);
+  return value === undefined ? fallback : checked(parseHresult, value, field);
 }
 
 function answerOf(value: unknown, field: string): NormalizedAnswer {
@@ -204,36 +239,36 @@ function answerOf(value: unknown, field: string): NormalizedAnswer {
 const STEP_KINDS = ['status', 'callFails', 'unwritten', 'hang', 'crash'] as const;
 
 function normalizeStep(step: unknown, field: string): NormalizedStep {
-  if (!isObject(step)) return { kind: 'status', hresult: parseHresult(step, field), delayMs: 0 };
+  if (!isObject(step)) return { kind: 'status', hresult: checked(parseHresult, step, field), delayMs: 0 };
   const kind = STEP_KINDS.find((k) => k in step);
   if (kind === undefined) {
-    rejectUnknownKeys(step, [...STEP_KINDS, 'delayMs'], `key in ${field}`);
-    throw invalidValue(`${field} must be an HRESULT or an object with one of ${STEP_KINDS.join(', ')}`);
+    rejectUnknown(step, [...STEP_KINDS, 'delayMs'], field);
+    throw bad(invalidValue, field, `must be an HRESULT or an object with one of ${STEP_KINDS.join(', ')}`);
   }
   if (kind === 'hang' || kind === 'crash') {
     strictObject(step, [kind], field);
-    if (step[kind] !== true) throw invalidValue(`${field}.${kind} must be true, got ${JSON.stringify(step[kind])}`);
+    if (step[kind] !== true) throw bad(invalidValue, `${field}.${kind}`, `must be true, got ${JSON.stringify(step[kind])}`);
     return { kind };
   }
   strictObject(step, [kind, 'delayMs'], field);
   const delayMs = delayOf(step.delayMs, `${field}.delayMs`);
   if (kind === 'unwritten') {
-    if (step.unwritten !== true) throw invalidValue(`${field}.unwritten must be true, got ${JSON.stringify(step.unwritten)}`);
+    if (step.unwritten !== true) throw bad(invalidValue, `${field}.unwritten`, `must be true, got ${JSON.stringify(step.unwritten)}`);
     return { kind, delayMs };
   }
-  return { kind, hresult: parseHresult(step[kind], `${field}.${kind}`), delayMs };
+  return { kind, hresult: checked(parseHresult, step[kind], `${field}.${kind}`), delayMs };
 }
 
 function normalizeCheck(check: unknown, field: string): Pick<NormalizedComponent, 'check' | 'checkHresult' | 'checkOperation'> {
   if (check === undefined || check === 'async' || check === 'no-async' || check === 'hang') {
     return { check: check ?? 'async', checkHresult: HRESULT.S_OK, checkOperation: false };
   }
-  if (!isObject(check)) throw invalidValue(`${field} must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
+  if (!isObject(check)) throw bad(invalidValue, field, `must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
   strictObject(check, ['fail', 'operation'], field);
   if (check.operation !== undefined && typeof check.operation !== 'boolean') {
-    throw invalidType(`${field}.operation must be a boolean, got ${JSON.stringify(check.operation)}`);
+    throw bad(invalidType, `${field}.operation`, `must be a boolean, got ${JSON.stringify(check.operation)}`);
   }
-  return { check: 'fail', checkHresult: parseHresult(check.fail, `${field}.fail`), checkOperation: check.operation === true };
+  return { check: 'fail', checkHresult: checked(parseHresult, check.fail, `${field}.fail`), checkOperation: check.operation === true };
 }
 
 const COMPONENT_KEYS = ['check', 'statuses', 'abort', 'preRestore', 'postRestore'] as const;
@@ -242,9 +277,9 @@ const ABORT_KEYS = ['returns', 'delayMs', 'hang', 'statusAfter'] as const;
 function normalizeComponent(raw: unknown, field: string): NormalizedComponent {
   const component = strictObject(raw, COMPONENT_KEYS, field);
   const statuses = component.statuses ?? ['S_OK'];
-  if (!Array.isArray(statuses) || statuses.length === 0) throw invalidType(`${field}.statuses must be a non-empty array`);
+  if (!Array.isArray(statuses) || statuses.length === 0) throw bad(invalidType, `${field}.statuses`, 'must be a non-empty array');
   const abort = strictObject(component.abort ?? {}, ABORT_KEYS, `${field}.abort`);
-  if (abort.hang !== undefined && typeof abort.hang !== 'boolean') throw invalidType(`${field}.abort.hang must be a boolean, got ${JSON.stringify(abort.hang)}`);
+  if (abort.hang !== undefined && typeof abort.hang !== 'boolean') throw bad(invalidType, `${field}.abort.hang`, `must be a boolean, got ${JSON.stringify(abort.hang)}`);
   return {
     ...normalizeCheck(component.check, `${field}.check`),
     statuses: statuses.map((s, i) => normalizeStep(s, `${field}.statuses[${i}]`)),
@@ -262,15 +297,15 @@ function normalizeComponent(raw: unknown, field: string): NormalizedComponent {
 function normalizeRollForward(raw: unknown, field: string): NormalizedApplication['rollForward'] {
   if (raw === 'hang') return { kind: 'hang', hresult: HRESULT.S_OK, supported: false };
   if (raw === undefined || typeof raw === 'boolean') return { kind: 'answer', hresult: HRESULT.S_OK, supported: raw === true };
-  if (!isObject(raw)) throw invalidValue(`${field} must be a boolean, { "fail": HRESULT } or "hang", got ${JSON.stringify(raw)}`);
+  if (!isObject(raw)) throw bad(invalidValue, field, `must be a boolean, { "fail": HRESULT } or "hang", got ${JSON.stringify(raw)}`);
   strictObject(raw, ['fail'], field);
-  return { kind: 'fail', hresult: parseHresult(raw.fail, `${field}.fail`), supported: false };
+  return { kind: 'fail', hresult: checked(parseHresult, raw.fail, `${field}.fail`), supported: false };
 }
 
 function componentRef(raw: unknown, field: string): ComponentRef {
   const ref = strictObject(raw, ['name', 'logicalPath'], field);
   for (const key of ['name', 'logicalPath'] as const) {
-    if (typeof ref[key] !== 'string') throw invalidType(`${field}.${key} must be a string, got ${JSON.stringify(ref[key])}`);
+    if (typeof ref[key] !== 'string') throw bad(invalidType, `${field}.${key}`, `must be a string, got ${JSON.stringify(ref[key])}`);
   }
   return { name: ref.name as string, logicalPath: ref.logicalPath as string };
 }
@@ -281,18 +316,18 @@ function normalizeOrder(raw: unknown, field: string): NormalizedApplication['ord
   if (raw === 'hang') return { kind: 'hang', ...none };
   if (Array.isArray(raw)) {
     raw.forEach((name, i) => {
-      if (typeof name !== 'string') throw invalidType(`${field}[${i}] must be a component name, got ${JSON.stringify(name)}`);
+      if (typeof name !== 'string') throw bad(invalidType, `${field}[${i}]`, `must be a component name, got ${JSON.stringify(name)}`);
     });
     return { kind: 'order', ...none, order: raw as string[] };
   }
-  if (!isObject(raw)) throw invalidValue(`${field} must be an array of names, null, { "fail" }, { "returns" } or "hang", got ${JSON.stringify(raw)}`);
+  if (!isObject(raw)) throw bad(invalidValue, field, `must be an array of names, null, { "fail" }, { "returns" } or "hang", got ${JSON.stringify(raw)}`);
   if ('returns' in raw) {
     strictObject(raw, ['returns'], field);
-    if (!Array.isArray(raw.returns)) throw invalidType(`${field}.returns must be an array of { name, logicalPath }`);
+    if (!Array.isArray(raw.returns)) throw bad(invalidType, `${field}.returns`, 'must be an array of { name, logicalPath }');
     return { kind: 'returns', ...none, returns: raw.returns.map((r, i) => componentRef(r, `${field}.returns[${i}]`)) };
   }
   strictObject(raw, ['fail', 'returns'], field);
-  return { kind: 'fail', ...none, hresult: parseHresult(raw.fail, `${field}.fail`) };
+  return { kind: 'fail', ...none, hresult: checked(parseHresult, raw.fail, `${field}.fail`) };
 }
 
 const APPLICATION_KEYS = ['writerId', 'identifier', 'clsid', 'activation', 'restoreSupport', 'rollForwardSupported', 'orderComponents', 'components'] as const;
@@ -300,17 +335,17 @@ const APPLICATION_KEYS = ['writerId', 'identifier', 'clsid', 'activation', 'rest
 function normalizeApplication(raw: unknown, field: string): NormalizedApplication {
   const app = strictObject(raw, APPLICATION_KEYS, field);
   if (typeof app.identifier !== 'string' || app.identifier === '') {
-    throw invalidType(`${field}.identifier must be a non-empty string, got ${JSON.stringify(app.identifier)}`);
+    throw bad(invalidType, `${field}.identifier`, `must be a non-empty string, got ${JSON.stringify(app.identifier)}`);
   }
   if (app.restoreSupport !== undefined && typeof app.restoreSupport !== 'boolean') {
-    throw invalidType(`${field}.restoreSupport must be a boolean, got ${JSON.stringify(app.restoreSupport)}`);
+    throw bad(invalidType, `${field}.restoreSupport`, `must be a boolean, got ${JSON.stringify(app.restoreSupport)}`);
   }
   const components = app.components ?? {};
-  if (!isObject(components)) throw invalidType(`${field}.components must be an object keyed by component name`);
+  if (!isObject(components)) throw bad(invalidType, `${field}.components`, 'must be an object keyed by component name');
   return {
-    writerId: canonicalGuid(app.writerId, `${field}.writerId`),
+    writerId: checked(canonicalGuid, app.writerId, `${field}.writerId`),
     identifier: app.identifier,
-    clsid: app.clsid === null ? null : canonicalGuid(app.clsid ?? MOCK_CLSID, `${field}.clsid`),
+    clsid: app.clsid === null ? null : checked(canonicalGuid, app.clsid ?? MOCK_CLSID, `${field}.clsid`),
     activation: answerOf(app.activation, `${field}.activation`),
     restoreSupport: app.restoreSupport !== false,
     rollForward: normalizeRollForward(app.rollForwardSupported, `${field}.rollForwardSupported`),
@@ -330,7 +365,7 @@ export function normalizeScenario(scenario: Scenario | NormalizedScenario | unkn
     throw invalidType('scenario must be an object with an "applications" array');
   }
   if (scenario.normalized === true) return scenario as unknown as NormalizedScenario;
-  rejectUnknownKeys(scenario, ['applications'], 'key in scenario');
+  rejectUnknown(scenario, ['applications'], 'scenario');
   return { normalized: true, applications: scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`)) };
 }
 
@@ -343,18 +378,21 @@ export function loadScenarioFile(path: string): NormalizedScenario {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ScenarioError(path, `cannot read it: ${(error as Error).message}`, error);
+    throw new ScenarioError(`cannot read it: ${(error as Error).message}`, { file: path, cause: error });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ScenarioError(path, `not valid JSON: ${(error as Error).message}`, error);
+    throw new ScenarioError(`not valid JSON: ${(error as Error).message}`, { file: path, cause: error });
   }
   try {
     return normalizeScenario(parsed);
   } catch (error) {
-    throw new ScenarioError(path, (error as Error).message, error);
+    const where = typeof error === 'object' && error !== null ? locations.get(error) : undefined;
+    if (where !== undefined) throw new ScenarioError(where.problem, { file: path, path: where.path, cause: error });
+    if (error instanceof TypeError || error instanceof RangeError) throw new ScenarioError((error as Error).message, { file: path, cause: error });
+    throw error;
   }
 }
 

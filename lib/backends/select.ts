@@ -4,6 +4,7 @@
  * we never fall back to the mock silently, because a mock verdict is not a real one.
  */
 import { UnsupportedPlatformError } from '../errors';
+import { invalidType, invalidValue } from '../input-errors';
 import { createMockBackend } from './mock';
 import { loadScenarioFile, normalizeScenario, type NormalizedScenario } from './scenario';
 import { demoScenario } from './demo';
@@ -36,7 +37,7 @@ function byName(name: string, source: string, env: NodeJS.ProcessEnv): Backend {
     case 'native':
       return createNativeBackend();
     default:
-      throw new TypeError(`${source} must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+      throw invalidValue(`${source} must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
   }
 }
 
@@ -54,7 +55,7 @@ export function selectBackend(choice?: BackendChoice, env: NodeJS.ProcessEnv = p
   if (choice !== undefined) {
     if (isBackend(choice)) return choice;
     if (typeof choice === 'string') return byName(choice, 'options.backend', env);
-    throw new TypeError(`options.backend must be a Backend object or one of ${BACKEND_NAMES.join(', ')}, got ${String(choice)}`);
+    throw invalidType(`options.backend must be a Backend object or one of ${BACKEND_NAMES.join(', ')}, got ${String(choice)}`);
   }
   if (env.WSBAPP_BACKEND) return byName(env.WSBAPP_BACKEND, 'WSBAPP_BACKEND', env);
   if (platform === 'win32') return byName('native', 'platform default', env);

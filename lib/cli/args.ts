@@ -3,6 +3,7 @@
  * that name the bad flag (exit 2).
  */
 import { parseArgs } from 'node:util';
+import { nearestKey } from '../strict';
 import { UsageError } from './usage-error';
 
 /** One flag, as parseArgs takes it. */
@@ -68,6 +69,13 @@ function firstSentence(message: string): string {
   return end < 0 ? message : message.slice(0, end + 1);
 }
 
+/** `Unknown option '--intervl' (did you mean '--interval'?)`: parseArgs' first sentence, and the nearest flag. */
+function unknownFlagMessage(message: string, flags: readonly string[]): string {
+  const unknown = /'--([^'=]+)/.exec(message)?.[1];
+  const near = unknown === undefined ? undefined : nearestKey(unknown, flags);
+  return near === undefined ? firstSentence(message) : `${firstSentence(message).replace(/\.$/, '')} (did you mean '--${near}'?)`;
+}
+
 /** parseArgs in strict mode, with COMMON_OPTIONS added and its errors turned into UsageErrors. */
 export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[], options: O): ParsedCommandLine<O> {
   try {
@@ -76,7 +84,9 @@ export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[
     return { values: values as OptionValues<typeof COMMON_OPTIONS & O>, positionals };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(firstSentence((error as Error).message));
+    const message = (error as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(unknownFlagMessage(message, Object.keys({ ...COMMON_OPTIONS, ...options })));
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(firstSentence(message));
     throw error;
   }
 }

@@ -3,11 +3,12 @@
  * the verdict, stderr for warnings) or as NDJSON.
  */
 import { HRESULT, type CheckFailedError, type CheckResult, type StatusEvent } from '../index';
-import { ExitCode } from './exit-codes';
+import { ExitCode, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
 import { formatSeconds, type Progress } from './progress';
 import { printResult } from './output';
+import type { CheckResultFields } from './schema';
 import { codeLabel, meaningOf, targetLabel } from './status-text';
 import { styleFor } from './style';
 
@@ -18,13 +19,7 @@ const HUMAN_OUTCOME: Readonly<Record<CheckResult['outcome'], string>> = {
 };
 
 /** The verdict fields of the `result` event. */
-interface VerdictFields {
-  readonly outcome: CheckResult['outcome'] | 'failed';
-  readonly hresult: number;
-  readonly hex: string;
-  readonly symbol: string | null;
-  readonly undocumented: boolean;
-}
+type VerdictFields = Pick<CheckResultFields, 'outcome' | 'hresult' | 'hex' | 'symbol' | 'undocumented'>;
 
 export class CheckReport {
   /** QueryStatus calls seen so far. */
@@ -74,7 +69,7 @@ export class CheckReport {
     return ExitCode.FAILED;
   }
 
-  private finish(fields: VerdictFields, polls: number, elapsedMs: number, exitCode: number, label: string): void {
+  private finish(fields: VerdictFields, polls: number, elapsedMs: number, exitCode: ExitCodeValue, label: string): void {
     const style = styleFor(this.io.stdout, this.io.env);
     const paint = exitCode === ExitCode.OK ? style.green : style.red;
     const meaning = fields.outcome === 'failed' ? `, ${meaningOf(fields.hresult)}` : '';

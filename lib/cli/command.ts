@@ -15,7 +15,7 @@ export interface Command {
 }
 
 /** The help lines of the flags every command takes. */
-export const SHARED_FLAGS_HELP = `  --json                    machine output: one JSON object per line (schema in README)
+export const SHARED_FLAGS_HELP = `  --json                    machine output: one JSON object per line (schema in docs/cli.md)
   -h, --help                this help`;
 
 /** The help lines of the backend flags (commands that call an add-in). */

@@ -4,13 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForReleases } from '../releases';
 import type { Command } from './command';
 import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
 import { explainCommand } from './commands/explain';
 import { listCommand } from './commands/list';
 import { restoreCommand } from './commands/restore';
-import { ExitCode } from './exit-codes';
+import { ExitCode, type ExitCodeValue } from './exit-codes';
 import { reportFailure } from './failure';
 import { processIo, type CliIo } from './io';
 import { UsageError } from './usage-error';
@@ -68,21 +69,61 @@ function dispatch(argv: readonly string[], io: CliIo): Promise<number> | number 
   return command.run(rest, io);
 }
 
+/**
+ * A run whose stdout failed ends with that, whatever the command made of it: quietly for a
+ * closed pipe (its reader has all it wanted), with one line on stderr for anything else.
+ */
+function outputVerdict(failure: NodeJS.ErrnoException, commandLine: string, io: CliIo): ExitCodeValue {
+  if (failure.code === 'EPIPE') return ExitCode.OUTPUT_CLOSED;
+  io.stderr.write(`${commandLine}: cannot write the output: ${failure.message}\n`);
+  return ExitCode.OUTPUT_ERROR;
+}
+
 /** Run the CLI with `argv` (the words after `wsbapp`); resolves with the exit code, never rejects. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = COMMANDS.find((c) => c.name === argv[0]);
+  const commandLine = command ? `wsbapp ${command.name}` : 'wsbapp';
+  let code: number;
   try {
-    return await dispatch(argv, io);
+    code = await dispatch(argv, io);
   } catch (error) {
-    const command = COMMANDS.find((c) => c.name === argv[0]);
-    return reportFailure(error, command ? `wsbapp ${command.name}` : 'wsbapp', argv.includes('--json'), io);
+    // Once stdout has failed, the failure the command ended with is a consequence of it.
+    const failure = await io.outputFailure();
+    return failure ? outputVerdict(failure, commandLine, io) : reportFailure(error, commandLine, argv.includes('--json'), io);
+  }
+  const failure = await io.outputFailure();
+  return failure ? outputVerdict(failure, commandLine, io) : code;
+}
+
+/** How long the process waits, after the command, for the Releases it started to return. */
+export const RELEASE_WAIT_MS = 5_000;
+
+/** Wait for the Releases still in flight (bounded; a signal ends the wait), warning when some did not return. */
+export async function awaitReleases(io: CliIo, timeoutMs = RELEASE_WAIT_MS): Promise<void> {
+  let stopWaiting: () => void = () => {};
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    stopWaiting = () => resolve('interrupted');
+  });
+  const unsubscribe = io.onInterrupt((cause) => cause.kind === 'signal' && stopWaiting());
+  try {
+    const wait = await Promise.race([waitForReleases({ timeout: timeoutMs }), interrupted]);
+    if (wait === 'interrupted' || !wait.settled) {
+      const pending = wait === 'interrupted' ? 'some' : String(wait.pending);
+      io.stderr.write(`wsbapp: exiting with ${pending} Release call(s) still in flight; the add-in may keep its process until COM's rundown\n`);
+    }
+  } finally {
+    unsubscribe();
   }
 }
 
 /** The process entry point. */
 export function main(): void {
-  void runCli(process.argv.slice(2), processIo()).then((code) => {
+  const io = processIo();
+  void runCli(process.argv.slice(2), io).then(async (code) => {
     process.exitCode = code;
+    await awaitReleases(io);
     // Exit once the output is flushed: a hung add-in call must not keep a finished CLI alive.
-    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    await Promise.all([io.stdout.flush(), io.stderr.flush()]);
+    process.exit(code);
   });
 }

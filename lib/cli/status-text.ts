@@ -2,12 +2,10 @@
  * A QueryStatus status in words, for the progress line and the verdict.
  */
 import { classifyStatus, decode } from '../index';
+import { hresultLabel } from '../errors';
 
 /** `0x407A0004 WSBAPP_ASYNC_IN_PROGRESS`. */
-export function codeLabel(hresult: number): string {
-  const d = decode(hresult);
-  return d.symbol ? `${d.hex} ${d.symbol}` : d.hex;
-}
+export const codeLabel = hresultLabel;
 
 /** The known meaning of a code, or a plain admission that it is not known. */
 export function meaningOf(hresult: number): string {

@@ -99,6 +99,33 @@ describe('wsbapp check', () => {
     expect(io.err()).toContain('Abort did not return in time');
   });
 
+  it('names a signal other than Ctrl+C in its note', async () => {
+    const io = fakeIo({ onStdout: () => {} });
+    const running = runCli(['check', '--mock', SCENARIO, '--app', 'Quick App', '--component', 'forever', ...FAST], io);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    io.interrupt({ kind: 'signal', signal: 'SIGTERM' });
+    expect(await running).toBe(ExitCode.ABORTED);
+    expect(io.err()).toContain('SIGTERM: aborting the check');
+  });
+
+  it.each([
+    ['EPIPE', ExitCode.OUTPUT_CLOSED, ''],
+    ['ENOSPC', ExitCode.OUTPUT_ERROR, 'wsbapp check: cannot write the output: ENOSPC: write failed\n'],
+  ])('stops a check when stdout fails with %s: Abort, Release, exit %d', async (errno, exitCode, stderr) => {
+    const record = join(mkdtempSync(join(tmpdir(), 'wsbapp-cli-')), 'calls.json');
+    const failOnFirstStatus = (text: string, io: { failStdout(code: string): void }) => {
+      if (text.includes('"type":"status"')) io.failStdout(errno);
+    };
+    const { code, io } = await check(['--component', 'forever', '--json'], { env: { WSBAPP_MOCK_RECORD: record }, onStdout: failOnFirstStatus });
+    expect(code).toBe(exitCode);
+    // Quiet: no note about aborting, no report of the abort it caused; only the failure itself.
+    expect(io.err()).toBe(stderr);
+    const methods = (JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string }>).map((c) => c.method);
+    expect(methods.filter((m) => m === 'Abort')).toHaveLength(1);
+    expect(methods.slice(-2)).toEqual(['Release', 'Release']);
+    expect(io.listeners()).toBe(0);
+  });
+
   it('exits at once on a second Ctrl+C while Abort hangs', async () => {
     const pressTwice = (text: string, io: { interrupt(): void }) => {
       if (text.includes('"polls":1,')) {
@@ -108,7 +135,14 @@ describe('wsbapp check', () => {
     };
     const { code, io } = await check(['--component', 'stuck', '--json', '--abort-timeout', '300ms'], { onStdout: pressTwice });
     expect(code).toBe(ExitCode.ABORTED);
-    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', message: expect.stringContaining('second Ctrl+C: did not wait for the answer to Abort') });
+    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', message: expect.stringContaining('second signal: did not wait for the answer to Abort') });
+  });
+
+  it('names the application and component when a call fails', async () => {
+    const { code, io } = await check(['--component', 'crash', '--json']);
+    expect(code).toBe(ExitCode.ADDIN_UNAVAILABLE);
+    expect(io.err()).toMatch(/^wsbapp check: "Quick App" \/ "crash": the add-in disconnected or its process died/);
+    expect(io.events().at(-1)).toMatchObject({ type: 'error', app: 'Quick App', component: 'crash', call: 'QueryStatus' });
   });
 
   it('exits 5 when the add-in process dies', async () => {
@@ -178,10 +212,12 @@ describe('wsbapp check', () => {
     expect(io.err()).toContain('wsbapp check: missing --app');
   });
 
-  it('rejects an unreadable scenario file with exit 2', async () => {
+  it('rejects a broken scenario file with exit 2 and ERR_WSB_SCENARIO, naming the file', async () => {
     const io = fakeIo();
-    expect(await runCli(['check', `--mock=${join(FIXTURES, 'broken-scenario.json')}`, '--app', 'x'], io)).toBe(ExitCode.USAGE);
-    expect(io.err()).toMatch(/scenario file .*broken-scenario\.json: not valid JSON/);
+    const file = join(FIXTURES, 'broken-scenario.json');
+    expect(await runCli(['check', `--mock=${file}`, '--app', 'x', '--json'], io)).toBe(ExitCode.USAGE);
+    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: not valid JSON: `), exitCode: 2 });
+    expect(io.err()).toContain('hint: fix the scenario file');
   });
 
   it('refuses to run without a backend off Windows, exit 6 with a hint to --mock', async () => {

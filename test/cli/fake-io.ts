@@ -3,7 +3,7 @@
  * canned program output (reg.exe, whoami.exe).
  */
 import { resolve } from 'node:path';
-import type { CliIo, ProgramResult } from '../../lib/cli/io';
+import type { CliIo, ProgramResult, StopCause } from '../../lib/cli/io';
 
 export const FIXTURES = resolve(__dirname, 'fixtures');
 export const SCENARIO = resolve(FIXTURES, 'scenario.json');
@@ -13,8 +13,10 @@ export interface FakeIo extends CliIo {
   readonly err: () => string;
   /** The stdout lines parsed as JSON. */
   readonly events: () => Array<Record<string, unknown>>;
-  /** Press Ctrl+C. */
-  interrupt(): void;
+  /** Press Ctrl+C, or send another stop cause. */
+  interrupt(cause?: StopCause): void;
+  /** Make stdout fail from now on, as a closed pipe (EPIPE) or a full disk (ENOSPC) does. */
+  failStdout(code: string): void;
   /** Interrupt listeners currently subscribed. */
   listeners(): number;
   /** Programs run, as `file arg...`. */
@@ -28,19 +30,22 @@ export interface FakeIoOptions {
   /** Answers for programs, keyed by `file arg arg...`; unlisted programs exit 1 with no output. */
   readonly programs?: Readonly<Record<string, ProgramResult>>;
   readonly files?: readonly string[];
-  /** Called after every stdout write, e.g. to press Ctrl+C on the first status. */
+  /** Called after every stdout write (not after it failed), e.g. to press Ctrl+C on the first status. */
   readonly onStdout?: (text: string, io: FakeIo) => void;
 }
 
 export function fakeIo(options: FakeIoOptions = {}): FakeIo {
   let out = '';
   let err = '';
-  const interruptListeners = new Set<() => void>();
+  let stdoutFailure: NodeJS.ErrnoException | undefined;
+  const interruptListeners = new Set<(cause: StopCause) => void>();
+  const stopFor = (cause: StopCause) => [...interruptListeners].forEach((listener) => listener(cause));
   const ran: string[] = [];
   const io: FakeIo = {
     stdout: {
       isTTY: options.tty,
       write(text: string) {
+        if (stdoutFailure) return false;
         out += text;
         options.onStdout?.(text, io);
         return true;
@@ -72,7 +77,12 @@ export function fakeIo(options: FakeIoOptions = {}): FakeIo {
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
-    interrupt: () => [...interruptListeners].forEach((listener) => listener()),
+    outputFailure: async () => stdoutFailure,
+    interrupt: (cause = { kind: 'signal', signal: 'SIGINT' }) => stopFor(cause),
+    failStdout(code) {
+      stdoutFailure = Object.assign(new Error(`${code}: write failed`), { code, syscall: 'write' });
+      stopFor({ kind: 'output', error: stdoutFailure });
+    },
     listeners: () => interruptListeners.size,
     ran,
   };

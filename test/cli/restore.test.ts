@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode } from '../../lib/cli/exit-codes';
+import { exitCodeFor } from '../../lib/cli/failure';
+import { interruptible, InterruptedError } from '../../lib/cli/interrupt';
 import { runCli } from '../../lib/cli/main';
 import { fakeIo, FIXTURES, SCENARIO } from './fake-io';
 
@@ -82,5 +84,17 @@ describe('wsbapp restore', () => {
     const { code, io } = await restore(['pre', '--component', 'ok']);
     expect(code).toBe(ExitCode.USAGE);
     expect(io.err()).toContain('missing --app');
+  });
+
+  it('stops waiting for a call on a signal: exit 4, an error naming the call', async () => {
+    const io = fakeIo();
+    const never = new Promise<never>(() => {});
+    const running = interruptible(io, 'PreRestore', () => never);
+    io.interrupt({ kind: 'signal', signal: 'SIGTERM' });
+    const error = await running.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error).toMatchObject({ code: 'ERR_INTERRUPTED', message: 'PreRestore interrupted (SIGTERM)' });
+    expect(exitCodeFor(error)).toBe(ExitCode.ABORTED);
+    expect(io.listeners()).toBe(0);
   });
 });

@@ -1,8 +1,24 @@
-import { AbortedError, AddinProtocolError, CheckFailedError, errorForCall, HRESULT, RestoreFailedError, TimeoutError, UnsupportedPlatformError, type StatusEvent } from '../../lib/index';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AbortedError,
+  AddinProtocolError,
+  CheckFailedError,
+  errorForCall,
+  HRESULT,
+  ReleasedError,
+  RestoreFailedError,
+  ScenarioError,
+  TimeoutError,
+  UnsupportedPlatformError,
+  type StatusEvent,
+} from '../../lib/index';
+import { outOfRange } from '../../lib/input-errors';
 import { expandMockFlag, parseCommandLine, splitPair } from '../../lib/cli/args';
 import { formatDuration, parseDuration } from '../../lib/cli/duration';
 import { ExitCode } from '../../lib/cli/exit-codes';
-import { errorEvent, exitCodeFor, reportFailure } from '../../lib/cli/failure';
+import { errorEvent, EXIT_CODE_RULES, exitCodeFor, noteTarget, reportFailure } from '../../lib/cli/failure';
+import { InterruptedError } from '../../lib/cli/interrupt';
 import { ndjsonLine } from '../../lib/cli/ndjson';
 import { createProgress, formatPollLine, formatProgressLine } from '../../lib/cli/progress';
 import { colourAllowed, styleFor } from '../../lib/cli/style';
@@ -61,7 +77,14 @@ describe('exit codes', () => {
   const stop = { elapsedMs: 1, polls: 1, lastStatus: undefined, abortDelivered: true, abortHresult: 0 };
   it.each([
     [new UsageError('x'), ExitCode.USAGE],
-    [new RangeError('request.volumes[0].source ...'), ExitCode.USAGE],
+    [outOfRange('request.volumes[0].source ...'), ExitCode.USAGE],
+    [new ScenarioError('unknown key', { file: 's.json', path: 'scenario.applications[0]' }), ExitCode.USAGE],
+    [new InterruptedError('PreRestore', { kind: 'signal', signal: 'SIGTERM' }), ExitCode.ABORTED],
+    // A TypeError or RangeError without a code is a bug (e.g. reading a property of undefined), not bad input.
+    [new TypeError("Cannot read properties of undefined (reading 'x')"), ExitCode.INTERNAL],
+    [new RangeError('Invalid array length'), ExitCode.INTERNAL],
+    [Object.assign(new Error('a code nobody mapped'), { code: 'ERR_SOMETHING_NEW' }), ExitCode.INTERNAL],
+    [new ReleasedError('ConsistencyCheck'), ExitCode.INTERNAL],
     [new CheckFailedError({ hresult: HRESULT.WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, call: 'QueryStatus', polls: 1, elapsedMs: 1 }), ExitCode.FAILED],
     [new RestoreFailedError('PreRestore failed', { hresult: HRESULT.E_FAIL, call: 'PreRestore' }), ExitCode.FAILED],
     [new TimeoutError({ ...stop, timeoutMs: 1 }), ExitCode.TIMEOUT],
@@ -77,14 +100,56 @@ describe('exit codes', () => {
     expect(exitCodeFor(error)).toBe(code);
   });
 
-  it('reports a bug with its stack and a plea to report it', () => {
-    const io = fakeIo();
-    expect(reportFailure(new Error('boom'), 'wsbapp list', false, io)).toBe(ExitCode.INTERNAL);
-    expect(io.err()).toMatch(/^wsbapp list: boom\nhint: this is a bug in wsbapp; please report it with the command line\nError: boom\n {4}at /);
+  it('maps every code lib/errors.ts declares (a new one must be added to the table)', () => {
+    const declared = [...readFileSync(join(__dirname, '../../lib/errors.ts'), 'utf8').matchAll(/code(?:: string)? = '(ERR_[A-Z_]+)'/g)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThan(10);
+    expect(declared.filter((code) => !Object.hasOwn(EXIT_CODE_RULES, code))).toEqual([]);
   });
 
+  it('reports a bug as one line and a plea to report it, the stack only with WSBAPP_DEBUG', () => {
+    const io = fakeIo();
+    expect(reportFailure(new Error('boom'), 'wsbapp list', false, io)).toBe(ExitCode.INTERNAL);
+    expect(io.err()).toBe('wsbapp list: internal error, please report it: boom (set WSBAPP_DEBUG=1 for the stack)\nhint: this is a bug in wsbapp; please report it with the command line\n');
+    const debug = fakeIo({ env: { WSBAPP_DEBUG: '1' } });
+    reportFailure(new Error('boom'), 'wsbapp list', false, debug);
+    expect(debug.err()).toMatch(/^wsbapp list: internal error, please report it: boom\nhint: this is a bug in wsbapp; please report it with the command line\nError: boom\n {4}at /);
+  });
+
+  const NO_STOP = { polls: null, lastStatus: null, elapsedMs: null, abortDelivered: null, abortHresult: null };
+
   it('describes non-Error throws too', () => {
-    expect(errorEvent('weird')).toEqual({ code: 'ERR_INTERNAL', message: 'weird', hresult: null, hex: null, symbol: null, call: null, exitCode: ExitCode.INTERNAL });
+    expect(errorEvent('weird')).toEqual({ code: 'ERR_INTERNAL', message: 'weird', hresult: null, hex: null, symbol: null, call: null, app: null, component: null, ...NO_STOP, exitCode: ExitCode.INTERNAL });
+  });
+
+  it('gives a stopped check its polls, last status, time and how Abort went', () => {
+    const timeout = new TimeoutError({ elapsedMs: 1234, polls: 7, lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS, abortDelivered: true, abortHresult: HRESULT.E_UNEXPECTED, timeoutMs: 1000 });
+    expect(errorEvent(timeout)).toMatchObject({
+      code: 'ERR_WSB_TIMEOUT',
+      polls: 7,
+      elapsedMs: 1234,
+      lastStatus: { hresult: 0x407a0004, hex: '0x407A0004', symbol: 'WSBAPP_ASYNC_IN_PROGRESS' },
+      abortDelivered: true,
+      abortHresult: { hresult: 0x8000ffff, hex: '0x8000FFFF', symbol: 'E_UNEXPECTED' },
+      exitCode: ExitCode.TIMEOUT,
+    });
+    const undelivered = new AbortedError({ elapsedMs: 5, polls: 0, lastStatus: undefined, abortDelivered: false, abortHresult: undefined });
+    expect(errorEvent(undelivered)).toMatchObject({ polls: 0, lastStatus: null, abortDelivered: false, abortHresult: null });
+  });
+
+  it('shows humans the same facts: the symbol of the last status and of what Abort returned', () => {
+    const io = fakeIo();
+    const timeout = new TimeoutError({ elapsedMs: 1234, polls: 7, lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS, abortDelivered: true, abortHresult: HRESULT.E_UNEXPECTED, timeoutMs: 1000 });
+    reportFailure(timeout, 'wsbapp check', false, io);
+    expect(io.err()).toContain('after 1234 ms (7 polls, last status 0x407A0004 WSBAPP_ASYNC_IN_PROGRESS, Abort returned 0x8000FFFF E_UNEXPECTED)');
+  });
+
+  it('names the application and component of a failed call', () => {
+    const io = fakeIo({});
+    const error = errorForCall('PreRestore', HRESULT.RPC_E_DISCONNECTED);
+    noteTarget(error, { app: 'Quick App', component: 'db' });
+    reportFailure(error, 'wsbapp restore', true, io);
+    expect(io.err()).toMatch(/^wsbapp restore: "Quick App" \/ "db": the add-in disconnected/);
+    expect(io.events().at(-1)).toMatchObject({ app: 'Quick App', component: 'db', call: 'PreRestore', exitCode: ExitCode.ADDIN_UNAVAILABLE });
   });
 
   it('hints at doctor when an interface is missing', () => {
@@ -96,7 +161,7 @@ describe('exit codes', () => {
 
 describe('output conventions', () => {
   it('stamps every NDJSON line with the schema version and type', () => {
-    expect(ndjsonLine('result', { command: 'x', v: 99, type: 'spoof' })).toBe('{"v":1,"type":"result","command":"x"}\n');
+    expect(ndjsonLine('result', { command: 'list', count: 0, exitCode: 0, ...{ v: 99, type: 'spoof' } })).toBe('{"v":1,"type":"result","command":"list","count":0,"exitCode":0}\n');
   });
 
   it.each([

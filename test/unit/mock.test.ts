@@ -82,6 +82,9 @@ describe('scenarios', () => {
     const backend = createMockBackend(loadScenarioFile(file));
     await expect(checkConsistency({ application: 'FromFile' }, { backend, interval: 1 })).resolves.toMatchObject({ outcome: 'consistent', polls: 2 });
     writeFileSync(file, '{ nope');
-    expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', file, message: expect.stringMatching(/: not valid JSON/) }));
+    expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', file, message: expect.stringMatching(/: not valid JSON: /) }));
+    writeFileSync(file, JSON.stringify({ applications: [{ writerId: 'not a guid', identifier: 'X' }] }));
+    expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: scenario.applications[0]`) }));
+    expect(() => loadScenarioFile(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringMatching(/missing\.json: cannot read it: ENOENT/) }));
   });
 });

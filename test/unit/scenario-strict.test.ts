@@ -34,12 +34,12 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(TypeError);
-    expect(thrown).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: `unknown key in ${path} '${key}' (did you mean '${nearest}'?)` });
+    expect(thrown).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: `${path}: unknown key '${key}' (did you mean '${nearest}'?)` });
   });
 
   test('a key far from every valid one lists the valid keys', () => {
     expect(() => normalizeScenario(component({ zzzzzzzzzz: 1 }))).toThrow(
-      `unknown key in ${db} 'zzzzzzzzzz'; valid keys: 'check', 'statuses', 'abort', 'preRestore', 'postRestore'`,
+      `${db}: unknown key 'zzzzzzzzzz'; valid keys: 'check', 'statuses', 'abort', 'preRestore', 'postRestore'`,
     );
   });
 
@@ -81,12 +81,15 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
 describe('scenario files', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'wsbapp-scenario-')), 'typo.json');
 
-  test('an error names the file, the JSON path and the problem, with code ERR_WSB_SCENARIO', () => {
-    writeFileSync(file, JSON.stringify(component({ statuss: ['S_OK'] })));
+  test.each([
+    [component({ statuss: ['S_OK'] }), db, "unknown key 'statuss' (did you mean 'statuses'?)"],
+    [component({ statuses: [{ status: 'E_NOPE' }] }), `${db}.statuses[0].status`, 'unknown HRESULT symbol "E_NOPE"'],
+    [app({ writerId: 'nope' }), `${at}.writerId`, 'must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got "nope"'],
+    [component({ abort: { delayMs: -1 } }), `${db}.abort.delayMs`, 'must be a number of milliseconds in [0, 2147483647], got -1'],
+  ])('an error names the file, the JSON path and the problem, with code ERR_WSB_SCENARIO', (scenario, path, problem) => {
+    writeFileSync(file, JSON.stringify(scenario));
     expect(() => loadScenarioFile(file)).toThrow(ScenarioError);
-    expect(() => loadScenarioFile(file)).toThrow(
-      expect.objectContaining({ code: 'ERR_WSB_SCENARIO', file, message: `scenario file ${file}: unknown key in ${db} 'statuss' (did you mean 'statuses'?)` }),
-    );
+    expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', file, path, problem, message: `${file}: ${path}: ${problem}` }));
   });
 
   test('a missing file says it cannot be read', () => {

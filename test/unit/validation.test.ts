@@ -68,6 +68,45 @@ test.each(requestCases)('%s is refused with a clear error', async (_name, reques
   expect((error as Error).message).toMatch(message);
 });
 
+test.each(requestCases.filter(([, , options]) => Object.keys(options).length === 0))('%s carries a Node error code', async (_name, request) => {
+  const error = await check(request).catch((e: unknown) => e);
+  expect(['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE']).toContain((error as { code?: unknown }).code);
+});
+
+describe('unknown keys in requests', () => {
+  const unknownKey = (message: string) => expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message });
+
+  test('a check request', async () => {
+    await expect(check({ application: 'Contoso', compnent: 'db' })).rejects.toEqual(unknownKey("unknown key in request 'compnent' (did you mean 'component'?)"));
+  });
+
+  test('a volume pair', async () => {
+    await expect(check({ application: 'Contoso', volumes: [{ source: VOLUME, snapshot: SHADOW, snapshop: SHADOW }] })).rejects.toEqual(
+      unknownKey("unknown key in request.volumes[0] 'snapshop' (did you mean 'snapshot'?)"),
+    );
+  });
+
+  test('an application selector', async () => {
+    await expect(check({ application: { identifer: 'Contoso' } })).rejects.toEqual(unknownKey("unknown key in request.application 'identifer' (did you mean 'identifier'?)"));
+  });
+
+  test('a restore request', async () => {
+    await expect(preRestore('Contoso', { component: 'db', noRolForward: true } as never, { backend })).rejects.toEqual(
+      unknownKey("unknown key in request 'noRolForward' (did you mean 'noRollForward'?)"),
+    );
+  });
+
+  test('a component to order', async () => {
+    await expect(orderComponents('Contoso', [{ name: 'db', logicalpath: 'x' } as never], { backend })).rejects.toEqual(
+      unknownKey("unknown key in components[0] 'logicalpath' (did you mean 'logicalPath'?)"),
+    );
+  });
+
+  test('a key far from every valid one lists them', async () => {
+    await expect(check({ application: 'Contoso', colour: 'red' })).rejects.toThrow(/unknown key in request 'colour'; valid keys: 'application', 'component'/);
+  });
+});
+
 test('startConsistencyCheck validates the same way', async () => {
   await expect(startConsistencyCheck({ application: 'Contoso', component: 'a\0' }, { backend })).rejects.toThrow(/request\.component contains a NUL/);
 });

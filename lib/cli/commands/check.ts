@@ -21,8 +21,9 @@ import { withBackend } from '../backend';
 import { CheckReport } from '../check-report';
 import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
 import { formatDuration, parseDuration } from '../duration';
+import { COMMON_EXIT_CODES, ExitCode, exitCodesHelp } from '../exit-codes';
 import { parseVolumes, readMetadata } from '../inputs';
-import { watchInterrupts } from '../interrupt';
+import { describeCause, watchInterrupts } from '../interrupt';
 import type { CliIo } from '../io';
 import { createProgress } from '../progress';
 import { targetLabel } from '../status-text';
@@ -43,7 +44,8 @@ const HELP = `Usage: wsbapp check --app APP [--component NAME] [options]
 
 Run the add-in's consistency check (CheckConsistency, then QueryStatus until done), the way
 Windows Server Backup does after taking the shadow copies. Progress goes to stderr, the verdict
-to stdout. Ctrl+C calls Abort on the add-in and waits for its answer; a second Ctrl+C exits at once.
+to stdout. Ctrl+C (or SIGTERM, SIGHUP, Ctrl+Break) calls Abort on the add-in and waits for its
+answer; a second one exits at once. A closed stdout (| head -1) aborts the check quietly.
 
 Options:
   --app APP                 application identifier or writer id (GUID); required
@@ -58,7 +60,7 @@ ${BACKEND_FLAGS_HELP}
 ${SHARED_FLAGS_HELP}
   DURATION is milliseconds (1500) or a number with ms, s, m or h (250ms, 30s, 5m, 1h).
 
-Exit codes: 0 consistent, 1 check failed, 2 usage, 3 timeout, 4 aborted, 5 add-in unavailable, 6 environment.`;
+${exitCodesHelp([ExitCode.OK, ExitCode.FAILED, ExitCode.TIMEOUT, ...COMMON_EXIT_CODES], { [ExitCode.OK]: 'consistent', [ExitCode.FAILED]: 'check failed' })}`;
 
 type Settled = { readonly kind: 'result'; readonly result: CheckResult } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'forced' };
 
@@ -84,7 +86,7 @@ function conclude(settled: Settled, report: CheckReport, startedAt: number): num
     throw settled.error;
   }
   // The user would not wait for Abort's answer: report the abort as undelivered.
-  const context = `${report.target}; second Ctrl+C: did not wait for the answer to Abort`;
+  const context = `${report.target}; second signal: did not wait for the answer to Abort`;
   throw new AbortedError({ elapsedMs: Date.now() - startedAt, polls: report.polls, lastStatus: report.last, abortDelivered: false, abortHresult: undefined, context });
 }
 
@@ -102,7 +104,9 @@ async function runWatched(job: CheckJob, io: CliIo): Promise<number> {
   const progress = createProgress(io, job.json, targetLabel(job.app, component), startedAt);
   const report = new CheckReport(io, job.json, job.app, component, progress);
   const waitMs = job.options.abortTimeout ?? DEFAULT_ABORT_TIMEOUT_MS;
-  const interrupts = watchInterrupts(io, () => progress.note(`Ctrl+C: aborting the check (waiting up to ${formatDuration(waitMs)} for the add-in); Ctrl+C again exits now`));
+  const interrupts = watchInterrupts(io, (cause) =>
+    progress.note(`${describeCause(cause)}: aborting the check (waiting up to ${formatDuration(waitMs)} for the add-in); Ctrl+C again exits now`),
+  );
   const onStatus = (event: StatusEvent): void => {
     progress.update(event);
     report.status(event);
@@ -133,7 +137,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeout: optionalDuration(values.timeout, '--timeout'),
     abortTimeout: optionalDuration(values['abort-timeout'], '--abort-timeout'),
   };
-  return withBackend(values, io, (backend) => runWatched({ request, options: { ...timing, backend }, app, json: values.json === true }, io));
+  const target = { app, component: request.component ?? null };
+  return withBackend(values, io, (backend) => runWatched({ request, options: { ...timing, backend }, app, json: values.json === true }, io), target);
 }
 
 export const checkCommand: Command = { name: 'check', summary: 'run an add-in consistency check to its verdict', help: HELP, run };

@@ -7,6 +7,7 @@ import { SHARED_FLAGS_HELP, type Command } from '../command';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { writeEvent } from '../ndjson';
+import type { DiagnosisFields } from '../schema';
 import { printResult } from '../output';
 import { serverExecutable, WSB_INTERFACES, WSB_KEY, type RegisteredEntry } from '../registry';
 import { RegistryReader } from '../registry-reader';
@@ -22,14 +23,8 @@ Exits 0 when everything is fine, 6 (environment) otherwise.
 Options:
 ${SHARED_FLAGS_HELP}`;
 
-/** One finding. */
-export interface Diagnosis {
-  /** Stable: `windows`, `elevated`, `wsb-key`, `marshalling:<interface>`, `addin:<writer id>`. */
-  readonly id: string;
-  readonly ok: boolean;
-  readonly summary: string;
-  readonly hint: string | null;
-}
+/** One finding, as its `diagnosis` line carries it. */
+export type Diagnosis = DiagnosisFields;
 
 const ok = (id: string, summary: string): Diagnosis => ({ id, ok: true, summary, hint: null });
 const problem = (id: string, summary: string, hint: string): Diagnosis => ({ id, ok: false, summary, hint });
@@ -96,7 +91,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const problems = findings.filter((d) => !d.ok).length;
   const json = values.json === true;
   if (json) for (const finding of findings) writeEvent(io.stdout, 'diagnosis', finding);
-  const fields = { command: 'doctor', outcome: problems === 0 ? 'ok' : 'problems', problems };
+  const fields = { command: 'doctor', outcome: problems === 0 ? 'ok' : 'problems', problems } as const;
   return printResult(io, json, fields, render(findings, styleFor(io.stdout, io.env)), problems === 0 ? ExitCode.OK : ExitCode.ENVIRONMENT);
 }
 

@@ -8,6 +8,7 @@ import { SHARED_FLAGS_HELP, type Command } from '../command';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { writeEvent } from '../ndjson';
+import type { ExplainResultFields } from '../schema';
 import { meaningOf } from '../status-text';
 import { styleFor, type Style } from '../style';
 import { UsageError } from '../usage-error';
@@ -45,7 +46,7 @@ function parseInput(text: string | undefined): number {
 }
 
 /** Everything explain prints, as the `result` event carries it. */
-export function explanationOf(hresult: number) {
+export function explanationOf(hresult: number): ExplainResultFields {
   const d = decode(hresult);
   const state = classifyStatus(hresult);
   return {
@@ -67,7 +68,7 @@ export function explanationOf(hresult: number) {
   };
 }
 
-function render(e: ReturnType<typeof explanationOf>, style: Style): string {
+function render(e: ExplainResultFields, style: Style): string {
   const win32 = e.win32Error === null ? '' : `, Win32 error ${e.win32Error}`;
   return [
     `${style.bold(e.hex)}${e.symbol ? ` ${e.symbol}` : ''}`,

@@ -10,6 +10,7 @@ import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { writeEvent } from '../ndjson';
 import { printResult } from '../output';
+import { interruptible } from '../interrupt';
 import { factsSource, type RegistrationFacts } from '../registration';
 import { styleFor, type Style } from '../style';
 
@@ -52,10 +53,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, BACKEND_OPTIONS);
   noMorePositionals(positionals, 0);
   const json = values.json === true;
-  const entries = await withBackend(values, io, async (backend) => {
-    const [apps, factsOf] = await Promise.all([backend.listApplications(), factsSource(backend, io)]);
-    return Promise.all(apps.map(async (app): Promise<Listed> => ({ ...app, ...(await factsOf(app)) })));
-  });
+  const entries = await withBackend(values, io, (backend) =>
+    interruptible(io, 'listing the applications', async () => {
+      const [apps, factsOf] = await Promise.all([backend.listApplications(), factsSource(backend, io)]);
+      return Promise.all(apps.map(async (app): Promise<Listed> => ({ ...app, ...(await factsOf(app)) })));
+    }),
+  );
   if (json) for (const entry of entries) writeEvent(io.stdout, 'application', entry);
   return printResult(io, json, { command: 'list', count: entries.length }, render(entries, styleFor(io.stdout, io.env)), ExitCode.OK);
 }

@@ -6,8 +6,9 @@ import { isRollForwardSupported, orderComponents, postRestore, preRestore, Resto
 import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine, required } from '../args';
 import { withBackend } from '../backend';
 import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
-import { ExitCode } from '../exit-codes';
+import { COMMON_EXIT_CODES, ExitCode, exitCodesHelp } from '../exit-codes';
 import { parseComponentRefs, readMetadata } from '../inputs';
+import { interruptible } from '../interrupt';
 import type { CliIo } from '../io';
 import { printResult } from '../output';
 import { codeLabel, meaningOf, targetLabel } from '../status-text';
@@ -34,7 +35,9 @@ Options:
 ${BACKEND_FLAGS_HELP}
 ${SHARED_FLAGS_HELP}
 
-Exit codes: 0 done, 1 the add-in refused (RestoreFailedError), 2 usage, 5 add-in unavailable, 6 environment.`;
+A signal (Ctrl+C, SIGTERM, SIGHUP, Ctrl+Break) stops waiting for the add-in: exit 4.
+
+${exitCodesHelp([ExitCode.OK, ExitCode.FAILED, ...COMMON_EXIT_CODES], { [ExitCode.FAILED]: 'the add-in refused (RestoreFailedError)' })}`;
 
 const APP_OPTIONS = { ...BACKEND_OPTIONS, app: { type: 'string' } } as const;
 
@@ -68,17 +71,17 @@ function parseHook(argv: readonly string[]) {
 async function runHook(step: keyof typeof HOOKS, argv: readonly string[], io: CliIo): Promise<number> {
   const { values, app, request } = parseHook(argv);
   const { call, invoke } = HOOKS[step];
-  const fields = { command: `restore ${step}`, app, component: request.component ?? null };
+  const fields = { command: `restore ${step}`, app, component: request.component ?? null } as const;
   const target = targetLabel(app, request.component);
   try {
-    await withBackend(values, io, (backend) => invoke(app, request, { backend }));
+    await withBackend(values, io, (backend) => interruptible(io, call, () => invoke(app, request, { backend })), { app, component: fields.component });
   } catch (error) {
     if (!(error instanceof RestoreFailedError)) throw error;
     // The add-in answered "no": a verdict, reported like a failed check.
-    const failed = { ...fields, outcome: 'failed', hresult: error.hresult, hex: error.hex, symbol: error.symbol ?? null };
+    const failed = { ...fields, outcome: 'failed' as const, hresult: error.hresult, hex: error.hex, symbol: error.symbol ?? null };
     return printResult(io, values.json === true, failed, `FAILED: ${call} of ${target}: ${codeLabel(error.hresult)}, ${meaningOf(error.hresult)}`, ExitCode.FAILED);
   }
-  return printResult(io, values.json === true, { ...fields, outcome: 'ok' }, `${call} succeeded: ${target}`, ExitCode.OK);
+  return printResult(io, values.json === true, { ...fields, outcome: 'ok' as const }, `${call} succeeded: ${target}`, ExitCode.OK);
 }
 
 function renderOrder(order: readonly ComponentRef[] | null): string {
@@ -91,7 +94,7 @@ async function runOrder(argv: readonly string[], io: CliIo): Promise<number> {
   noMorePositionals(positionals, 0);
   const app = required(values.app, '--app');
   const components = parseComponentRefs(values.component);
-  const order = await withBackend(values, io, (backend) => orderComponents(app, components, { backend }));
+  const order = await withBackend(values, io, (backend) => interruptible(io, 'OrderComponents', () => orderComponents(app, components, { backend })), { app, component: null });
   return printResult(io, values.json === true, { command: 'restore order', app, order }, renderOrder(order), ExitCode.OK);
 }
 
@@ -99,7 +102,10 @@ async function runRollForward(argv: readonly string[], io: CliIo): Promise<numbe
   const { values, positionals } = parseCommandLine(argv, APP_OPTIONS);
   noMorePositionals(positionals, 0);
   const app = required(values.app, '--app');
-  const supported = await withBackend(values, io, (backend) => isRollForwardSupported(app, { backend }));
+  const supported = await withBackend(values, io, (backend) => interruptible(io, 'IsRollForwardSupported', () => isRollForwardSupported(app, { backend })), {
+    app,
+    component: null,
+  });
   return printResult(io, values.json === true, { command: 'restore roll-forward', app, supported }, supported ? 'yes' : 'no', ExitCode.OK);
 }
 

@@ -1,0 +1,154 @@
+/**
+ * The `--json` output, as types: one JSON object per line (NDJSON), each with the schema version
+ * `v` and a `type`. The CLI writes its lines through these types, so they describe what it prints
+ * (docs/cli.md, "Machine output"). Version 1 only ever gains fields; removing or retyping one
+ * means bumping NDJSON_SCHEMA_VERSION.
+ */
+import type { CheckOutcome, ComponentRef, RegisteredApplication, StatusEvent, StatusState } from '../index';
+import type { ExitCodeValue } from './exit-codes';
+import type { RegistrationFacts } from './registration';
+
+/** The version every line carries as `v`. */
+export const NDJSON_SCHEMA_VERSION = 1;
+
+/** An HRESULT as the lines give it: unsigned, hex, and the symbol when known. */
+export interface HresultFields {
+  readonly hresult: number;
+  readonly hex: string;
+  readonly symbol: string | null;
+}
+
+/** `status`: one per QueryStatus of a check. */
+export type StatusFields = StatusEvent;
+
+/** `warning`: something the add-in did that works but is wrong (e.g. `IN_PROGRESS_METADATA_VALUE`). */
+export interface WarningFields {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** `application`: one per registered application, from `wsbapp list`. */
+export type ApplicationFields = RegisteredApplication & RegistrationFacts;
+
+/** `diagnosis`: one per finding of `wsbapp doctor`. */
+export interface DiagnosisFields {
+  /** Stable: `windows`, `elevated`, `wsb-key`, `marshalling:<interface>`, `addin:<writer id>`. */
+  readonly id: string;
+  readonly ok: boolean;
+  readonly summary: string;
+  readonly hint: string | null;
+}
+
+/** The verdict of `wsbapp check` (exit 0 or 1). */
+export interface CheckResultFields extends HresultFields {
+  readonly command: 'check';
+  readonly app: string;
+  readonly component: string | null;
+  readonly outcome: CheckOutcome | 'failed';
+  readonly undocumented: boolean;
+  readonly polls: number;
+  readonly elapsedMs: number;
+}
+
+/** `wsbapp restore pre|post`: `ok`, or `failed` with the HRESULT the add-in refused with. */
+export type RestoreHookResultFields = {
+  readonly command: 'restore pre' | 'restore post';
+  readonly app: string;
+  readonly component: string | null;
+} & ({ readonly outcome: 'ok' } | ({ readonly outcome: 'failed' } & HresultFields));
+
+/** `wsbapp restore order`: the order, or null for "any order". */
+export interface OrderResultFields {
+  readonly command: 'restore order';
+  readonly app: string;
+  readonly order: readonly ComponentRef[] | null;
+}
+
+export interface RollForwardResultFields {
+  readonly command: 'restore roll-forward';
+  readonly app: string;
+  readonly supported: boolean;
+}
+
+export interface ListResultFields {
+  readonly command: 'list';
+  readonly count: number;
+}
+
+export interface DoctorResultFields {
+  readonly command: 'doctor';
+  readonly outcome: 'ok' | 'problems';
+  readonly problems: number;
+}
+
+/** `wsbapp explain`: the HRESULT taken apart. */
+export interface ExplainResultFields extends HresultFields {
+  readonly command: 'explain';
+  readonly signed: number;
+  readonly state: StatusState;
+  readonly inProgress: boolean;
+  readonly failed: boolean;
+  readonly severityBits: number;
+  readonly facility: number;
+  readonly facilityName: string;
+  readonly code: number;
+  readonly win32Error: number | null;
+  readonly meaning: string | null;
+  readonly explanation: string;
+}
+
+/** What a `result` line carries besides `exitCode`, by command. */
+export type ResultBody =
+  | CheckResultFields
+  | RestoreHookResultFields
+  | OrderResultFields
+  | RollForwardResultFields
+  | ListResultFields
+  | DoctorResultFields
+  | ExplainResultFields;
+
+/** `result`: the last line of a run that reached a verdict (exit 0, or 1 for a failed check or refused restore). */
+export type ResultFields = ResultBody & { readonly exitCode: ExitCodeValue };
+
+/** `error`: the last line of any other run. Fields that do not apply are null. */
+export interface ErrorFields {
+  /** The error's code (`ERR_WSB_TIMEOUT`, `ERR_INVALID_ARG_VALUE`, ...); `ERR_INTERNAL` for a bug in wsbapp. */
+  readonly code: string;
+  readonly message: string;
+  /** The HRESULT of a failed WSB call or stop. */
+  readonly hresult: number | null;
+  readonly hex: string | null;
+  readonly symbol: string | null;
+  /** The COM call (`PreRestore`, `QueryStatus`, ...) or library step (`LoadBackend`). */
+  readonly call: string | null;
+  /** The application and component the command was run on, as given. */
+  readonly app: string | null;
+  readonly component: string | null;
+  /** A stopped check (timeout, interrupt): QueryStatus calls made. */
+  readonly polls: number | null;
+  /** A stopped check: the last status QueryStatus reported, null when none arrived. */
+  readonly lastStatus: HresultFields | null;
+  /** A stopped check: milliseconds from the start to the stop. */
+  readonly elapsedMs: number | null;
+  /** A stopped check: whether Abort reached the add-in and returned. */
+  readonly abortDelivered: boolean | null;
+  /** A stopped check: what Abort returned, when it returned. */
+  readonly abortHresult: HresultFields | null;
+  readonly exitCode: ExitCodeValue;
+}
+
+/** The fields of each line type. */
+export interface LineFields {
+  readonly status: StatusFields;
+  readonly warning: WarningFields;
+  readonly application: ApplicationFields;
+  readonly diagnosis: DiagnosisFields;
+  readonly result: ResultFields;
+  readonly error: ErrorFields;
+}
+
+/** The kinds of line a run prints. Every run ends with exactly one `result` or one `error`. */
+export type LineType = keyof LineFields;
+
+/** One line as parsed: `{ v: 1, type, ...fields }`. */
+export type NdjsonLine = { [T in LineType]: { readonly v: typeof NDJSON_SCHEMA_VERSION; readonly type: T } & LineFields[T] }[LineType];
