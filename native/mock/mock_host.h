@@ -1,7 +1,8 @@
 // The native mock add-in: C++ objects behind the real IUnknown / IWsbApplicationBackupSupport /
 // IWsbApplicationRestoreSupport / IWsbApplicationAsync vtables, scripted by a Scenario.
 //
-// Core API (no Node-API, so the out-of-process sample add-in links it too):
+// Core API (no Node-API, so the standalone call-layer test and the benchmark use it without Node;
+// the sample out-of-process add-in shares the scenario engine below it, native/scenario/):
 //   auto host = MockHost::create(scenario);          // one per scripted "machine"
 //   ComPtr<IUnknown> addin;
 //   HRESULT hr = host->activate(writerId, clsid, &addin);   // what a class factory would hand out
@@ -12,9 +13,9 @@
 //   host->liveObjects(), host->objects(), host->calls()   // reference counts and the call log
 // Objects keep their host alive (shared_ptr), so a pointer outliving every handle stays valid.
 //
-// Deliberate misbehaviour, as scripted: QueryStatus may hang, fail, crash the "process", or
-// return S_OK without writing the status; a failing CheckConsistency still writes an async
-// object (a sloppy add-in), so callers' defensive Release is exercised.
+// Deliberate misbehaviour, as scripted (docs/mock.md): any call may hang; QueryStatus may fail,
+// crash the "process", or return S_OK without writing the status; a failing CheckConsistency may
+// still write an async object, so callers' defensive Release is exercised.
 #pragma once
 
 #include <chrono>

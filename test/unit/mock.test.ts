@@ -87,4 +87,14 @@ describe('scenarios', () => {
     expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: scenario.applications[0]`) }));
     expect(() => loadScenarioFile(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringMatching(/missing\.json: cannot read it: ENOENT/) }));
   });
+
+  test('a scripted activation hang leaves the activation pending', async () => {
+    const backend = createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Stuck', activation: 'hang' }] });
+    const outcome = await Promise.race([
+      backend.activate({ writerId: WRITER, identifier: 'Stuck', clsid: null }).then(() => 'activated'),
+      new Promise((resolve) => setTimeout(() => resolve('pending'), 50)),
+    ]);
+    expect(outcome).toBe('pending');
+    expect(backend.liveObjects()).toBe(0);
+  });
 });
