@@ -1,6 +1,5 @@
 #include "mock_addin.h"
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <new>

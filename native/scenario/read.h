@@ -29,7 +29,7 @@ constexpr std::size_t kMaxEntries = 1000000;
 template <class Value>
 class Reader {
  public:
-  Scenario scenario(const Value& root) {
+  static Scenario scenario(const Value& root) {
     const std::string path = "scenario";
     object(root, path, {"normalized", "applications"});
     if (root.member("normalized").type() != Type::kAbsent) boolean(root.member("normalized"), path + ".normalized");
@@ -203,7 +203,7 @@ class Reader {
 // The scenario in `root`, checked; throws InvalidScenario on the first problem.
 template <class Value>
 Scenario readScenario(const Value& root) {
-  return Reader<Value>().scenario(root);
+  return Reader<Value>::scenario(root);
 }
 
 }  // namespace wsb::scenario
