@@ -111,7 +111,8 @@ function koffiQueryStatus() {
   return { koffi, open: openOne, close, queryStatus };
 }
 
-// koffi's fastest out-parameter style (shared/bench-notes.md): `int32_t *` with an Int32Array(1).
+// koffi's fastest out-parameter style on this kind of VM (78-82 ns/call against 350-400 for a JS
+// array out-parameter): `int32_t *` with an Int32Array(1).
 function koffiSyncCall(queryStatus) {
   const out = new Int32Array(1);
   return (op) => {

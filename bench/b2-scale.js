@@ -1,11 +1,14 @@
 // B2, scale: N concurrent checks through the public API on the native-mock backend.
-// Usage: node --expose-gc bench/b2-scale.js <N>
+// Usage: node --expose-gc bench/b2-scale.js <N> [--subscribed]
 //
 // Each check is checkConsistency() with interval 10 ms and backoff 1 (a fixed interval) and ends
 // after POLLS QueryStatus calls. The same N checks run ROUNDS times, each round on a fresh backend
 // (the mock keeps a log of every call, so an old backend is dropped and collected between rounds):
 // the first round warms up, and peak RSS of the later rounds shows whether memory stays flat.
+// --subscribed adds one subscriber to every wsbapp diagnostics channel (it only counts the
+// messages), to measure what publishing costs against the default of nobody listening.
 'use strict';
+const diagnosticsChannel = require('node:diagnostics_channel');
 const { WRITER, COMPONENT, wsbapp, scenario, watchProcess, runChild } = require('./lib/common');
 
 const POLLS = 20;
@@ -28,10 +31,13 @@ runChild(async () => {
   const checks = Number(process.argv[2]);
   if (!Number.isInteger(checks) || checks < 1) throw new Error('usage: node --expose-gc bench/b2-scale.js <checks>');
   const lib = wsbapp();
+  const subscribed = process.argv.includes('--subscribed');
+  let messages = 0;
+  if (subscribed) for (const name of Object.values(lib.DIAGNOSTICS_CHANNELS)) diagnosticsChannel.subscribe(name, () => (messages += 1));
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     global.gc?.();
     rounds.push(await round(lib, checks));
   }
-  return { checks, pollsPerCheck: POLLS, intervalMs: 10, rounds, warm: rounds[rounds.length - 1] };
+  return { checks, subscribed, messages, pollsPerCheck: POLLS, intervalMs: 10, rounds, warm: rounds[rounds.length - 1] };
 });

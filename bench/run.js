@@ -77,10 +77,12 @@ async function b1() {
 async function b2() {
   const rows = [];
   for (const n of [1, 100, 1000, 10000]) rows.push(await child('b2-scale.js', [String(n)], ['--expose-gc']));
+  // What diagnostics_channel publishing costs once someone listens (nobody does in the rows above).
+  rows.push(await child('b2-scale.js', ['1000', '--subscribed'], ['--expose-gc']));
   table(
-    'B2 scale: N concurrent checkConsistency() on native-mock, interval 10 ms, 20 polls each (warm round; peak RSS per round)',
+    'B2 scale: N concurrent checkConsistency() on native-mock, interval 10 ms, 20 polls each (warm round; peak RSS per round; "+ sub": a subscriber on every wsbapp channel)',
     ['N', 'wall ms', 'CPU µs/poll', 'loop delay p50 ms', 'p99 ms', 'max ms', 'peak RSS MiB (rounds 1/2/3)'],
-    rows.map((r) => [r.checks, f(r.warm.wallMs), f(r.warm.cpuUsPerPoll, 1), f(r.warm.loopDelayP50Ms, 2), f(r.warm.loopDelayP99Ms, 2), f(r.warm.loopDelayMaxMs, 1), r.rounds.map((x) => f(x.peakRssMiB)).join(' / ')]),
+    rows.map((r) => [`${r.checks}${r.subscribed ? ' + sub' : ''}`, f(r.warm.wallMs), f(r.warm.cpuUsPerPoll, 1), f(r.warm.loopDelayP50Ms, 2), f(r.warm.loopDelayP99Ms, 2), f(r.warm.loopDelayMaxMs, 1), r.rounds.map((x) => f(x.peakRssMiB)).join(' / ')]),
   );
   return rows;
 }

@@ -1,6 +1,7 @@
 /**
  * Applications registered with Windows Server Backup, and how a caller names one.
  */
+import { traceCall } from './diagnostics';
 import { NotRegisteredError } from './errors';
 import { HRESULT } from './hresult';
 import { selectBackend, type BackendChoice } from './backends/select';
@@ -91,5 +92,5 @@ export async function findApplication(backend: Backend, selector: Selector): Pro
  */
 export async function listApplications(options: BackendOptions = {}): Promise<RegisteredApplication[]> {
   const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
-  return backend.listApplications();
+  return traceCall('ListApplications', {}, () => backend.listApplications());
 }

@@ -1,12 +1,14 @@
 /**
- * One consistency check: the handle over an `IWsbApplicationAsync`, and the promise-based
- * `checkConsistency()` built on it.
+ * One consistency check: the handle over an `IWsbApplicationAsync`. It makes every QueryStatus
+ * of the check (counted once, whoever asked: `status()`, `statuses()` or `wait()`), builds one
+ * event per answer, and releases the add-in's objects exactly once.
  */
+import { publishCheckAbort, publishCheckEnd, publishCheckRelease, publishCheckStatus, type CheckEnding } from './diagnostics';
 import { CheckFailedError, ReleasedError } from './errors';
 import { HRESULT } from './hresult';
-import { abortWithin, keepAliveWhile, nextInterval, pollUntilDone, sleep, statusEvent, type AbortOutcome, type StatusEvent } from './poll';
+import { abortWithin, pollStatuses, pollUntilDone, statusEvent, Stopper, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
-import { type PollOptions, parsePollOptions, DEFAULT_ABORT_TIMEOUT_MS } from './options';
+import { DEFAULT_ABORT_TIMEOUT_MS, parseOptions, type PollOptions, type StatusesOptions } from './options';
 
 /**
  * How a check that did not fail ended:
@@ -26,7 +28,7 @@ export interface CheckResult {
   readonly symbol: string | undefined;
   /** True when the final status is a success code the WSB API does not define. */
   readonly undocumented: boolean;
-  /** QueryStatus calls made. */
+  /** QueryStatus calls made on this check, whoever made them. */
   readonly polls: number;
   /** Milliseconds from the start (activation included) to the verdict. */
   readonly elapsedMs: number;
@@ -47,8 +49,8 @@ export function describeTarget(application: string, component: string | null): s
 export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEvent> {
   private inFlight: Promise<StatusEvent> | undefined;
   private polls = 0;
+  private last: StatusEvent | undefined;
   private releasedAlready = false;
-  private stopKeepingAlive: () => void = () => {};
 
   /** @internal use startConsistencyCheck() */
   constructor(
@@ -60,6 +62,8 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
     readonly component: string | null,
     /** `Date.now()` when the check started. */
     readonly startedAt: number,
+    /** Identifies the check in its `wsbapp:check:*` diagnostics messages. */
+    readonly id: number,
   ) {}
 
   /** False when the add-in said no check is required (S_OK and no async object): nothing to poll. */
@@ -72,30 +76,32 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
     return this.releasedAlready;
   }
 
+  /** The last status event of this check, undefined before the first QueryStatus answered. */
+  get lastStatus(): StatusEvent | undefined {
+    return this.last;
+  }
+
   /**
-   * One QueryStatus. Concurrent callers share the call in flight: never two at once.
+   * One QueryStatus. Concurrent callers share the call in flight: never two at once. While it is
+   * in flight it keeps the process alive, until it answers or the check is released.
    * Rejects with a WsbError when the call itself fails.
    */
   async status(): Promise<StatusEvent> {
     this.assertLive('status');
     if (this.operation === null) return statusEvent(HRESULT.S_OK, 0, this.startedAt);
-    if (!this.inFlight) {
-      const operation = this.operation;
-      const call = operation.queryStatus();
-      // Released with the handle too: a hung call must not keep the process alive after release().
-      this.stopKeepingAlive = keepAliveWhile(call);
-      this.inFlight = call.then(
-        ({ status }) => {
-          this.inFlight = undefined;
-          this.polls += 1;
-          return statusEvent(status, this.polls, this.startedAt);
-        },
-        (error: unknown) => {
-          this.inFlight = undefined;
-          throw error;
-        },
-      );
-    }
+    this.inFlight ??= this.operation.queryStatus().then(
+      ({ status }) => {
+        this.inFlight = undefined;
+        this.polls += 1;
+        this.last = statusEvent(status, this.polls, this.startedAt);
+        publishCheckStatus(this.id, this.last);
+        return this.last;
+      },
+      (error: unknown) => {
+        this.inFlight = undefined;
+        throw error;
+      },
+    );
     return this.inFlight;
   }
 
@@ -103,7 +109,9 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   async abort(timeoutMs = DEFAULT_ABORT_TIMEOUT_MS): Promise<AbortOutcome> {
     this.assertLive('abort');
     if (this.operation === null) return { delivered: false, hresult: undefined };
-    return abortWithin(this.operation, timeoutMs);
+    const outcome = await abortWithin(this.operation, timeoutMs);
+    publishCheckAbort(this.id, outcome);
+    return outcome;
   }
 
   /**
@@ -113,12 +121,13 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   release(): void {
     if (this.releasedAlready) return;
     this.releasedAlready = true;
-    this.stopKeepingAlive();
     try {
       this.operation?.release();
     } finally {
       this.addin.release();
     }
+    publishCheckRelease(this.id);
+    publishCheckEnd(this.id, this.startedAt, endings.get(this));
   }
 
   /** `await using` support: releases. */
@@ -127,40 +136,34 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   }
 
   /**
-   * Poll until the status is no longer "running", with interval, backoff, timeout and signal.
-   * Resolves with the verdict; rejects with CheckFailedError, TimeoutError, AbortedError or the
-   * call's error. Does not release: the caller owns the handle.
+   * Poll until the status is no longer "running", with interval, backoff, deadline and signal.
+   * Resolves with the verdict; rejects with CheckFailedError, TimeoutError, AbortedError (after
+   * calling Abort once) or the call's error. Does not release: the caller owns the handle.
    */
   async wait(options: PollOptions = {}): Promise<CheckResult> {
     this.assertLive('wait');
-    const operation = this.operation;
-    if (operation === null) return this.result(statusEvent(HRESULT.S_OK, 0, this.startedAt), 'no-check-required');
-    // The deadline counts from startedAt, so activation time is part of the budget.
-    const settings = parsePollOptions(options, this.startedAt, this.describe());
-    const stopper = settings.stopper();
+    const { settings } = parseOptions(options, 'wait');
+    const stopper = Stopper.forCheck(settings, this.startedAt);
     try {
-      const final = await pollUntilDone({ queryStatus: () => this.status().then((e) => e.hresult), abort: () => operation.abort() }, settings, stopper);
-      return this.verdict(final);
+      return await pollToVerdict(this, settings, stopper);
     } finally {
       stopper.dispose();
     }
   }
 
   /**
-   * Status events until the check leaves "running" (the last event is the final one). Waits
-   * between polls with the options' interval and backoff; `options.signal` ends the iteration
-   * early (without Abort). Call failures are thrown from the iterator.
+   * Status events until the check leaves "running" (the last event is the final one), waiting
+   * between polls with the options' interval and backoff. The deadline and `options.signal`
+   * work as in `wait()`: Abort once, then the iterator throws TimeoutError or AbortedError, at
+   * once (also while it sleeps). Call failures are thrown from the iterator too.
    */
-  async *statuses(options: Pick<PollOptions, 'interval' | 'maxInterval' | 'backoff' | 'signal'> = {}): AsyncGenerator<StatusEvent, void, undefined> {
-    const settings = parsePollOptions(options, this.startedAt, this.describe());
-    let wait = settings.intervalMs;
-    for (;;) {
-      if (settings.signal?.aborted) return;
-      const event = await this.status();
-      yield event;
-      if (event.state !== 'running') return;
-      await sleep(wait);
-      wait = nextInterval(wait, settings);
+  async *statuses(options: StatusesOptions = {}): AsyncGenerator<StatusEvent, void, undefined> {
+    const { settings } = parseOptions(options, 'statuses');
+    const stopper = Stopper.forCheck(settings, this.startedAt);
+    try {
+      yield* pollStatuses(this, settings, stopper);
+    } finally {
+      stopper.dispose();
     }
   }
 
@@ -174,28 +177,48 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
     return describeTarget(JSON.stringify(this.application.identifier), this.component);
   }
 
-  private verdict(final: StatusEvent): CheckResult {
-    if (final.state === 'failed') {
-      throw new CheckFailedError({ hresult: final.hresult, call: 'QueryStatus', polls: final.polls, elapsedMs: final.elapsedMs, context: this.describe() });
-    }
-    return this.result(final, final.state === 'succeeded' ? 'consistent' : 'undocumented-success');
-  }
-
-  private result(event: StatusEvent, outcome: CheckOutcome): CheckResult {
-    return {
-      outcome,
-      hresult: event.hresult,
-      hex: event.hex,
-      symbol: event.symbol,
-      undocumented: outcome === 'undocumented-success',
-      polls: event.polls,
-      elapsedMs: event.elapsedMs,
-      application: this.application,
-      component: this.component,
-    };
-  }
-
   private assertLive(method: string): void {
     if (this.releasedAlready) throw new ReleasedError(`ConsistencyCheck.${method}()`);
   }
+}
+
+/** The last verdict (result or error) of each check, for the end message its release publishes. */
+const endings = new WeakMap<ConsistencyCheck, CheckEnding>();
+
+/**
+ * Poll `check` to its verdict under a deadline and signal the caller armed: `wait()`'s own, or
+ * the one stopper `checkConsistency()` holds from activation to verdict.
+ */
+export async function pollToVerdict(check: ConsistencyCheck, settings: PollSettings, stopper: Stopper): Promise<CheckResult> {
+  try {
+    const result = await verdictOf(check, settings, stopper);
+    endings.set(check, { result });
+    return result;
+  } catch (error) {
+    endings.set(check, { error });
+    throw error;
+  }
+}
+
+async function verdictOf(check: ConsistencyCheck, settings: PollSettings, stopper: Stopper): Promise<CheckResult> {
+  if (!check.requiresPolling) return resultOf(check, statusEvent(HRESULT.S_OK, 0, check.startedAt), 'no-check-required');
+  const final = await pollUntilDone(check, settings, stopper);
+  if (final.state === 'failed') {
+    throw new CheckFailedError({ hresult: final.hresult, call: 'QueryStatus', polls: final.polls, elapsedMs: final.elapsedMs, context: check.describe() });
+  }
+  return resultOf(check, final, final.state === 'succeeded' ? 'consistent' : 'undocumented-success');
+}
+
+function resultOf(check: ConsistencyCheck, event: StatusEvent, outcome: CheckOutcome): CheckResult {
+  return {
+    outcome,
+    hresult: event.hresult,
+    hex: event.hex,
+    symbol: event.symbol,
+    undocumented: outcome === 'undocumented-success',
+    polls: event.polls,
+    elapsedMs: event.elapsedMs,
+    application: check.application,
+    component: check.component,
+  };
 }

@@ -1,14 +1,16 @@
 /**
- * Running a consistency check: validate the request, activate the add-in, call
- * CheckConsistency, poll, and release exactly once on every path.
+ * Running a consistency check: validate the request and options (once), activate the add-in,
+ * call CheckConsistency, poll (lib/check.ts, lib/poll.ts), and release exactly once on every
+ * path. The entry points come first, then each step in the order it runs.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
-import { ConsistencyCheck, describeTarget, type CheckResult } from './check';
-import { selectBackend, type BackendChoice } from './backends/select';
+import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
+import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
+import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
-import { parsePollOptions, type PollOptions } from './options';
-import { StopRequested, abortWithin, stopError, type Stopper } from './poll';
-import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireStrictObject, requireVolumes } from './validate';
+import { parseOptions, type PollOptions } from './options';
+import { StopRequested, Stopper, abortWithin, stopError, type PollSettings } from './poll';
+import { MAX_WRITER_METADATA_UNITS, optionalString, requireStrictObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
 export interface ConsistencyCheckRequest {
@@ -30,7 +32,71 @@ export interface CheckOptions extends PollOptions, BackendOptions {}
 /** Options of startConsistencyCheck(): the backend, and a signal/deadline for activation and CheckConsistency. */
 export interface StartOptions extends BackendOptions, Pick<PollOptions, 'signal' | 'timeout'> {}
 
+/**
+ * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
+ * backoff until the status leaves "in progress", release. One deadline and one signal cover
+ * the whole walk.
+ *
+ * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
+ * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
+ * (a call failed), NotRegisteredError, AccessDeniedError, TimeoutError or AbortedError (after
+ * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
+ */
+export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
+  const start = startOf(request, options, 'checkConsistency');
+  try {
+    const check = await begin(start);
+    try {
+      return await pollToVerdict(check, start.settings, start.stopper);
+    } finally {
+      check.release();
+    }
+  } finally {
+    start.stopper.dispose();
+  }
+}
+
+/**
+ * Activate the application's add-in and call CheckConsistency, returning the handle of the
+ * running check. The caller owns it and must release it (or use `await using`).
+ * `options.timeout` and `options.signal` bound activation and CheckConsistency only.
+ * @throws TypeError / RangeError for bad input, before any backend call
+ */
+export async function startConsistencyCheck(request: ConsistencyCheckRequest, options: StartOptions = {}): Promise<ConsistencyCheck> {
+  const start = startOf(request, options, 'startConsistencyCheck');
+  try {
+    return await begin(start);
+  } finally {
+    start.stopper.dispose();
+  }
+}
+
+/** One check from its start: the request and options, parsed once, and the one deadline and signal. */
+interface Start {
+  readonly id: number;
+  readonly parsed: ParsedRequest;
+  readonly settings: PollSettings;
+  readonly backend: Backend;
+  readonly startedAt: number;
+  readonly stopper: Stopper;
+}
+
+/**
+ * Parse the request and the options of `entry`, select the backend, and arm the check's stopper
+ * (the caller disposes it): from here on the check has started.
+ */
+function startOf(request: unknown, options: unknown, entry: 'checkConsistency' | 'startConsistencyCheck'): Start {
+  const startedAt = Date.now();
+  const parsed = parseRequest(request);
+  const { settings, backend } = parseOptions(options, entry);
+  const start = { id: nextId(), parsed, settings, backend: selectBackend(backend), startedAt, stopper: Stopper.forCheck(settings, startedAt) };
+  publishCheckStart(start.id, parsed.application, parsed.args.component, startedAt);
+  return start;
+}
+
 interface ParsedRequest {
+  /** The application as the request named it, for diagnostics. */
+  readonly application: ApplicationSelector;
   readonly selector: ReturnType<typeof parseSelector>;
   readonly args: CheckArguments;
 }
@@ -39,8 +105,10 @@ const REQUEST_KEYS: readonly (keyof ConsistencyCheckRequest)[] = ['application',
 
 function parseRequest(request: unknown): ParsedRequest {
   const r = requireStrictObject(request, 'request', REQUEST_KEYS);
+  const application = r.application;
   return {
-    selector: parseSelector(r.application, 'request.application'),
+    application: application as ApplicationSelector,
+    selector: parseSelector(application, 'request.application'),
     args: {
       writerMetadata: optionalString(r.writerMetadata, 'request.writerMetadata', MAX_WRITER_METADATA_UNITS),
       component: optionalString(r.component, 'request.component'),
@@ -50,16 +118,21 @@ function parseRequest(request: unknown): ParsedRequest {
   };
 }
 
-/** How long a check abandoned at its deadline waits for Abort before releasing the late operation. */
-const ABANDON_ABORT_MS = 1_000;
-
 /**
- * An operation that arrived after the check was given up: Abort it (bounded), then release.
- * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
+ * Activate and call CheckConsistency under the stopper. A stop before there is an operation to
+ * abort becomes TimeoutError / AbortedError with no polls and no Abort. A check that fails here
+ * has no handle to release: its end is published now.
  */
-function abandonOperation(operation: BackendOperation | null): void {
-  if (operation === null) return;
-  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
+async function begin({ id, parsed, settings, backend, startedAt, stopper }: Start): Promise<ConsistencyCheck> {
+  try {
+    const { application, addin } = await activate(backend, parsed, stopper);
+    const operation = await callCheckConsistency(addin, parsed.args, stopper);
+    return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
+  } catch (error) {
+    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : error;
+    publishCheckEnd(id, startedAt, { error: thrown });
+    throw thrown;
+  }
 }
 
 async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stopper) {
@@ -87,57 +160,24 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   }
 }
 
-async function begin(backend: Backend, parsed: ParsedRequest, stopper: Stopper, startedAt: number): Promise<ConsistencyCheck> {
-  const { application, addin } = await activate(backend, parsed, stopper);
-  const operation = await callCheckConsistency(addin, parsed.args, stopper);
-  return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt);
+/** How long a check abandoned at its deadline waits for Abort before releasing the late operation. */
+const ABANDON_ABORT_MS = 1_000;
+
+/**
+ * An operation that arrived after the check was given up: Abort it (bounded), then release.
+ * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
+ */
+function abandonOperation(operation: BackendOperation | null): void {
+  if (operation === null) return;
+  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
+}
+
+function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt: number, settings: PollSettings) {
+  const progress = { startedAt, context: contextOf(parsed), lastStatus: undefined };
+  return stopError(stop.reason, { delivered: false, hresult: undefined }, progress, settings);
 }
 
 function contextOf(parsed: ParsedRequest): string {
   const app = 'writerId' in parsed.selector ? parsed.selector.writerId : JSON.stringify(parsed.selector.identifier);
   return describeTarget(app, parsed.args.component);
-}
-
-/** Turn a stop before polling began into TimeoutError/AbortedError; rethrow anything else. */
-function asStopError(error: unknown, settings: Parameters<typeof stopError>[3]): unknown {
-  if (!(error instanceof StopRequested)) return error;
-  return stopError(error.reason, { delivered: false, hresult: undefined }, { polls: 0, lastStatus: undefined }, settings);
-}
-
-/**
- * Activate the application's add-in and call CheckConsistency, returning the handle of the
- * running check. The caller owns it and must release it (or use `await using`).
- * @throws TypeError / RangeError for bad input, before any backend call
- */
-export async function startConsistencyCheck(request: ConsistencyCheckRequest, options: StartOptions = {}): Promise<ConsistencyCheck> {
-  const startedAt = Date.now();
-  const parsed = parseRequest(request);
-  const settings = parsePollOptions(options, startedAt, contextOf(parsed));
-  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
-  const stopper = settings.stopper();
-  try {
-    return await begin(backend, parsed, stopper, startedAt);
-  } catch (error) {
-    throw asStopError(error, settings);
-  } finally {
-    stopper.dispose();
-  }
-}
-
-/**
- * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
- * backoff until the status leaves "in progress", release.
- *
- * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
- * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
- * (a call failed), NotRegisteredError, AccessDeniedError, TimeoutError or AbortedError (after
- * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
- */
-export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
-  const check = await startConsistencyCheck(request, options);
-  try {
-    return await check.wait(options);
-  } finally {
-    check.release();
-  }
 }

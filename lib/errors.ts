@@ -160,8 +160,9 @@ export class TimeoutError extends CheckStoppedError {
 
 /**
  * The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason.
- * Its `name` is `AbortError`, as Node's own abort errors (and DOMException's) are, so code that
- * tests `error.name === 'AbortError'` recognises it; `code` stays `ERR_WSB_ABORTED`.
+ * Its `name` is `'AbortError'`, as for Node's own aborted calls (`err.name === 'AbortError'`
+ * is how callers recognise an abort); its `code` stays `ERR_WSB_ABORTED` (Node's is `ABORT_ERR`),
+ * and it is a WsbError with the check's progress.
  */
 export class AbortedError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_ABORTED';

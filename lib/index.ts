@@ -23,8 +23,19 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_ABORT_TIMEOUT_MS,
   type PollOptions,
+  type StatusesOptions,
 } from './options';
 export type { StatusEvent, AbortOutcome } from './poll';
+export {
+  DIAGNOSTICS_CHANNELS,
+  type CheckStartMessage,
+  type CheckStatusMessage,
+  type CheckAbortMessage,
+  type CheckReleaseMessage,
+  type CheckEndMessage,
+  type CallStartMessage,
+  type CallEndMessage,
+} from './diagnostics';
 export {
   HRESULT,
   Facility,

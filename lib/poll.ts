@@ -3,6 +3,9 @@
  * deadline, and an AbortSignal. On a deadline or an abort it calls Abort once (bounded) and
  * throws the typed error; releasing is the caller's job (exactly once, in its `finally`).
  *
+ * It drives a {@link Pollable} (a ConsistencyCheck), which makes the QueryStatus calls, counts
+ * them and builds each event: the poller knows nothing of backends.
+ *
  * Timers are the globals `setTimeout`/`clearTimeout`, looked up at call time, and time is
  * `Date.now()`, so the poller runs under jest fake timers.
  */
@@ -17,16 +20,30 @@ export interface StatusEvent {
   readonly hresult: number;
   readonly hex: string;
   readonly symbol: string | undefined;
-  /** QueryStatus calls so far, this one included. */
+  /** QueryStatus calls on this check so far, this one included. */
   readonly polls: number;
   /** Milliseconds since the check started. */
   readonly elapsedMs: number;
 }
 
-/** What the poller needs from an operation. */
+/** How Abort went: whether it came back, and what it returned. */
+export interface AbortOutcome {
+  readonly delivered: boolean;
+  readonly hresult: number | undefined;
+}
+
+/** What the poller drives: one check, which makes each QueryStatus, counts it and builds its event. */
 export interface Pollable {
-  queryStatus(): Promise<number>;
-  abort(): Promise<number>;
+  /** One QueryStatus, as its event. Rejects when the call itself fails. */
+  status(): Promise<StatusEvent>;
+  /** Call Abort, waiting at most `timeoutMs` for its answer. Never rejects. */
+  abort(timeoutMs: number): Promise<AbortOutcome>;
+  /** The last status event, undefined before the first answer. */
+  readonly lastStatus: StatusEvent | undefined;
+  /** `Date.now()` when the check started (activation included). */
+  readonly startedAt: number;
+  /** Names the check in error messages. */
+  describe(): string;
 }
 
 /** The poller's settings, already validated. */
@@ -36,22 +53,12 @@ export interface PollSettings {
   /** The wait grows by `backoff` after each running status, up to this cap, ms. */
   readonly maxIntervalMs: number;
   readonly backoff: number;
-  /** Overall deadline from `startedAt`, ms; undefined for none. */
-  readonly timeoutMs: number | undefined;
+  /** Overall deadline from the start of the check, ms. */
+  readonly timeoutMs: number;
   /** How long to wait for Abort's own answer, ms. */
   readonly abortTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
   readonly onStatus: ((event: StatusEvent) => void) | undefined;
-  /** `Date.now()` when the check started (activation included). */
-  readonly startedAt: number;
-  /** Names the check in error messages. */
-  readonly context: string;
-}
-
-/** How Abort went: whether it came back, and what it returned. */
-export interface AbortOutcome {
-  readonly delivered: boolean;
-  readonly hresult: number | undefined;
 }
 
 /** Thrown inside the poller when the deadline passes or the signal fires. */
@@ -68,12 +75,17 @@ export class Stopper {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private onAbort: (() => void) | undefined;
 
+  /** The stopper of a check that started at `startedAt`: its deadline counts from then. */
+  static forCheck(settings: Pick<PollSettings, 'signal' | 'timeoutMs'>, startedAt: number): Stopper {
+    return new Stopper(settings.signal, Math.max(0, settings.timeoutMs - (Date.now() - startedAt)));
+  }
+
   constructor(
     private readonly signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
+    timeoutMs: number,
   ) {
     this.stopped = new Promise<never>((_, reject) => {
-      if (timeoutMs !== undefined) this.timer = setTimeout(() => reject(new StopRequested('timeout')), timeoutMs);
+      this.timer = setTimeout(() => reject(new StopRequested('timeout')), timeoutMs);
       if (signal) {
         this.onAbort = () => reject(new StopRequested('abort'));
         signal.addEventListener('abort', this.onAbort, { once: true });
@@ -103,26 +115,9 @@ export class Stopper {
   }
 
   dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
   }
-}
-
-/**
- * Keep the event loop alive until `work` settles or the returned function is called. The
- * native backend's QueryStatus does not hold the loop (a hung add-in must not keep a process
- * alive), so a caller awaiting one status would otherwise see the process exit under it.
- */
-export function keepAliveWhile(work: Promise<unknown>): () => void {
-  const timer = setTimeout(() => {}, 2_147_483_647);
-  const stop = () => clearTimeout(timer);
-  work.then(stop, stop);
-  return stop;
-}
-
-/** Resolve after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Build the event for one status. */
@@ -144,7 +139,7 @@ export function nextInterval(current: number, settings: Pick<PollSettings, 'back
 }
 
 /** Call Abort and wait at most `timeoutMs` for its answer. Never throws. */
-export async function abortWithin(target: Pick<Pollable, 'abort'>, timeoutMs: number): Promise<AbortOutcome> {
+export async function abortWithin(target: { abort(): Promise<number> }, timeoutMs: number): Promise<AbortOutcome> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<AbortOutcome>((resolve) => {
     timer = setTimeout(() => resolve({ delivered: false, hresult: undefined }), timeoutMs);
@@ -160,49 +155,66 @@ export async function abortWithin(target: Pick<Pollable, 'abort'>, timeoutMs: nu
   }
 }
 
-/** The typed error for a stop: TimeoutError or AbortedError, with how Abort went. */
+/** How far a check got when it stopped: what the stop error reports. */
+export interface StopProgress {
+  readonly startedAt: number;
+  readonly context: string;
+  readonly lastStatus: StatusEvent | undefined;
+}
+
+/** The typed error for a stop: TimeoutError or AbortedError, with how far the check got and how Abort went. */
 export function stopError(
   reason: 'timeout' | 'abort',
   abort: AbortOutcome,
-  progress: { polls: number; lastStatus: number | undefined },
-  settings: Pick<PollSettings, 'startedAt' | 'context' | 'signal' | 'timeoutMs'>,
+  progress: StopProgress,
+  settings: Pick<PollSettings, 'signal' | 'timeoutMs'>,
 ): TimeoutError | AbortedError {
   const details = {
-    elapsedMs: Date.now() - settings.startedAt,
-    polls: progress.polls,
-    lastStatus: progress.lastStatus,
+    elapsedMs: Date.now() - progress.startedAt,
+    polls: progress.lastStatus?.polls ?? 0,
+    lastStatus: progress.lastStatus?.hresult,
     abortDelivered: abort.delivered,
     abortHresult: abort.hresult,
-    context: settings.context,
+    context: progress.context,
   };
-  if (reason === 'timeout') return new TimeoutError({ ...details, timeoutMs: settings.timeoutMs ?? 0 });
+  if (reason === 'timeout') return new TimeoutError({ ...details, timeoutMs: settings.timeoutMs });
   return new AbortedError({ ...details, reason: settings.signal?.reason });
 }
 
 /**
- * Poll `target` until its status is no longer "running". Resolves with the final event
- * (succeeded, succeeded-undocumented or failed). Rejects with the call's error, a
- * TimeoutError or an AbortedError (after calling Abort once), or what `onStatus` threw
- * (after calling Abort, since the check is still running on the add-in).
+ * The status events of `target` until its status is no longer "running"; the generator returns
+ * the final event (succeeded, succeeded-undocumented or failed) after yielding it. Waits between
+ * polls with the interval and backoff. On the deadline or the signal (also while the consumer
+ * holds an event) it calls Abort once, bounded, and throws a TimeoutError or AbortedError.
+ * Call failures are thrown as they are.
  */
-export async function pollUntilDone(target: Pollable, settings: PollSettings, stopper: Stopper): Promise<StatusEvent> {
-  const progress = { polls: 0, lastStatus: undefined as number | undefined };
+export async function* pollStatuses(target: Pollable, settings: PollSettings, stopper: Stopper): AsyncGenerator<StatusEvent, StatusEvent, undefined> {
   let wait = settings.intervalMs;
   try {
     for (;;) {
-      const status = await stopper.race(target.queryStatus());
-      progress.polls += 1;
-      progress.lastStatus = status;
-      const event = statusEvent(status, progress.polls, settings.startedAt);
-      await deliver(event, target, settings);
+      const event = await stopper.race(target.status());
+      yield event;
       if (event.state !== 'running') return event;
       await stopper.sleep(wait);
       wait = nextInterval(wait, settings);
     }
   } catch (error) {
     if (!(error instanceof StopRequested)) throw error;
-    const abort = await abortWithin(target, settings.abortTimeoutMs);
-    throw stopError(error.reason, abort, progress, settings);
+    const abort = await target.abort(settings.abortTimeoutMs);
+    throw stopError(error.reason, abort, { startedAt: target.startedAt, context: target.describe(), lastStatus: target.lastStatus }, settings);
+  }
+}
+
+/**
+ * Poll `target` to its final event, handing every event to `onStatus`. Rejects as
+ * {@link pollStatuses} does, or with what `onStatus` threw (after calling Abort when the check
+ * is still running on the add-in).
+ */
+export async function pollUntilDone(target: Pollable, settings: PollSettings, stopper: Stopper): Promise<StatusEvent> {
+  const polling = pollStatuses(target, settings, stopper);
+  for (let step = await polling.next(); ; step = await polling.next()) {
+    if (step.done) return step.value;
+    await deliver(step.value, target, settings);
   }
 }
 
@@ -211,7 +223,7 @@ async function deliver(event: StatusEvent, target: Pollable, settings: PollSetti
   try {
     settings.onStatus?.(event);
   } catch (error) {
-    if (event.state === 'running') await abortWithin(target, settings.abortTimeoutMs);
+    if (event.state === 'running') await target.abort(settings.abortTimeoutMs);
     throw error;
   }
 }

@@ -4,7 +4,8 @@
  * and released exactly once, or on one {@link RestoreSession} for a whole restore.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
-import { AddinProtocolError, ReleasedError } from './errors';
+import { traceCall } from './diagnostics';
+import { AddinProtocolError, ReleasedError, type WsbCall } from './errors';
 import { HRESULT } from './hresult';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { BackendAddin, ComponentRef, RegisteredApplication, RestoreArguments } from './backends/types';
@@ -34,27 +35,27 @@ export class RestoreSession implements AsyncDisposable {
   async orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null> {
     const input = requireComponents(components, 'components');
     this.assertLive();
-    return orderOn(this.addin, input);
+    return this.traced('OrderComponents', undefined, () => orderOn(this.addin, input));
   }
 
   /** PreRestore for one component. Rejects with RestoreFailedError when the add-in refuses. */
   async preRestore(request: RestoreRequest): Promise<void> {
     const args = parseRestoreRequest(request);
     this.assertLive();
-    return this.addin.preRestore(args);
+    return this.traced('PreRestore', args.component, () => this.addin.preRestore(args));
   }
 
   /** PostRestore for one component. Rejects with RestoreFailedError when the add-in reports failure. */
   async postRestore(request: RestoreRequest): Promise<void> {
     const args = parseRestoreRequest(request);
     this.assertLive();
-    return this.addin.postRestore(args);
+    return this.traced('PostRestore', args.component, () => this.addin.postRestore(args));
   }
 
   /** Whether the application supports roll-forward restore. */
   async isRollForwardSupported(): Promise<boolean> {
     this.assertLive();
-    return this.addin.isRollForwardSupported();
+    return this.traced('IsRollForwardSupported', undefined, () => this.addin.isRollForwardSupported());
   }
 
   /** Release the add-in. Idempotent. */
@@ -70,6 +71,10 @@ export class RestoreSession implements AsyncDisposable {
 
   private assertLive(): void {
     if (this.releasedAlready) throw new ReleasedError('RestoreSession');
+  }
+
+  private traced<T>(call: WsbCall, component: string | null | undefined, work: () => Promise<T>): Promise<T> {
+    return traceCall(call, { application: this.application.identifier, component }, work);
   }
 }
 
@@ -114,39 +119,48 @@ async function activateFor(application: ApplicationSelector, options: BackendOpt
  * Activate an application's add-in for a restore. The session holds the add-in until released.
  */
 export async function openRestoreSession(application: ApplicationSelector, options: BackendOptions = {}): Promise<RestoreSession> {
-  const { addin, app } = await activateFor(application, options);
-  return new RestoreSession(addin, app);
+  return traceCall('Activate', { application }, async () => {
+    const { addin, app } = await activateFor(application, options);
+    return new RestoreSession(addin, app);
+  });
 }
 
-/** Make one call on a freshly activated add-in and release it whatever happens. */
-async function withAddin<T>(application: ApplicationSelector, options: BackendOptions, call: (addin: BackendAddin) => Promise<T>): Promise<T> {
-  const { addin } = await activateFor(application, options);
-  try {
-    return await call(addin);
-  } finally {
-    addin.release();
-  }
+/** Make one call (traced as `name`) on a freshly activated add-in and release it whatever happens. */
+async function withAddin<T>(
+  name: { call: WsbCall; component?: string | null },
+  application: ApplicationSelector,
+  options: BackendOptions,
+  call: (addin: BackendAddin) => Promise<T>,
+): Promise<T> {
+  return traceCall(name.call, { application, component: name.component }, async () => {
+    const { addin } = await activateFor(application, options);
+    try {
+      return await call(addin);
+    } finally {
+      addin.release();
+    }
+  });
 }
 
 /** PreRestore for one component on a freshly activated add-in. */
 export async function preRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
   const args = parseRestoreRequest(request);
-  return withAddin(application, options, (addin) => addin.preRestore(args));
+  return withAddin({ call: 'PreRestore', component: args.component }, application, options, (addin) => addin.preRestore(args));
 }
 
 /** PostRestore for one component on a freshly activated add-in. */
 export async function postRestore(application: ApplicationSelector, request: RestoreRequest, options: BackendOptions = {}): Promise<void> {
   const args = parseRestoreRequest(request);
-  return withAddin(application, options, (addin) => addin.postRestore(args));
+  return withAddin({ call: 'PostRestore', component: args.component }, application, options, (addin) => addin.postRestore(args));
 }
 
 /** OrderComponents on a freshly activated add-in: the wanted order, or null for any order. */
 export async function orderComponents(application: ApplicationSelector, components: readonly ComponentRef[], options: BackendOptions = {}): Promise<ComponentRef[] | null> {
   const input = requireComponents(components, 'components');
-  return withAddin(application, options, (addin) => orderOn(addin, input));
+  return withAddin({ call: 'OrderComponents' }, application, options, (addin) => orderOn(addin, input));
 }
 
 /** IsRollForwardSupported on a freshly activated add-in. */
 export async function isRollForwardSupported(application: ApplicationSelector, options: BackendOptions = {}): Promise<boolean> {
-  return withAddin(application, options, (addin) => addin.isRollForwardSupported());
+  return withAddin({ call: 'IsRollForwardSupported' }, application, options, (addin) => addin.isRollForwardSupported());
 }

@@ -33,9 +33,12 @@ export interface NativeCallFailure extends Error {
 
 /** The addon's `Operation`: one IWsbApplicationAsync. */
 export interface NativeOperation {
-  /** Resolves with the operation status (`*phrResult`, unsigned). */
-  queryStatus(): Promise<number>;
-  /** Resolves with what Abort returned (unsigned), success or failure. */
+  /**
+   * Resolves with the operation status (`*phrResult`, unsigned). With `keepAlive` the pending
+   * call holds the event loop until it settles or the operation is released; by default it does not.
+   */
+  queryStatus(keepAlive?: boolean): Promise<number>;
+  /** Resolves with what Abort returned (unsigned), success or failure. Never holds the event loop. */
   abort(): Promise<number>;
   /** Schedules the Release on a COM thread and cancels calls still in flight. */
   release(): void;

@@ -89,7 +89,9 @@ class NativeBackendOperation implements BackendOperation {
   constructor(private readonly operation: NativeOperation) {}
 
   async queryStatus(): Promise<StatusReply> {
-    return { status: await mapped('QueryStatus', this.operation.queryStatus()) };
+    // The one place that decides: a caller awaiting a status keeps the process alive (as for any
+    // pending I/O), and release() lets a hung QueryStatus go. Abort never holds the loop.
+    return { status: await mapped('QueryStatus', this.operation.queryStatus(true)) };
   }
 
   async abort(): Promise<number> {

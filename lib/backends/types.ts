@@ -65,6 +65,10 @@ export interface BackendOperation {
   /**
    * One QueryStatus call. The library never has two in flight on one operation.
    * Rejects (with a WsbError) when the call itself fails or the add-in did not write the status.
+   * Whether a pending call keeps the process alive is the backend's choice (the library adds
+   * no timer for it): the native backends keep it alive until the call settles or `release()`
+   * is called; the TypeScript mock's delays are timers, and its hang is a promise that never
+   * settles.
    */
   queryStatus(): Promise<StatusReply>;
   /** One Abort call; resolves with the HRESULT Abort returned (success or failure, unsigned). */

@@ -2,15 +2,14 @@
 //
 // Worker threads push plain results ("settle" closures that touch JS only when run); the first
 // push after a drain makes one thread-safe-function call, and the JS thread then settles every
-// result queued by then. So many polls that complete together cost one thread hop, not one each
-// (shared/bench-notes.md: batching is where an addon wins).
+// result queued by then. So many polls that complete together cost one thread hop, not one each.
 //
 // Keeping the process alive: like a pending fs call, a one-shot COM call in flight (activation,
 // CheckConsistency, the restore calls) keeps the event loop alive: the thread-safe function is
-// ref'd while any is pending, unref'd when idle. The polling calls (QueryStatus, Abort) never
-// do: they are the ones a broken add-in hangs, and a hung add-in must not keep the process
-// alive; between and during polls the poller's own timers (interval, deadline) do that job.
-// Releasing a handle stops its pending calls from counting too.
+// ref'd while any is pending, unref'd when idle. Abort never does, and QueryStatus only when its
+// caller asks (lib/backends/native.ts does, so that awaiting one status keeps the process up):
+// they are the calls a broken add-in hangs. Releasing a handle stops its pending calls from
+// counting, so a hung add-in never holds a process whose program let go of it.
 //
 // A pending call holds a strong reference to the JS handle it was made on, as an AsyncWorker
 // does: the handle cannot be collected mid-call (its finalizer would release the pointer and

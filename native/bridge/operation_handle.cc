@@ -32,9 +32,13 @@ OperationHandle::OperationHandle(const Napi::CallbackInfo& info) : Napi::ObjectW
 // on a COM thread, never here on the JS thread.
 OperationHandle::~OperationHandle() { scheduleRelease(); }
 
+// queryStatus(keepAlive?: boolean): the caller chooses whether this call holds the event loop
+// (see Completions); by default it does not.
 Napi::Value OperationHandle::queryStatus(const Napi::CallbackInfo& info) {
   assertLive(info.Env());
-  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kNo, [held = held_]() {
+  const bool holdLoop = info.Length() > 0 && !info[0].IsUndefined() && booleanArg(info[0], "keepAlive");
+  const KeepAlive keepAlive = holdLoop ? KeepAlive::kYes : KeepAlive::kNo;
+  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, keepAlive, [held = held_]() {
     return callHeld<IWsbApplicationAsync>(*held, kReleased, [](IWsbApplicationAsync* operation) -> Settle {
       const StatusResult result = wsb::queryStatus(operation);
       if (FAILED(result.call)) return rejectWith(Failure{result.call, ""});

@@ -283,6 +283,37 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
         await expect(done.wait(fast)).resolves.toMatchObject({ outcome: 'consistent' });
       });
 
+      test('one poll counter: status(), statuses() and wait() count every QueryStatus of the check', async () => {
+        await using handle = await startConsistencyCheck({ application: 'Contoso', component: 'db' }, { backend });
+        await expect(handle.status()).resolves.toMatchObject({ state: 'running', polls: 1 });
+        for await (const event of handle.statuses(fast)) {
+          expect(event).toMatchObject({ state: 'running', polls: 2 });
+          break;
+        }
+        const verdict = await handle.wait(fast);
+        expect(verdict).toMatchObject({ outcome: 'consistent', polls: 3 });
+        expect(handle.lastStatus).toMatchObject({ state: 'succeeded', polls: 3 });
+        expect(tally.queryStatusCalls).toBe(3);
+      });
+
+      test('statuses() with a signal: aborted mid-wait, it calls Abort at once and rejects with the AbortError', async () => {
+        await using handle = await startConsistencyCheck({ application: 'Contoso', component: 'forever' }, { backend });
+        const controller = new AbortController();
+        const seen: number[] = [];
+        // An interval far past the test's own timeout: only waking on the abort can end it in time.
+        const iterating = (async () => {
+          for await (const event of handle.statuses({ interval: 600_000, signal: controller.signal, abortTimeout: deadline(200) })) {
+            seen.push(event.polls);
+            controller.abort(new Error('backup cancelled'));
+          }
+        })();
+        const error = await iterating.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AbortedError);
+        expect(error).toMatchObject({ name: 'AbortError', code: 'ERR_WSB_ABORTED', abortDelivered: true, polls: 1, cause: new Error('backup cancelled') });
+        expect(seen).toEqual([1]);
+        expect(tally).toMatchObject({ aborts: 1, queryStatusCalls: 1 });
+      });
+
       test('a check that needs no polling says so', async () => {
         await using handle = await startConsistencyCheck({ application: 'Contoso', component: 'noCheck' }, { backend });
         expect(handle.requiresPolling).toBe(false);

@@ -1,7 +1,7 @@
 /**
- * The library keeps a process alive while the caller awaits a status, though the addon's
- * QueryStatus does not hold the event loop; and lets it go once the check is released.
- * Each case runs the built package (dist/) in a child process.
+ * A pending QueryStatus keeps the process alive only when its caller asks the addon for it
+ * (`queryStatus(true)`, which the native backend adapter does), and a released check lets it go.
+ * Each case runs in a child process: the built package (dist/), or the addon directly.
  */
 import { join } from 'node:path';
 import { runChild, scenarioWith, WRITER } from './helpers';
@@ -26,4 +26,32 @@ test('a released check with a hung status lets the process exit', async () => {
   const child = await runChild(`${start('hangs')} started.then((check) => { check.status().catch(() => {}); check.release(); console.log('released'); });`, scenario);
   expect(child).toMatchObject({ code: 0, stdout: 'released\n', stderr: '' });
   expect(child.elapsedMs).toBeLessThan(5_000);
+});
+
+describe('the binding: queryStatus(keepAlive)', () => {
+  // An operation of the slow component, on the addon directly; `use` gets it as `operation`.
+  const withOperation = (use: string) => `
+    const runtime = require(BINDING).createMockRuntime(SCENARIO);
+    runtime.activate(${JSON.stringify(WRITER)}, 'Contoso', '{C}')
+      .then((addin) => addin.checkConsistency(null, 'slow', null, [], []))
+      .then((operation) => { ${use} });
+  `;
+
+  test('by default a pending QueryStatus does not hold the event loop', async () => {
+    const child = await runChild(withOperation(`operation.queryStatus().then((s) => console.log('answered', s));`), scenario);
+    expect(child).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  test('with keepAlive true it holds the loop until the answer', async () => {
+    const child = await runChild(withOperation(`operation.queryStatus(true).then((s) => { console.log('answered', s); operation.release(); });`), scenario);
+    expect(child).toMatchObject({ code: 0, stdout: 'answered 0\n', stderr: '' });
+  });
+
+  test('keepAlive must be a boolean: a TypeError naming it, before any call', async () => {
+    const child = await runChild(
+      withOperation(`try { operation.queryStatus('yes'); } catch (e) { console.log(e.name, e.message); } operation.release();`),
+      scenario,
+    );
+    expect(child).toMatchObject({ code: 0, stdout: 'TypeError keepAlive must be a boolean\n', stderr: '' });
+  });
 });

@@ -59,6 +59,14 @@ test('timeout and abort errors carry progress, and do not claim a call returned 
   expect(aborted.message).toMatch(/Abort did not return in time/);
 });
 
+test('the abort error is recognisable as Node users expect: name AbortError, its own code kept', () => {
+  const aborted = new AbortedError({ elapsedMs: 1, polls: 0, lastStatus: undefined, abortDelivered: false, abortHresult: undefined });
+  expect(aborted.name).toBe('AbortError');
+  expect(aborted).toBeInstanceOf(AbortedError);
+  expect(aborted.code).toBe('ERR_WSB_ABORTED');
+  expect(String(aborted)).toMatch(/^AbortError: consistency check aborted/);
+});
+
 test('an unwritten status is a protocol error', () => {
   expect(statusNotWrittenError()).toMatchObject({ code: 'ERR_WSB_ADDIN_PROTOCOL', hresult: 0, call: 'QueryStatus' });
 });

@@ -1,4 +1,4 @@
-import { HRESULT, checkConsistency, createMockBackend, type StatusEvent } from '../../lib';
+import { HRESULT, checkConsistency, createMockBackend, ConsistencyCheck, type BackendAddin, type StatusEvent } from '../../lib';
 import { abortWithin, nextInterval, pollUntilDone, Stopper, type PollSettings } from '../../lib/poll';
 
 const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
@@ -7,43 +7,50 @@ beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
 function settings(overrides: Partial<PollSettings> = {}): PollSettings {
-  return { intervalMs: 100, maxIntervalMs: 400, backoff: 2, timeoutMs: 10_000, abortTimeoutMs: 1_000, signal: undefined, onStatus: undefined, startedAt: Date.now(), context: 'test', ...overrides };
+  return { intervalMs: 100, maxIntervalMs: 400, backoff: 2, timeoutMs: 10_000, abortTimeoutMs: 1_000, signal: undefined, onStatus: undefined, ...overrides };
 }
 
-/** A scripted target whose QueryStatus answers come from `statuses` (the last repeats). */
-function target(statuses: number[]) {
+/**
+ * A check over a scripted operation: QueryStatus answers come from `statuses` (the last
+ * repeats) 10 ms after each call; `undefined` never answers.
+ */
+function scripted(statuses: (number | undefined)[]) {
   const calls: number[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  return {
-    calls,
-    maxInFlight: () => maxInFlight,
-    aborts: 0,
-    queryStatus(): Promise<number> {
+  const tally = { calls, aborts: 0, maxInFlight: () => maxInFlight };
+  const operation = {
+    queryStatus() {
       calls.push(Date.now());
+      const status = statuses[Math.min(calls.length - 1, statuses.length - 1)];
+      if (status === undefined) return new Promise<never>(() => {});
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      const status = statuses[Math.min(calls.length - 1, statuses.length - 1)];
-      return new Promise((resolve) => setTimeout(() => { inFlight -= 1; resolve(status); }, 10));
+      return new Promise<{ status: number }>((resolve) => setTimeout(() => { inFlight -= 1; resolve({ status }); }, 10));
     },
-    abort(): Promise<number> {
-      this.aborts += 1;
+    abort() {
+      tally.aborts += 1;
       return Promise.resolve(HRESULT.S_OK);
     },
+    release() {},
   };
+  const addin = { release() {} } as BackendAddin;
+  const check = new ConsistencyCheck(addin, operation, { writerId: WRITER, identifier: 'Contoso', clsid: null }, null, Date.now(), 0);
+  return { check, tally };
 }
 
 test('waits grow by the backoff factor up to the cap', async () => {
-  const t = target([HRESULT.WSBAPP_ASYNC_IN_PROGRESS, HRESULT.WSBAPP_ASYNC_IN_PROGRESS, HRESULT.WSBAPP_ASYNC_IN_PROGRESS, HRESULT.WSBAPP_ASYNC_IN_PROGRESS, HRESULT.WSBAPP_ASYNC_IN_PROGRESS, HRESULT.S_OK]);
+  const running = HRESULT.WSBAPP_ASYNC_IN_PROGRESS;
+  const { check, tally } = scripted([running, running, running, running, running, HRESULT.S_OK]);
   const stopper = new Stopper(undefined, 10_000);
-  const done = pollUntilDone(t, settings(), stopper);
+  const done = pollUntilDone(check, settings(), stopper);
   await jest.runAllTimersAsync();
   await expect(done).resolves.toMatchObject({ state: 'succeeded', polls: 6 });
   stopper.dispose();
-  const gaps = t.calls.slice(1).map((at, i) => at - t.calls[i]);
+  const gaps = tally.calls.slice(1).map((at, i) => at - tally.calls[i]);
   // 10 ms for each call, then 100, 200, 400, 400, 400 of waiting.
   expect(gaps).toEqual([110, 210, 410, 410, 410]);
-  expect(t.maxInFlight()).toBe(1);
+  expect(tally.maxInFlight()).toBe(1);
 });
 
 test('nextInterval never passes the cap', () => {
@@ -52,12 +59,13 @@ test('nextInterval never passes the cap', () => {
 });
 
 test('the deadline fires while a QueryStatus is in flight: Abort once, no second QueryStatus', async () => {
-  const t = { calls: 0, aborts: 0, queryStatus: () => { t.calls += 1; return new Promise<number>(() => {}); }, abort: () => { t.aborts += 1; return Promise.resolve(0); } };
+  const { check, tally } = scripted([undefined]);
   const stopper = new Stopper(undefined, 500);
-  const done = pollUntilDone(t, settings({ timeoutMs: 500 }), stopper).catch((e: unknown) => e);
+  const done = pollUntilDone(check, settings({ timeoutMs: 500 }), stopper).catch((e: unknown) => e);
   await jest.advanceTimersByTimeAsync(10_000);
   expect(await done).toMatchObject({ code: 'ERR_WSB_TIMEOUT', polls: 0, lastStatus: undefined, abortDelivered: true, elapsedMs: 500 });
-  expect(t).toMatchObject({ calls: 1, aborts: 1 });
+  expect(tally.calls).toHaveLength(1);
+  expect(tally.aborts).toBe(1);
   stopper.dispose();
 });
 
