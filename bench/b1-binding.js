@@ -75,7 +75,7 @@ async function timeInFlight(call) {
 async function addonOperations(count) {
   const { loadBinding } = require(join(ROOT, 'dist', 'backends', 'load.js'));
   const sc = scenario(Infinity);
-  const runtime = loadBinding().createMockRuntime(JSON.stringify(sc));
+  const runtime = loadBinding().createMockRuntime(sc);
   const addin = await runtime.activate(WRITER, IDENTIFIER, sc.applications[0].clsid);
   const ops = [];
   for (let i = 0; i < count; i++) ops.push(await addin.checkConsistency(null, COMPONENT, null, [], []));

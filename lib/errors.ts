@@ -272,3 +272,4 @@ export class ReleasedError extends Error {
     this.name = 'ReleasedError';
   }
 }
+

@@ -102,7 +102,12 @@ export {
   type ComponentScenario,
   type StatusStep,
   type HresultLike,
+  type Hang,
   type NormalizedScenario,
+  type NormalizedApplication,
+  type NormalizedComponent,
+  type NormalizedStep,
+  type NormalizedAnswer,
 } from './backends/scenario';
 export type {
   Backend,

@@ -6,7 +6,7 @@
  * layer checks again.
  */
 import type { ComponentRef, VolumePair } from './backends/types';
-import { canonicalGuid } from './backends/scenario';
+import { canonicalGuid } from './guid';
 import { invalidType, invalidValue, outOfRange } from './input-errors';
 import { rejectUnknownKeys } from './strict';
 

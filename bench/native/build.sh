@@ -7,11 +7,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/build"
 target="$out/wsbbench.node"
-# wsbbench.cc and the addon's sources without Node-API, as binding.gyp lists them.
-sources=("$root/bench/native/wsbbench.cc")
+# wsbbench.cc, the addon's sources without Node-API as binding.gyp lists them, and the scenario
+# file reader (the bench reads its scenario as JSON text; the addon takes JS objects instead).
+sources=("$root/bench/native/wsbbench.cc" "$root/native/scenario/json.cc")
 while read -r source; do sources+=("$root/$source"); done < <(node "$root/scripts/native-sources.js" --core)
 
-newest=$(ls -t "${sources[@]}" "$root"/native/com/*.h "$root"/native/mock/*.h "$root/binding.gyp" "$0" | head -1)
+newest=$(ls -t "${sources[@]}" "$root"/native/com/*.h "$root"/native/mock/*.h "$root"/native/scenario/*.h "$root/binding.gyp" "$0" | head -1)
 if [[ -f "$target" && "$target" -nt "$newest" ]]; then exit 0; fi
 
 # The running node's own headers (Debian/NodeSource: /usr/include/node; tarballs: <prefix>/include/node),

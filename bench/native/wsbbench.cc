@@ -1,7 +1,7 @@
 // Bench-only shared object (never shipped): bench/build/wsbbench.node.
 //
 // B1 compares binding layers on one workload, so both sides must reach the *same* native mock
-// operation. This file makes that operation exactly as the addon does (the scenario parser, the
+// operation. This file makes that operation as the addon does (the scenario reader, the
 // mock runtime's activation, the call layer's CheckConsistency) and hands it out two ways:
 //   - a C factory, wsbbench_open/wsbbench_release, that koffi loads from this file;
 //   - a Node addon whose queryStatus(handle) is our cheapest internal path: a synchronous call
@@ -15,7 +15,7 @@
 
 #include "../../native/com/wsb_calls.h"
 #include "../../native/mock/mock_runtime.h"
-#include "../../native/mock/scenario.h"
+#include "../../native/scenario/json.h"
 
 namespace {
 
@@ -23,9 +23,12 @@ using Operation = IWsbApplicationAsync;
 
 // An owned reference (the caller releases it), or nullptr with nothing leaked.
 Operation* openOperation(const char* scenarioJson, const char* writerId, const char* component) {
-  wsb::mock::Scenario scenario;
-  std::string error;
-  if (!wsb::mock::parseScenario(scenarioJson, &scenario, &error)) return nullptr;
+  wsb::scenario::Scenario scenario;
+  try {
+    scenario = wsb::scenario::parseScenarioJson(scenarioJson);
+  } catch (const wsb::scenario::InvalidScenario&) {
+    return nullptr;
+  }
   wsb::mock::MockRuntime runtime(wsb::mock::MockHost::create(std::move(scenario)));
   wsb::ComPtr<IUnknown> object;
   if (FAILED(runtime.activate(wsb::Registration{writerId, "", ""}, &object).hresult)) return nullptr;

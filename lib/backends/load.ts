@@ -9,6 +9,7 @@ import type { IdentityProbe } from './types';
 
 // node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
 const nodeGypBuild = require('node-gyp-build') as { path(root: string): string };
+import type { NormalizedScenario } from './scenario';
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
 export interface NativeRegistration {
@@ -112,8 +113,11 @@ export interface NativeComOptions {
 
 /** The compiled addon's exports. */
 export interface NativeBinding {
-  /** A runtime whose add-ins are the native mock, scripted by the normalised scenario JSON. */
-  createMockRuntime(normalizedScenarioJson: string): NativeRuntime;
+  /**
+   * A runtime whose add-ins are the native mock, scripted by a normalised scenario (read through
+   * Node-API and checked again in C++: a bad one is a TypeError naming the JSON path).
+   */
+  createMockRuntime(scenario: NormalizedScenario): NativeRuntime;
   /** Real COM; present only in Windows builds. */
   createComRuntime?(options: NativeComOptions): NativeRuntime;
   /** The system's text for an HRESULT (FormatMessageW); empty where there is none (always, off Windows). */

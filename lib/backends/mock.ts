@@ -5,11 +5,12 @@
  * ownership rules) and records every call it receives, so users' tests can assert on them.
  * Delays use the global `setTimeout`, so it runs under jest fake timers.
  */
-import { errorForCall, statusNotWrittenError, type WsbCall } from '../errors';
+import { AddinProtocolError, errorForCall, statusNotWrittenError, type WsbCall } from '../errors';
 import { HRESULT } from '../hresult';
 import {
   componentScript,
   normalizeScenario,
+  type NormalizedAnswer,
   type NormalizedApplication,
   type NormalizedComponent,
   type NormalizedScenario,
@@ -157,7 +158,11 @@ class MockAddin implements BackendAddin {
     const failure = this.callFailure('CheckConsistency');
     if (failure) return failure;
     const script = componentScript(this.app, args.component);
-    if (script.check === 'fail') return Promise.reject(errorForCall('CheckConsistency', script.checkHresult));
+    if (script.check === 'fail') {
+      // An async object written with the failure: the client's call layer releases it at once.
+      if (script.checkOperation) this.backend.handOutAndRelease(this.app, args.component);
+      return Promise.reject(errorForCall('CheckConsistency', script.checkHresult));
+    }
     if (script.check === 'no-async') return Promise.resolve(null);
     if (script.check === 'hang') return never;
     this.backend.live += 1;
@@ -176,22 +181,44 @@ class MockAddin implements BackendAddin {
     this.backend.record('OrderComponents', this.app, undefined, components);
     const failure = this.callFailure('OrderComponents') ?? this.restoreFailure('OrderComponents');
     if (failure) return failure;
-    const { fail, hresult, order } = this.app.orderComponents;
-    if (fail) return Promise.reject(errorForCall('OrderComponents', hresult));
-    if (order === null) return Promise.resolve(null);
-    const rank = (c: ComponentRef): number => {
-      const at = order.indexOf(c.name);
-      return at < 0 ? order.length : at;
-    };
-    return Promise.resolve([...components].sort((a, b) => rank(a) - rank(b)));
+    const { kind, hresult, order, returns } = this.app.orderComponents;
+    switch (kind) {
+      case 'hang':
+        return never;
+      case 'fail':
+        return Promise.reject(errorForCall('OrderComponents', hresult));
+      case 'any':
+        return Promise.resolve(null);
+      case 'returns':
+        // The interface sizes the output by the input count: a longer list is cut, and a shorter
+        // one leaves NULL entries, which the native call layer reports as a broken add-in.
+        if (returns.length < components.length) {
+          return Promise.reject(
+            new AddinProtocolError('the add-in broke the API\'s rules: OrderComponents returned a NULL or malformed component name or logical path', {
+              hresult: HRESULT.S_OK,
+              call: 'OrderComponents',
+            }),
+          );
+        }
+        return Promise.resolve(returns.slice(0, components.length).map((c) => ({ ...c })));
+      case 'order': {
+        // Listed names first, in list order; the rest as given (a stable sort).
+        const rank = (c: ComponentRef): number => {
+          const at = order.indexOf(c.name);
+          return at < 0 ? order.length : at;
+        };
+        return Promise.resolve([...components].sort((a, b) => rank(a) - rank(b)));
+      }
+    }
   }
 
   isRollForwardSupported(): Promise<boolean> {
     this.backend.record('IsRollForwardSupported', this.app);
     const failure = this.callFailure('IsRollForwardSupported') ?? this.restoreFailure('IsRollForwardSupported');
     if (failure) return failure;
-    const { fail, hresult, supported } = this.app.rollForward;
-    return fail ? Promise.reject(errorForCall('IsRollForwardSupported', hresult)) : Promise.resolve(supported);
+    const { kind, hresult, supported } = this.app.rollForward;
+    if (kind === 'hang') return never;
+    return kind === 'fail' ? Promise.reject(errorForCall('IsRollForwardSupported', hresult)) : Promise.resolve(supported);
   }
 
   release(): void {
@@ -200,11 +227,12 @@ class MockAddin implements BackendAddin {
     this.backend.recordRelease('addin', this.app);
   }
 
-  private restoreStep(call: 'PreRestore' | 'PostRestore', args: RestoreArguments, pick: (s: NormalizedComponent) => number): Promise<void> {
+  private restoreStep(call: 'PreRestore' | 'PostRestore', args: RestoreArguments, pick: (s: NormalizedComponent) => NormalizedAnswer): Promise<void> {
     this.backend.record(call, this.app, args.component, args);
     const failure = this.callFailure(call) ?? this.restoreFailure(call);
     if (failure) return failure;
-    const hresult = pick(componentScript(this.app, args.component));
+    const { hang, hresult } = pick(componentScript(this.app, args.component));
+    if (hang) return never;
     return hresult >= 0x80000000 ? Promise.reject(errorForCall(call, hresult)) : Promise.resolve();
   }
 
@@ -237,7 +265,8 @@ class MockBackendImpl implements MockBackend {
       this.scenario.applications.find((a) => a.clsid !== null && a.clsid === application.clsid);
     this.calls.push({ method: 'Activate', writerId: application.writerId });
     if (!app || app.clsid === null) return Promise.reject(errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: application.identifier }));
-    if (app.activation !== HRESULT.S_OK) return Promise.reject(errorForCall('Activate', app.activation, { context: application.identifier }));
+    if (app.activation.hang) return never;
+    if (app.activation.hresult !== HRESULT.S_OK) return Promise.reject(errorForCall('Activate', app.activation.hresult, { context: application.identifier }));
     this.live += 1;
     return Promise.resolve(new MockAddin(this, app));
   }
@@ -252,6 +281,12 @@ class MockBackendImpl implements MockBackend {
 
   record(method: WsbCall, app: NormalizedApplication, component?: string | null, args?: unknown): void {
     this.calls.push({ method, writerId: app.writerId, component, args });
+  }
+
+  /** An object handed out and released again before the caller sees it (a failed call's output). */
+  handOutAndRelease(app: NormalizedApplication, component: string | null): void {
+    this.live += 1;
+    this.recordRelease('operation', app, component);
   }
 
   recordRelease(target: 'addin' | 'operation', app: NormalizedApplication, component?: string | null): void {

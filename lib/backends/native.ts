@@ -218,5 +218,5 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
  */
 export function createNativeMockBackend(scenario: NormalizedScenario, options: NativeMockBackendOptions = {}): NativeMockBackend {
   const binding = options.binding ?? loadBinding();
-  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(JSON.stringify(scenario)));
+  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(scenario));
 }

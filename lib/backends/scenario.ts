@@ -3,16 +3,25 @@
  *
  * A scenario is written loosely (HRESULTs as symbols, hex strings or numbers; most fields
  * optional) and normalised once into {@link NormalizedScenario}: every HRESULT an unsigned
- * number, every default filled in. The TypeScript mock, the native mock add-in and the sample
- * out-of-process add-in all consume the normalised form, so one scenario drives every backend.
+ * number, every default filled in, every delay a whole number of milliseconds. Unknown keys are
+ * refused at every level (a typo must not turn a failure-path test into one that passes). The
+ * TypeScript mock plays the normalised form here; the native mock and the sample out-of-process
+ * add-in read it again in C++ (native/scenario/), which checks it once more.
  */
 import { readFileSync } from 'node:fs';
-import { HRESULT, parseHresult } from '../hresult';
 import { ScenarioError } from '../errors';
-import { invalidValue } from '../input-errors';
+import { canonicalGuid } from '../guid';
+import { HRESULT, parseHresult } from '../hresult';
+import { invalidType, invalidValue, outOfRange, type InputError } from '../input-errors';
+import { rejectUnknownKeys } from '../strict';
+import { MAX_DURATION_MS } from '../validate';
+import type { ComponentRef } from './types';
 
 /** An HRESULT as a scenario may write it: a number, `"0x807A0001"`, `"-2147467259"` or a symbol. */
 export type HresultLike = number | string;
+
+/** A call that never answers (until it is cancelled, the add-in released or the host torn down). */
+export type Hang = 'hang';
 
 /** One QueryStatus answer. A bare HRESULT is `{ status }`. The last step repeats forever. */
 export type StatusStep =
@@ -49,9 +58,10 @@ export type StatusStep =
 export interface ComponentScenario {
   /**
    * CheckConsistency: `"async"` (default), `"no-async"` (S_OK, nothing to poll), `"hang"` (never
-   * answers until cancelled) or `{ fail }`.
+   * answers until cancelled) or `{ fail }`; `{ fail, operation: true }` also writes an async
+   * object with the failure code (a broken add-in: the client must release it).
    */
-  check?: 'async' | 'no-async' | 'hang' | { fail: HresultLike };
+  check?: 'async' | 'no-async' | Hang | { fail: HresultLike; operation?: boolean };
   /** QueryStatus answers in order; the last one repeats. Default: `["S_OK"]`. */
   statuses?: StatusStep[];
   /** Abort's answer. Default: returns S_OK at once, and later statuses are E_ABORT. */
@@ -63,10 +73,10 @@ export interface ComponentScenario {
     /** The status QueryStatus reports after Abort. Default E_ABORT. */
     statusAfter?: HresultLike;
   };
-  /** What PreRestore returns. Default S_OK. */
-  preRestore?: HresultLike;
-  /** What PostRestore returns. Default S_OK. */
-  postRestore?: HresultLike;
+  /** What PreRestore returns, or `"hang"`. Default S_OK. */
+  preRestore?: HresultLike | Hang;
+  /** What PostRestore returns, or `"hang"`. Default S_OK. */
+  postRestore?: HresultLike | Hang;
 }
 
 /** One application as a scenario writes it. */
@@ -75,14 +85,20 @@ export interface ApplicationScenario {
   identifier: string;
   /** The add-in CLSID, or null for an application without an add-in. Default: a fixed mock CLSID. */
   clsid?: string | null;
-  /** Activation fails with this HRESULT (e.g. REGDB_E_CLASSNOTREG, E_ACCESSDENIED). */
-  activation?: HresultLike;
+  /** Activation fails with this HRESULT (e.g. REGDB_E_CLASSNOTREG, E_ACCESSDENIED), or `"hang"`s. */
+  activation?: HresultLike | Hang;
   /** false: the add-in does not implement IWsbApplicationRestoreSupport (E_NOINTERFACE). */
   restoreSupport?: boolean;
-  /** IsRollForwardSupported's answer, or `{ fail }`. Default false. */
-  rollForwardSupported?: boolean | { fail: HresultLike };
-  /** OrderComponents: component names in the wanted order, null for "any order" (default), or `{ fail }`. */
-  orderComponents?: string[] | null | { fail: HresultLike };
+  /** IsRollForwardSupported's answer, `{ fail }` or `"hang"`. Default false. */
+  rollForwardSupported?: boolean | { fail: HresultLike } | Hang;
+  /**
+   * OrderComponents: component names in the wanted order (the others follow in the order given),
+   * null for "any order" (NULL arrays, the default), `{ fail }`, `"hang"`, or `{ returns }`:
+   * exactly that list whatever it was given (so a scenario can return a non-permutation). The
+   * interface sizes the answer by the input count: a longer list is cut to it, and a shorter one
+   * leaves NULL entries (a broken add-in).
+   */
+  orderComponents?: string[] | null | { fail: HresultLike } | { returns: ComponentRef[] } | Hang;
   /** Per component name; `"*"` applies to any component not listed. */
   components?: Record<string, ComponentScenario>;
 }
@@ -100,28 +116,41 @@ export type NormalizedStep =
   | { kind: 'hang' }
   | { kind: 'crash' };
 
+/** A call answered with an HRESULT, or never. */
+export interface NormalizedAnswer {
+  hang: boolean;
+  /** What the call returns when it does not hang. */
+  hresult: number;
+}
+
+/** A normalised component script. */
 export interface NormalizedComponent {
   /** 'async', 'no-async', 'hang', or 'fail' with `checkHresult`. */
   check: 'async' | 'no-async' | 'hang' | 'fail';
   checkHresult: number;
+  /** With check 'fail': an async object is written anyway. */
+  checkOperation: boolean;
   statuses: NormalizedStep[];
   abort: { returns: number; delayMs: number; hang: boolean; statusAfter: number };
-  preRestore: number;
-  postRestore: number;
+  preRestore: NormalizedAnswer;
+  postRestore: NormalizedAnswer;
 }
 
+/** A normalised application script. */
 export interface NormalizedApplication {
   writerId: string;
   identifier: string;
   clsid: string | null;
-  /** 0 when activation succeeds. */
-  activation: number;
+  /** `hresult` 0 when activation succeeds. */
+  activation: NormalizedAnswer;
   restoreSupport: boolean;
-  rollForward: { fail: boolean; hresult: number; supported: boolean };
-  orderComponents: { fail: boolean; hresult: number; order: string[] | null };
+  rollForward: { kind: 'answer' | 'fail' | 'hang'; hresult: number; supported: boolean };
+  /** 'any': NULL arrays; 'order': `order` first, then the rest as given; 'returns': exactly `returns`. */
+  orderComponents: { kind: 'any' | 'order' | 'returns' | 'fail' | 'hang'; hresult: number; order: string[]; returns: ComponentRef[] };
   components: Record<string, NormalizedComponent>;
 }
 
+/** A normalised scenario, what every engine plays. */
 export interface NormalizedScenario {
   /** Marks the normalised form, so normalising twice is harmless (and JSON keeps the mark). */
   normalized: true;
@@ -131,112 +160,205 @@ export interface NormalizedScenario {
 /** The CLSID mock applications get when the scenario does not name one. */
 export const MOCK_CLSID = '{0D5A7E2C-6B1F-4C8E-9A3D-5E7F1B2C4D6A}';
 
-const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-
-/** `{UPPER-CASE}` form of a GUID, or a TypeError naming `field`. */
-export function canonicalGuid(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !GUID.test(value)) {
-    throw invalidValue(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
-  }
-  return `{${value.replace(/[{}]/g, '').toUpperCase()}}`;
-}
-
-function delayOf(value: unknown, field: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    // JSON shows an object's content where String() would write "[object Object]"; a number's (NaN) as String() does.
-    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
-    throw new RangeError(`${field} must be a finite number of milliseconds >= 0, got ${shown}`);
-  }
-  return value;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function normalizeStep(step: unknown, field: string): NormalizedStep {
-  if (!isObject(step)) return { kind: 'status', hresult: parseHresult(step, field), delayMs: 0 };
-  if (step.hang === true) return { kind: 'hang' };
-  if (step.crash === true) return { kind: 'crash' };
-  const delayMs = delayOf(step.delayMs, `${field}.delayMs`);
-  if (step.unwritten === true) return { kind: 'unwritten', delayMs };
-  if ('callFails' in step) return { kind: 'callFails', hresult: parseHresult(step.callFails, `${field}.callFails`), delayMs };
-  if ('status' in step) return { kind: 'status', hresult: parseHresult(step.status, `${field}.status`), delayMs };
-  throw new TypeError(`${field} must be an HRESULT or an object with status, callFails, unwritten, hang or crash`);
+/**
+ * Where each error thrown while normalising is: its JSON path, and the problem without it. Every
+ * message here starts with the path, so the error reads alone; loadScenarioFile() uses the parts.
+ */
+const locations = new WeakMap<object, { readonly path: string; readonly problem: string }>();
+
+/** `error`, whose message starts with `path`, located. */
+function located<E extends Error>(path: string, error: E): E {
+  locations.set(error, { path, problem: error.message.slice(path.length).replace(/^:?\s*/, '') });
+  return error;
 }
 
-function normalizeCheck(check: unknown, field: string): Pick<NormalizedComponent, 'check' | 'checkHresult'> {
-  if (check === undefined || check === 'async') return { check: 'async', checkHresult: HRESULT.S_OK };
-  if (check === 'no-async' || check === 'hang') return { check, checkHresult: HRESULT.S_OK };
-  if (isObject(check) && 'fail' in check) return { check: 'fail', checkHresult: parseHresult(check.fail, `${field}.fail`) };
-  throw new TypeError(`${field} must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
+/** A bad value at `path`: `make` (invalidType, invalidValue, outOfRange) with "PATH PROBLEM". */
+function bad(make: (message: string) => InputError, path: string, problem: string): InputError {
+  return located(path, make(`${path} ${problem}`));
 }
+
+/** `check(value, path)` (parseHresult, canonicalGuid), its failure located at `path`. */
+function checked<T>(check: (value: unknown, path: string) => T, value: unknown, path: string): T {
+  try {
+    return check(value, path);
+  } catch (error) {
+    throw error instanceof Error && error.message.startsWith(path) ? located(path, error) : error;
+  }
+}
+
+/** Refuses a key not in `allowed`: "PATH: unknown key 'statuss' (did you mean 'statuses'?)". */
+function rejectUnknown(value: Record<string, unknown>, allowed: readonly string[], path: string): void {
+  try {
+    rejectUnknownKeys(value, allowed, 'key');
+  } catch (error) {
+    throw located(path, invalidValue(`${path}: ${(error as Error).message}`));
+  }
+}
+
+/** An object at `field` whose keys are all in `allowed`. */
+function strictObject(value: unknown, allowed: readonly string[], field: string): Record<string, unknown> {
+  if (!isObject(value)) throw bad(invalidType, field, `must be an object, got ${JSON.stringify(value)}`);
+  rejectUnknown(value, allowed, field);
+  return value;
+}
+
+function delayOf(value: unknown, field: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MS) {
+    throw bad(outOfRange, field, `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+  }
+  return Math.ceil(value);
+}
+
+function optionalHresult(value: unknown, field: string, fallback: number): number {
+  return value === undefined ? fallback : checked(parseHresult, value, field);
+}
+
+function answerOf(value: unknown, field: string): NormalizedAnswer {
+  return value === 'hang' ? { hang: true, hresult: HRESULT.S_OK } : { hang: false, hresult: optionalHresult(value, field, HRESULT.S_OK) };
+}
+
+const STEP_KINDS = ['status', 'callFails', 'unwritten', 'hang', 'crash'] as const;
+
+function normalizeStep(step: unknown, field: string): NormalizedStep {
+  if (!isObject(step)) return { kind: 'status', hresult: checked(parseHresult, step, field), delayMs: 0 };
+  const kind = STEP_KINDS.find((k) => k in step);
+  if (kind === undefined) {
+    rejectUnknown(step, [...STEP_KINDS, 'delayMs'], field);
+    throw bad(invalidValue, field, `must be an HRESULT or an object with one of ${STEP_KINDS.join(', ')}`);
+  }
+  if (kind === 'hang' || kind === 'crash') {
+    strictObject(step, [kind], field);
+    if (step[kind] !== true) throw bad(invalidValue, `${field}.${kind}`, `must be true, got ${JSON.stringify(step[kind])}`);
+    return { kind };
+  }
+  strictObject(step, [kind, 'delayMs'], field);
+  const delayMs = delayOf(step.delayMs, `${field}.delayMs`);
+  if (kind === 'unwritten') {
+    if (step.unwritten !== true) throw bad(invalidValue, `${field}.unwritten`, `must be true, got ${JSON.stringify(step.unwritten)}`);
+    return { kind, delayMs };
+  }
+  return { kind, hresult: checked(parseHresult, step[kind], `${field}.${kind}`), delayMs };
+}
+
+function normalizeCheck(check: unknown, field: string): Pick<NormalizedComponent, 'check' | 'checkHresult' | 'checkOperation'> {
+  if (check === undefined || check === 'async' || check === 'no-async' || check === 'hang') {
+    return { check: check ?? 'async', checkHresult: HRESULT.S_OK, checkOperation: false };
+  }
+  if (!isObject(check)) throw bad(invalidValue, field, `must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
+  strictObject(check, ['fail', 'operation'], field);
+  if (check.operation !== undefined && typeof check.operation !== 'boolean') {
+    throw bad(invalidType, `${field}.operation`, `must be a boolean, got ${JSON.stringify(check.operation)}`);
+  }
+  return { check: 'fail', checkHresult: checked(parseHresult, check.fail, `${field}.fail`), checkOperation: check.operation === true };
+}
+
+const COMPONENT_KEYS = ['check', 'statuses', 'abort', 'preRestore', 'postRestore'] as const;
+const ABORT_KEYS = ['returns', 'delayMs', 'hang', 'statusAfter'] as const;
 
 function normalizeComponent(raw: unknown, field: string): NormalizedComponent {
-  if (!isObject(raw)) throw new TypeError(`${field} must be an object`);
-  const statuses = raw.statuses ?? ['S_OK'];
-  if (!Array.isArray(statuses) || statuses.length === 0) throw new TypeError(`${field}.statuses must be a non-empty array`);
-  const abort = raw.abort ?? {};
-  if (!isObject(abort)) throw new TypeError(`${field}.abort must be an object`);
+  const component = strictObject(raw, COMPONENT_KEYS, field);
+  const statuses = component.statuses ?? ['S_OK'];
+  if (!Array.isArray(statuses) || statuses.length === 0) throw bad(invalidType, `${field}.statuses`, 'must be a non-empty array');
+  const abort = strictObject(component.abort ?? {}, ABORT_KEYS, `${field}.abort`);
+  if (abort.hang !== undefined && typeof abort.hang !== 'boolean') throw bad(invalidType, `${field}.abort.hang`, `must be a boolean, got ${JSON.stringify(abort.hang)}`);
   return {
-    ...normalizeCheck(raw.check, `${field}.check`),
+    ...normalizeCheck(component.check, `${field}.check`),
     statuses: statuses.map((s, i) => normalizeStep(s, `${field}.statuses[${i}]`)),
     abort: {
-      returns: abort.returns === undefined ? HRESULT.S_OK : parseHresult(abort.returns, `${field}.abort.returns`),
+      returns: optionalHresult(abort.returns, `${field}.abort.returns`, HRESULT.S_OK),
       delayMs: delayOf(abort.delayMs, `${field}.abort.delayMs`),
       hang: abort.hang === true,
-      statusAfter: abort.statusAfter === undefined ? HRESULT.E_ABORT : parseHresult(abort.statusAfter, `${field}.abort.statusAfter`),
+      statusAfter: optionalHresult(abort.statusAfter, `${field}.abort.statusAfter`, HRESULT.E_ABORT),
     },
-    preRestore: raw.preRestore === undefined ? HRESULT.S_OK : parseHresult(raw.preRestore, `${field}.preRestore`),
-    postRestore: raw.postRestore === undefined ? HRESULT.S_OK : parseHresult(raw.postRestore, `${field}.postRestore`),
+    preRestore: answerOf(component.preRestore, `${field}.preRestore`),
+    postRestore: answerOf(component.postRestore, `${field}.postRestore`),
   };
 }
 
-function normalizeFailable<T>(raw: unknown, field: string, parse: (v: unknown) => T): { fail: boolean; hresult: number; value: T } {
-  if (isObject(raw) && 'fail' in raw) return { fail: true, hresult: parseHresult(raw.fail, `${field}.fail`), value: parse(undefined) };
-  return { fail: false, hresult: HRESULT.S_OK, value: parse(raw) };
+function normalizeRollForward(raw: unknown, field: string): NormalizedApplication['rollForward'] {
+  if (raw === 'hang') return { kind: 'hang', hresult: HRESULT.S_OK, supported: false };
+  if (raw === undefined || typeof raw === 'boolean') return { kind: 'answer', hresult: HRESULT.S_OK, supported: raw === true };
+  if (!isObject(raw)) throw bad(invalidValue, field, `must be a boolean, { "fail": HRESULT } or "hang", got ${JSON.stringify(raw)}`);
+  strictObject(raw, ['fail'], field);
+  return { kind: 'fail', hresult: checked(parseHresult, raw.fail, `${field}.fail`), supported: false };
 }
 
-function parseOrder(raw: unknown, field: string): string[] | null {
-  if (raw === undefined || raw === null) return null;
-  if (!Array.isArray(raw) || !raw.every((n) => typeof n === 'string')) throw new TypeError(`${field} must be an array of component names, null, or { fail }`);
-  return raw;
+function componentRef(raw: unknown, field: string): ComponentRef {
+  const ref = strictObject(raw, ['name', 'logicalPath'], field);
+  for (const key of ['name', 'logicalPath'] as const) {
+    if (typeof ref[key] !== 'string') throw bad(invalidType, `${field}.${key}`, `must be a string, got ${JSON.stringify(ref[key])}`);
+  }
+  return { name: ref.name as string, logicalPath: ref.logicalPath as string };
 }
+
+function normalizeOrder(raw: unknown, field: string): NormalizedApplication['orderComponents'] {
+  const none = { hresult: HRESULT.S_OK, order: [], returns: [] };
+  if (raw === undefined || raw === null) return { kind: 'any', ...none };
+  if (raw === 'hang') return { kind: 'hang', ...none };
+  if (Array.isArray(raw)) {
+    raw.forEach((name, i) => {
+      if (typeof name !== 'string') throw bad(invalidType, `${field}[${i}]`, `must be a component name, got ${JSON.stringify(name)}`);
+    });
+    return { kind: 'order', ...none, order: raw as string[] };
+  }
+  if (!isObject(raw)) throw bad(invalidValue, field, `must be an array of names, null, { "fail" }, { "returns" } or "hang", got ${JSON.stringify(raw)}`);
+  if ('returns' in raw) {
+    strictObject(raw, ['returns'], field);
+    if (!Array.isArray(raw.returns)) throw bad(invalidType, `${field}.returns`, 'must be an array of { name, logicalPath }');
+    return { kind: 'returns', ...none, returns: raw.returns.map((r, i) => componentRef(r, `${field}.returns[${i}]`)) };
+  }
+  strictObject(raw, ['fail', 'returns'], field);
+  return { kind: 'fail', ...none, hresult: checked(parseHresult, raw.fail, `${field}.fail`) };
+}
+
+const APPLICATION_KEYS = ['writerId', 'identifier', 'clsid', 'activation', 'restoreSupport', 'rollForwardSupported', 'orderComponents', 'components'] as const;
 
 function normalizeApplication(raw: unknown, field: string): NormalizedApplication {
-  if (!isObject(raw)) throw new TypeError(`${field} must be an object`);
-  if (typeof raw.identifier !== 'string' || raw.identifier === '') {
-    throw new TypeError(`${field}.identifier must be a non-empty string, got ${JSON.stringify(raw.identifier)}`);
+  const app = strictObject(raw, APPLICATION_KEYS, field);
+  if (typeof app.identifier !== 'string' || app.identifier === '') {
+    throw bad(invalidType, `${field}.identifier`, `must be a non-empty string, got ${JSON.stringify(app.identifier)}`);
   }
-  const components = raw.components ?? {};
-  if (!isObject(components)) throw new TypeError(`${field}.components must be an object keyed by component name`);
-  const order = normalizeFailable(raw.orderComponents, `${field}.orderComponents`, (v) => parseOrder(v, `${field}.orderComponents`));
-  const roll = normalizeFailable(raw.rollForwardSupported, `${field}.rollForwardSupported`, (v) => v === true);
+  if (app.restoreSupport !== undefined && typeof app.restoreSupport !== 'boolean') {
+    throw bad(invalidType, `${field}.restoreSupport`, `must be a boolean, got ${JSON.stringify(app.restoreSupport)}`);
+  }
+  const components = app.components ?? {};
+  if (!isObject(components)) throw bad(invalidType, `${field}.components`, 'must be an object keyed by component name');
   return {
-    writerId: canonicalGuid(raw.writerId, `${field}.writerId`),
-    identifier: raw.identifier,
-    clsid: raw.clsid === null ? null : canonicalGuid(raw.clsid ?? MOCK_CLSID, `${field}.clsid`),
-    activation: raw.activation === undefined ? HRESULT.S_OK : parseHresult(raw.activation, `${field}.activation`),
-    restoreSupport: raw.restoreSupport !== false,
-    rollForward: { fail: roll.fail, hresult: roll.hresult, supported: roll.value },
-    orderComponents: { fail: order.fail, hresult: order.hresult, order: order.value },
+    writerId: checked(canonicalGuid, app.writerId, `${field}.writerId`),
+    identifier: app.identifier,
+    clsid: app.clsid === null ? null : checked(canonicalGuid, app.clsid ?? MOCK_CLSID, `${field}.clsid`),
+    activation: answerOf(app.activation, `${field}.activation`),
+    restoreSupport: app.restoreSupport !== false,
+    rollForward: normalizeRollForward(app.rollForwardSupported, `${field}.rollForwardSupported`),
+    orderComponents: normalizeOrder(app.orderComponents, `${field}.orderComponents`),
     components: Object.fromEntries(
       Object.entries(components).map(([name, c]) => [name, normalizeComponent(c, `${field}.components[${JSON.stringify(name)}]`)]),
     ),
   };
 }
 
-/** Check and normalise a scenario. Throws TypeError/RangeError naming the offending field. */
+/**
+ * Check and normalise a scenario. Throws a TypeError/RangeError (with a Node-style `code`) naming
+ * the JSON path of the offending field; an unknown key names the nearest valid one.
+ */
 export function normalizeScenario(scenario: Scenario | NormalizedScenario | unknown): NormalizedScenario {
   if (!isObject(scenario) || !Array.isArray(scenario.applications)) {
-    throw new TypeError('scenario must be an object with an "applications" array');
+    throw invalidType('scenario must be an object with an "applications" array');
   }
   if (scenario.normalized === true) return scenario as unknown as NormalizedScenario;
+  rejectUnknown(scenario, ['applications'], 'scenario');
   return { normalized: true, applications: scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`)) };
 }
 
-/** Read and normalise a JSON scenario file. Every problem is a ScenarioError naming the file. */
+/**
+ * Read and normalise a JSON scenario file.
+ * @throws ScenarioError (`ERR_WSB_SCENARIO`) naming the file and the problem (with its JSON path)
+ */
 export function loadScenarioFile(path: string): NormalizedScenario {
   let text: string;
   try {
@@ -253,9 +375,9 @@ export function loadScenarioFile(path: string): NormalizedScenario {
   try {
     return normalizeScenario(parsed);
   } catch (error) {
-    if (error instanceof ScenarioError) throw new ScenarioError(error.problem, { file: path, path: error.path, cause: error });
-    // The checks name the JSON path in their message (`scenario.applications[0].identifier ...`).
-    if (error instanceof TypeError || error instanceof RangeError) throw new ScenarioError(error.message, { file: path, cause: error });
+    const where = typeof error === 'object' && error !== null ? locations.get(error) : undefined;
+    if (where !== undefined) throw new ScenarioError(where.problem, { file: path, path: where.path, cause: error });
+    if (error instanceof TypeError || error instanceof RangeError) throw new ScenarioError((error as Error).message, { file: path, cause: error });
     throw error;
   }
 }

@@ -21,7 +21,7 @@ export type FactsOf = (app: RegisteredApplication) => Promise<RegistrationFacts>
 function mockFacts(backend: MockBackend): FactsOf {
   return async (app) => {
     const scripted = backend.scenario.applications.find((a) => a.writerId === app.writerId);
-    const classRegistered = app.clsid !== null && scripted?.activation !== HRESULT.REGDB_E_CLASSNOTREG;
+    const classRegistered = app.clsid !== null && scripted?.activation.hresult !== HRESULT.REGDB_E_CLASSNOTREG;
     return { classRegistered, server: null, marshalling: 'mock' };
   };
 }

@@ -7,6 +7,7 @@
 #include "addin_handle.h"
 #include "addon.h"
 #include "js_values.h"
+#include "scenario_arg.h"
 
 namespace wsb::bridge {
 namespace {
@@ -72,11 +73,7 @@ Napi::Value RuntimeHandle::create(Napi::Env env, Init init) {
 }
 
 Napi::Value RuntimeHandle::createMockRuntime(const Napi::CallbackInfo& info) {
-  const std::string json = utf8Arg(info[0], "scenario");
-  mock::Scenario scenario;
-  std::string error;
-  if (!mock::parseScenario(json, &scenario, &error)) throw Napi::TypeError::New(info.Env(), error);
-  auto host = mock::MockHost::create(std::move(scenario));
+  auto host = mock::MockHost::create(scenarioArg(info[0]));
   return create(info.Env(), Init{std::make_shared<mock::MockRuntime>(host), host});
 }
 

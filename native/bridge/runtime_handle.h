@@ -1,4 +1,4 @@
-// JS class `Runtime`: where add-ins come from. Made by createMockRuntime(scenarioJson) anywhere,
+// JS class `Runtime`: where add-ins come from. Made by createMockRuntime(normalizedScenario) anywhere,
 // and by createComRuntime(options) on Windows. Activation runs on a COM thread.
 #pragma once
 

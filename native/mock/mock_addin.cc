@@ -1,6 +1,5 @@
 #include "mock_addin.h"
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <new>
@@ -10,11 +9,15 @@
 #include <vector>
 
 #include "../com/wide_string.h"
+#include "../scenario/behaviour.h"
 #include "mock_host.h"
 
 namespace wsb::mock {
 namespace {
 
+using scenario::ApplicationScript;
+using scenario::ComponentScript;
+using scenario::StatusStep;
 using std::chrono::milliseconds;
 
 // The add-in's process: a crash during one call takes every later call down with it.
@@ -78,6 +81,7 @@ class MockOperation final : public IWsbApplicationAsync {
         app_(app),
         component_(std::move(component)),
         script_(app.component(component_.value_or(""))),
+        statuses_(script_),
         process_(std::move(process)) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
@@ -101,11 +105,7 @@ class MockOperation final : public IWsbApplicationAsync {
       host().record(MockCall{"QueryStatus", app_.writerId, component_, {}});
       if (status == nullptr) return kE_POINTER;
       if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-      if (aborted_) {
-        *status = script_.abort.statusAfter;
-        return kS_OK;
-      }
-      return play(nextStep(), status);
+      return play(statuses_.next(), status);
     });
   }
 
@@ -114,7 +114,7 @@ class MockOperation final : public IWsbApplicationAsync {
       host().record(MockCall{"Abort", app_.writerId, component_, {}});
       if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
       if (script_.abort.hang) return host().pause(std::nullopt);
-      aborted_ = true;
+      statuses_.abort();
       const HRESULT waited = host().pause(milliseconds(script_.abort.delayMs));
       return FAILED(waited) ? waited : script_.abort.returns;
     });
@@ -123,16 +123,11 @@ class MockOperation final : public IWsbApplicationAsync {
  private:
   MockHost& host() const { return refs_.host(); }
 
-  const StatusStep& nextStep() {
-    const auto& steps = script_.statuses;
-    return steps[std::min<std::size_t>(cursor_++, steps.size() - 1)];
-  }
-
   HRESULT play(const StatusStep& step, HRESULT* status) {
     switch (step.kind) {
-      case StepKind::kHang:
+      case StatusStep::Kind::kHang:
         return host().pause(std::nullopt);
-      case StepKind::kCrash:
+      case StatusStep::Kind::kCrash:
         process_->crashed = true;
         return kRPC_S_CALL_FAILED;
       default:
@@ -140,8 +135,8 @@ class MockOperation final : public IWsbApplicationAsync {
     }
     const HRESULT waited = host().pause(milliseconds(step.delayMs));
     if (FAILED(waited)) return waited;
-    if (step.kind == StepKind::kCallFails) return step.hresult;
-    if (step.kind == StepKind::kStatus) *status = step.hresult;
+    if (step.kind == StatusStep::Kind::kCallFails) return step.hresult;
+    if (step.kind == StatusStep::Kind::kStatus) *status = step.hresult;
     return kS_OK;  // kUnwritten: success, and *status left as the caller seeded it
   }
 
@@ -149,9 +144,8 @@ class MockOperation final : public IWsbApplicationAsync {
   const ApplicationScript& app_;  // owned by the host's scenario, which refs_ keeps alive
   const std::optional<std::string> component_;
   const ComponentScript& script_;
+  scenario::StatusSequence statuses_;
   const std::shared_ptr<ProcessState> process_;
-  std::atomic<std::size_t> cursor_{0};
-  std::atomic<bool> aborted_{false};
 };
 
 class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicationRestoreSupport {
@@ -192,13 +186,14 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       if (async == nullptr) return kE_POINTER;
       *async = nullptr;
       if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-      const ComponentScript& script = app_.component(name.value_or(""));
-      if (script.check == CheckKind::kNoAsync) return kS_OK;
+      const scenario::CheckAnswer answer = scenario::checkAnswer(app_.component(name.value_or("")));
       // Blocks like a hung QueryStatus: only a cancellation (releasing the add-in) or teardown
       // ends it, with RPC_E_CALL_CANCELED and no async object.
-      if (script.check == CheckKind::kHang) return host_->pause(std::nullopt);
-      *async = std::make_unique<MockOperation>(host_, app_, name, process_).release();  // the caller owns it
-      return script.check == CheckKind::kFail ? script.checkHresult : kS_OK;
+      if (answer.kind == scenario::CheckAnswer::Kind::kHang) return host_->pause(std::nullopt);
+      if (answer.kind == scenario::CheckAnswer::Kind::kOperation) {
+        *async = std::make_unique<MockOperation>(host_, app_, name, process_).release();  // the caller owns it
+      }
+      return answer.hresult;
     });
   }
 
@@ -217,21 +212,37 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       *orderedNames = nullptr;
       *orderedPaths = nullptr;
       if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-      if (app_.orderFails) return app_.orderHresult;
-      if (!app_.order) return kS_OK;  // NULL outputs: any order
-      if (count != 0 && (names == nullptr || paths == nullptr)) return kE_POINTER;
-      const std::vector<DWORD> order = ranked(count, names);
-      auto outNames = TaskMemStringArray::allocate(count);
-      auto outPaths = TaskMemStringArray::allocate(count);
-      if (outNames.get() == nullptr || outPaths.get() == nullptr) return kE_OUTOFMEMORY;
-      for (DWORD i = 0; i < count; ++i) {
-        outNames.get()[i] = taskMemCopy(WStringView(names[order[i]], boundedLength(names[order[i]])));
-        outPaths.get()[i] = taskMemCopy(WStringView(paths[order[i]], boundedLength(paths[order[i]])));
-        if (outNames.get()[i] == nullptr || outPaths.get()[i] == nullptr) return kE_OUTOFMEMORY;
+      const bool passed = count == 0 || (names != nullptr && paths != nullptr);
+      std::vector<std::string> utf8Names;
+      for (DWORD i = 0; passed && i < count; ++i) utf8Names.push_back(utf8(names[i]).value_or(""));
+      const scenario::OrderAnswer answer = scenario::orderAnswer(app_, count, passed ? &utf8Names : nullptr);
+      std::vector<std::optional<WString>> outNames;
+      std::vector<std::optional<WString>> outPaths;
+      switch (answer.kind) {
+        case scenario::OrderAnswer::Kind::kHang:
+          return host_->pause(std::nullopt);
+        case scenario::OrderAnswer::Kind::kNull:
+          return answer.hresult;  // a failure, or S_OK with NULL outputs: any order
+        case scenario::OrderAnswer::Kind::kPermutation:
+          for (const std::size_t at : answer.permutation) {
+            outNames.emplace_back(WString(names[at], boundedLength(names[at])));
+            outPaths.emplace_back(WString(paths[at], boundedLength(paths[at])));
+          }
+          break;
+        case scenario::OrderAnswer::Kind::kList:
+          for (const scenario::ComponentRef* ref : answer.list) {
+            outNames.emplace_back();
+            outPaths.emplace_back();
+            if (ref == nullptr) continue;  // NULL entries, as scripted
+            // Scenario text is valid UTF-8 (a JS string, or JSON its parser checked); only a name
+            // longer than any the call layer passes can fail here.
+            if (toWide(ref->name, &outNames.back().emplace()) != TextError::kNone || toWide(ref->logicalPath, &outPaths.back().emplace()) != TextError::kNone) {
+              return kE_UNEXPECTED;
+            }
+          }
+          break;
       }
-      *orderedNames = outNames.release();
-      *orderedPaths = outPaths.release();
-      return kS_OK;
+      return handOut(outNames, outPaths, orderedNames, orderedPaths);
     });
   }
 
@@ -240,34 +251,38 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       host_->record(MockCall{"IsRollForwardSupported", app_.writerId, std::nullopt, {}});
       if (supported == nullptr) return kE_POINTER;
       if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-      if (app_.rollForwardFails) return app_.rollForwardHresult;
-      *supported = app_.rollForwardSupported ? 1 : 0;
+      const scenario::RollForwardScript& script = app_.rollForward;
+      if (script.kind == scenario::RollForwardScript::Kind::kHang) return host_->pause(std::nullopt);
+      if (script.kind == scenario::RollForwardScript::Kind::kFail) return script.hresult;
+      *supported = script.supported ? 1 : 0;
       return kS_OK;
     });
   }
 
  private:
-  // Input positions in the scripted order: listed names first, in list order, then the rest
-  // in input order (a stable sort, as the TypeScript mock does).
-  std::vector<DWORD> ranked(DWORD count, LPWSTR* names) const {
-    const auto& wanted = *app_.order;
-    std::vector<std::size_t> rank(count);
-    std::vector<DWORD> positions(count);
-    for (DWORD i = 0; i < count; ++i) {
-      const auto name = utf8(names[i]).value_or("");
-      rank[i] = static_cast<std::size_t>(std::find(wanted.begin(), wanted.end(), name) - wanted.begin());
-      positions[i] = i;
+  // The answer as CoTaskMemAlloc'ed arrays of CoTaskMemAlloc'ed strings, the caller's to free;
+  // when out of memory, nothing is handed out and nothing leaks. An absent entry stays NULL.
+  static HRESULT handOut(const std::vector<std::optional<WString>>& names, const std::vector<std::optional<WString>>& paths,
+                         LPWSTR** outNames, LPWSTR** outPaths) {
+    auto nameArray = TaskMemStringArray::allocate(names.size());
+    auto pathArray = TaskMemStringArray::allocate(paths.size());
+    if (nameArray.get() == nullptr || pathArray.get() == nullptr) return kE_OUTOFMEMORY;
+    const auto copy = [](const std::optional<WString>& text, LPWSTR* entry) { return !text || (*entry = taskMemCopy(*text)) != nullptr; };
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (!copy(names[i], &nameArray.get()[i]) || !copy(paths[i], &pathArray.get()[i])) return kE_OUTOFMEMORY;
     }
-    std::stable_sort(positions.begin(), positions.end(), [&](DWORD a, DWORD b) { return rank[a] < rank[b]; });
-    return positions;
+    *outNames = nameArray.release();
+    *outPaths = pathArray.release();
+    return kS_OK;
   }
 
   HRESULT restoreStep(const char* method, LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward,
-                      HRESULT ComponentScript::*outcome) {
+                      scenario::Answer ComponentScript::*outcome) {
     const auto name = utf8(component);
     host_->record(MockCall{method, app_.writerId, name, {utf8(metadata), utf8(logicalPath), std::string(noRollForward ? "true" : "false")}});
     if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    return app_.component(name.value_or("")).*outcome;
+    const scenario::Answer answer = app_.component(name.value_or("")).*outcome;
+    return answer.hang ? host_->pause(std::nullopt) : answer.hresult;
   }
 
   const std::shared_ptr<MockHost> host_;

@@ -8,14 +8,13 @@
 
 namespace wsb::mock {
 
-std::shared_ptr<MockHost> MockHost::create(Scenario scenario) { return std::make_shared<MockHost>(std::move(scenario)); }
+std::shared_ptr<MockHost> MockHost::create(scenario::Scenario scenario) { return std::make_shared<MockHost>(std::move(scenario)); }
 
 HRESULT MockHost::activate(const std::string& writerId, const std::string& clsid, ComPtr<IUnknown>* out) {
-  const auto& apps = scenario_.applications;
-  auto app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.writerId == writerId; });
-  if (app == apps.end()) app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.clsid == clsid; });
-  if (app == apps.end() || !app->clsid) return kREGDB_E_CLASSNOTREG;
-  if (FAILED(app->activation)) return app->activation;
+  const scenario::ApplicationScript* app = scenario_.find(writerId, clsid);
+  if (app == nullptr || !app->clsid) return kREGDB_E_CLASSNOTREG;
+  if (app->activation.hang) return pause(std::nullopt);
+  if (FAILED(app->activation.hresult)) return app->activation.hresult;
   return createMockAddin(shared_from_this(), *app, out);
 }
 

@@ -1,7 +1,8 @@
 // The native mock add-in: C++ objects behind the real IUnknown / IWsbApplicationBackupSupport /
 // IWsbApplicationRestoreSupport / IWsbApplicationAsync vtables, scripted by a Scenario.
 //
-// Core API (no Node-API, so the out-of-process sample add-in links it too):
+// Core API (no Node-API, so the standalone call-layer test and the benchmark use it without Node;
+// the sample out-of-process add-in shares the scenario engine below it, native/scenario/):
 //   auto host = MockHost::create(scenario);          // one per scripted "machine"
 //   ComPtr<IUnknown> addin;
 //   HRESULT hr = host->activate(writerId, clsid, &addin);   // what a class factory would hand out
@@ -12,9 +13,9 @@
 //   host->liveObjects(), host->objects(), host->calls()   // reference counts and the call log
 // Objects keep their host alive (shared_ptr), so a pointer outliving every handle stays valid.
 //
-// Deliberate misbehaviour, as scripted: QueryStatus may hang, fail, crash the "process", or
-// return S_OK without writing the status; a failing CheckConsistency still writes an async
-// object (a sloppy add-in), so callers' defensive Release is exercised.
+// Deliberate misbehaviour, as scripted (docs/mock.md): any call may hang; QueryStatus may fail,
+// crash the "process", or return S_OK without writing the status; a failing CheckConsistency may
+// still write an async object, so callers' defensive Release is exercised.
 #pragma once
 
 #include <chrono>
@@ -30,7 +31,7 @@
 #include <vector>
 
 #include "../com/com_ptr.h"
-#include "scenario.h"
+#include "../scenario/model.h"
 
 namespace wsb::mock {
 
@@ -52,16 +53,17 @@ struct MockObject {
 
 class MockHost : public std::enable_shared_from_this<MockHost> {
  public:
-  static std::shared_ptr<MockHost> create(Scenario scenario);
-  explicit MockHost(Scenario scenario) : scenario_(std::move(scenario)) {}
+  static std::shared_ptr<MockHost> create(scenario::Scenario scenario);
+  explicit MockHost(scenario::Scenario scenario) : scenario_(std::move(scenario)) {}
   MockHost(const MockHost&) = delete;
   MockHost& operator=(const MockHost&) = delete;
 
-  const Scenario& scenario() const { return scenario_; }
+  const scenario::Scenario& scenario() const { return scenario_; }
 
   // "CoCreateInstance": the add-in of application `writerId` or, for an add-in named by CLSID
   // alone, of the application with that `clsid`; or the scenario's activation failure
-  // (REGDB_E_CLASSNOTREG when neither matches or the application has no add-in).
+  // (REGDB_E_CLASSNOTREG when neither matches or the application has no add-in). A scripted
+  // hang waits like any other (cancel(), tearDown()).
   HRESULT activate(const std::string& writerId, const std::string& clsid, ComPtr<IUnknown>* out);
 
   void cancel(std::thread::id thread);
@@ -89,7 +91,7 @@ class MockHost : public std::enable_shared_from_this<MockHost> {
   void setRefs(const void* object, unsigned long refs) noexcept;
 
  private:
-  const Scenario scenario_;
+  const scenario::Scenario scenario_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool tornDown_ = false;

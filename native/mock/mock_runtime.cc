@@ -3,7 +3,7 @@
 namespace wsb::mock {
 
 Failure MockRuntime::listApplications(std::vector<Registration>* out) {
-  for (const ApplicationScript& app : host_->scenario().applications) {
+  for (const scenario::ApplicationScript& app : host_->scenario().applications) {
     out->push_back(Registration{app.writerId, app.identifier, app.clsid.value_or("")});
   }
   return {};

@@ -3,7 +3,8 @@
 # build-win32/sample-addin/, and register it in the project's Wine prefix:
 #   widl        wsbapp.idl -> wsbapp.h, wsbapp_i.c, wsbapp_p.c, dlldata.c
 #   proxy DLL   wsbapp-proxy.dll (marshalling for the three interfaces), regsvr32'ed
-#   server EXE  wsbapp-sample-addin.exe (LocalServer32)
+#   server EXE  wsbapp-sample-addin.exe (LocalServer32), with the scenario engine of
+#               native/scenario/ (shared with the addon's native mock) and nlohmann/json
 #   client EXE  wsbapp-sample-client.exe (smoke test and plain C++ baseline)
 # Registration runs examples/sample-addin/register.js with node.exe; pass its options through,
 # e.g. --scenario FILE --log FILE --watchdog SECONDS. --no-register only builds.
@@ -53,15 +54,25 @@ if stale "$proxy" "$GEN/wsbapp_p.c" "$SRC/proxy/"*; then
     -o "$proxy" "${LDFLAGS[@]}" -lrpcrt4 -lole32 -loleaut32 -luuid
 fi
 
-CXXFLAGS=("${CFLAGS[@]}" -std=c++17 -Wextra -municode -I"$GEN")
+# nlohmann/json is header-only (Debian's nlohmann-json3-dev, installed by setup.sh). The cross
+# compiler must not see the host's /usr/include as a whole (glibc headers would shadow mingw's),
+# so it gets a directory holding only a link to the nlohmann headers.
+NLOHMANN_DIR=/usr/include/nlohmann
+[[ -f "$NLOHMANN_DIR/json.hpp" ]] || { log "missing $NLOHMANN_DIR/json.hpp: run scripts/wine/setup.sh (nlohmann-json3-dev)"; exit 1; }
+THIRD_PARTY="$OUT/include"
+mkdir -p "$THIRD_PARTY"
+ln -sfn "$NLOHMANN_DIR" "$THIRD_PARTY/nlohmann"
+ENGINE="$WSB_ROOT/native/scenario"
+
+CXXFLAGS=("${CFLAGS[@]}" -std=c++17 -Wextra -municode -I"$GEN" -I"$WSB_ROOT/native" -I"$THIRD_PARTY")
 CXX_LDFLAGS=("${LDFLAGS[@]}" -static-libstdc++)
 
 server="$OUT/wsbapp-sample-addin.exe"
-if stale "$server" "$GEN/wsbapp_i.c" "$SRC/src/"*; then
+if stale "$server" "$GEN/wsbapp_i.c" "$SRC/src/"* "$ENGINE/"*; then
   log "build ${server#"$WSB_ROOT"/}"
   "$MINGW_CC" "${CFLAGS[@]}" -c "$GEN/wsbapp_i.c" -o "$GEN/wsbapp_i.o"
   # -mwindows: a GUI-subsystem server, so activation never opens a console window.
-  "$MINGW_CXX" "${CXXFLAGS[@]}" -mwindows "$SRC/src/"*.cpp "$GEN/wsbapp_i.o" \
+  "$MINGW_CXX" "${CXXFLAGS[@]}" -mwindows "$SRC/src/"*.cpp "$ENGINE/"*.cc "$GEN/wsbapp_i.o" \
     -o "$server" "${CXX_LDFLAGS[@]}" -lole32 -loleaut32 -luuid -ladvapi32 -lshell32
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare everything the Windows build and the real-COM tests need on Debian 12, idempotently:
-#   1. Debian packages: Wine 8.0, mingw-w64 (g++ 12), widl and Wine's base IDL files.
+#   1. Debian packages: Wine 8.0, mingw-w64 (g++ 12), widl and Wine's base IDL files, nlohmann/json.
 #   2. node.exe and node_api.def from npm (npm pack into .cache/wine/), the node_api delay-import library.
 #   3. A project-local 64-bit Wine prefix in .wine/, set to Windows 10.
 # A second run finds everything in place and takes about a second.
@@ -10,7 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 # wine/wine64: the COM runtime. mingw-w64: the cross compilers. mingw-w64-tools: widl.
 # libwine-dev: unknwn.idl, objidl.idl, ... that widl imports (mingw-w64 ships headers only).
-DEBIAN_PACKAGES=(wine wine64 mingw-w64 mingw-w64-tools libwine-dev)
+# nlohmann-json3-dev: the JSON reader of the sample add-in (header-only) and the native tests.
+DEBIAN_PACKAGES=(wine wine64 mingw-w64 mingw-w64-tools libwine-dev nlohmann-json3-dev)
 
 install_packages() {
   local missing=() pkg

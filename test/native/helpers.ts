@@ -36,7 +36,7 @@ export interface ChildResult {
 
 /** Runs `script` in a fresh node (CommonJS, `BINDING` and `SCENARIO` defined), killed after `limitMs`. */
 export function runChild(script: string, scenario: NormalizedScenario, nodeArgs: string[] = [], limitMs = 10_000): Promise<ChildResult> {
-  const preamble = `const BINDING = ${JSON.stringify(nativeBindingPath())}; const SCENARIO = ${JSON.stringify(JSON.stringify(scenario))};\n`;
+  const preamble = `const BINDING = ${JSON.stringify(nativeBindingPath())}; const SCENARIO = ${JSON.stringify(scenario)};\n`;
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgs, '-e', preamble + script], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -13,7 +13,7 @@ const scenario = scenarioWith({
 });
 const start = (component: string) => `
   const { createNativeMockBackend, startConsistencyCheck } = require(${DIST});
-  const backend = createNativeMockBackend(JSON.parse(SCENARIO));
+  const backend = createNativeMockBackend(SCENARIO);
   const started = startConsistencyCheck({ application: ${JSON.stringify(WRITER)}, component: ${JSON.stringify(component)} }, { backend });
 `;
 

@@ -12,7 +12,7 @@ const E_ABORT = 0x80004004;
 
 const scenario = scenarioWith({
   db: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 }, 'S_OK'] },
-  refuses: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' } },
+  refuses: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', operation: true } },
   noCheck: { check: 'no-async' },
   unwritten: { statuses: [{ unwritten: true }] },
   crashes: { statuses: [{ crash: true }] },

@@ -65,12 +65,12 @@ describe('scenarios', () => {
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER }] })).toThrow(/applications\[0\]\.identifier must be a non-empty string/);
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [] } } }] })).toThrow(/components\["db"\]\.statuses must be a non-empty array/);
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ delayMs: 5 }] } } }] })).toThrow(/statuses\[0\] must be an HRESULT or an object/);
-    expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ status: 0, delayMs: -1 }] } } }] })).toThrow(/statuses\[0\]\.delayMs must be a finite number/);
+    expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ status: 0, delayMs: -1 }] } } }] })).toThrow(/statuses\[0\]\.delayMs must be a number of milliseconds in \[0, 2147483647\]/);
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ status: 0, delayMs: { ms: 5 } as unknown as number }] } } }] })).toThrow(
-      /statuses\[0\]\.delayMs must be a finite number of milliseconds >= 0, got \{"ms":5\}$/,
+      /statuses\[0\]\.delayMs must be a number of milliseconds in \[0, 2147483647\], got \{"ms":5\}$/,
     );
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { check: 'maybe' } } }] })).toThrow(/components\["db"\]\.check must be "async", "no-async"/);
-    expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', orderComponents: 'db' }] })).toThrow(/orderComponents must be an array of component names/);
+    expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', orderComponents: 'db' }] })).toThrow(/orderComponents must be an array of names, null/);
   });
 
   test('normalising is idempotent and survives JSON (what the native backends receive)', () => {
@@ -89,5 +89,15 @@ describe('scenarios', () => {
     writeFileSync(file, JSON.stringify({ applications: [{ writerId: 'not a guid', identifier: 'X' }] }));
     expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: scenario.applications[0]`) }));
     expect(() => loadScenarioFile(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringMatching(/missing\.json: cannot read it: ENOENT/) }));
+  });
+
+  test('a scripted activation hang leaves the activation pending', async () => {
+    const backend = createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Stuck', activation: 'hang' }] });
+    const outcome = await Promise.race([
+      backend.activate({ writerId: WRITER, identifier: 'Stuck', clsid: null }).then(() => 'activated'),
+      new Promise((resolve) => setTimeout(() => resolve('pending'), 50)),
+    ]);
+    expect(outcome).toBe('pending');
+    expect(backend.liveObjects()).toBe(0);
   });
 });

@@ -5,10 +5,18 @@
 #include <condition_variable>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <vector>
+
+#include "scenario/behaviour.h"
 
 namespace sample {
 namespace {
+
+using scenario::AbortScript;
+using scenario::ApplicationScript;
+using scenario::ComponentScript;
+using scenario::StatusStep;
 
 // WSBAPP_ASYNC_IN_PROGRESS as the SDK header defines it (severity bits 01). Windows Server Backup
 // compares with this exact value; 0x007A0004 (from metadata-generated bindings) risks having a
@@ -79,6 +87,19 @@ TestCancel coTestCancel() {
   return ole32 == nullptr ? nullptr : reinterpret_cast<TestCancel>(reinterpret_cast<void*>(GetProcAddress(ole32, "CoTestCancel")));
 }
 
+// A scripted hang of a call that has no operation to abort (CheckConsistency, the restore calls,
+// activation): only the client's CoCancelCall (which a server sees through CoTestCancel) ends
+// it, or the watchdog ends the process. Wine 8 has neither CoCancelCall nor CoTestCancel (its
+// placeholders kill the caller), so there the call lasts until the watchdog. The caller keeps
+// its object alive meanwhile (ComHold): the client may release its proxy while the call hangs.
+HRESULT hangUntilCancelled() {
+  const TestCancel testCancel = coTestCancel();
+  for (;;) {
+    if (testCancel != nullptr && testCancel() == RPC_E_CALL_CANCELED) return RPC_E_CALL_CANCELED;
+    Sleep(testCancel != nullptr ? 20 : INFINITE);
+  }
+}
+
 const char* stepName(StatusStep::Kind kind) {
   switch (kind) {
     case StatusStep::Kind::kStatus: return "status";
@@ -93,7 +114,7 @@ const char* stepName(StatusStep::Kind kind) {
 class AsyncCheck final : public IWsbApplicationAsync {
  public:
   AsyncCheck(const ServerContext& context, const ComponentScript& script, std::string component)
-      : context_(context), script_(script), component_(std::move(component)), server_(context.releasedEvent) {}
+      : context_(context), script_(script), statuses_(script), component_(std::move(component)), server_(context.releasedEvent) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
     if (object == nullptr) return E_POINTER;
@@ -112,7 +133,7 @@ class AsyncCheck final : public IWsbApplicationAsync {
 
   HRESULT STDMETHODCALLTYPE QueryStatus(HRESULT* phrResult) override {
     return noThrow([&]() -> HRESULT {
-      const StatusStep step = takeStep();
+      const StatusStep step = statuses_.next();
       LogLine line("QueryStatus");
       line.text("component", component_).text("step", stepName(step.kind));
       switch (step.kind) {
@@ -149,6 +170,7 @@ class AsyncCheck final : public IWsbApplicationAsync {
       context_.log->write(LogLine("Abort").text("component", component_).boolean("hang", abort.hang));
       if (abort.hang) Sleep(INFINITE);  // the watchdog ends the process
       sleepFor(abort.delayMs);
+      statuses_.abort();
       {
         std::lock_guard<std::mutex> lock(mutex_);
         aborted_ = true;
@@ -167,15 +189,6 @@ class AsyncCheck final : public IWsbApplicationAsync {
     return S_OK;
   }
 
-  // The next scripted answer; the last one repeats. After Abort, the status is statusAfter.
-  StatusStep takeStep() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (aborted_) return StatusStep{StatusStep::Kind::kStatus, script_.abort.statusAfter, 0};
-    const StatusStep step = script_.statuses[std::min(next_, script_.statuses.size() - 1)];
-    ++next_;
-    return step;
-  }
-
   // A hung check: only Abort (another RPC thread of this MTA server) or the watchdog ends it.
   void waitForAbort() {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -184,12 +197,12 @@ class AsyncCheck final : public IWsbApplicationAsync {
 
   const ServerContext& context_;
   const ComponentScript& script_;  // lives in context_.app for the life of the process
+  scenario::StatusSequence statuses_;
   const std::string component_;
   ServerReference server_;
   RefCount refs_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // aborted_: what wakes a hung QueryStatus
   std::condition_variable abortedChanged_;
-  std::size_t next_ = 0;
   bool aborted_ = false;
 };
 
@@ -261,7 +274,8 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     return noThrow([&]() -> HRESULT {
       if (ppAsync != nullptr) *ppAsync = nullptr;
       const std::string component = toUtf8(wszComponentName);
-      const ComponentScript& script = context_.app.scriptFor(component);
+      const ComponentScript& script = context_.app.component(component);
+      const scenario::CheckAnswer answer = scenario::checkAnswer(script);
       LogLine line("CheckConsistency");
       line.text("component", wszComponentName)
           .text("logicalPath", wszComponentLogicalPath)
@@ -270,14 +284,8 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
           .number("volumes", cVolumes)
           .texts("sourceVolumes", cVolumes, rgwszSourceVolumePath)
           .texts("snapshotVolumes", cVolumes, rgwszSnapshotVolumePath);
-      if (script.check == ComponentScript::Check::kHang) {
-        // Logged on arrival: the call never returns on its own. `cancellable`: CoTestCancel exists.
-        context_.log->write(line.boolean("hang", true).boolean("cancellable", coTestCancel() != nullptr));
-        const HRESULT result = hangUntilCancelled();
-        context_.log->write(LogLine("CheckConsistency").text("component", component).text("ended", "cancelled").hresult("returns", result));
-        return result;
-      }
-      const HRESULT result = startCheck(script, component, ppAsync);
+      if (answer.kind == scenario::CheckAnswer::Kind::kHang) return hang(line);
+      const HRESULT result = startCheck(answer, script, component, ppAsync);
       context_.log->write(line.hresult("returns", result).boolean("async", ppAsync != nullptr && *ppAsync != nullptr));
       return result;
     });
@@ -311,11 +319,12 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
 
   HRESULT STDMETHODCALLTYPE IsRollForwardSupported(BYTE* pbRollForwardSupported) override {
     return noThrow([&]() -> HRESULT {
-      const ApplicationScript& app = context_.app;
-      const HRESULT result = app.rollForwardFails ? app.rollForwardHresult
-                             : pbRollForwardSupported == nullptr ? E_POINTER
-                                                                 : S_OK;
-      if (result == S_OK) *pbRollForwardSupported = app.rollForwardSupported ? 1 : 0;
+      const scenario::RollForwardScript& script = context_.app.rollForward;
+      if (script.kind == scenario::RollForwardScript::Kind::kHang) return hang(LogLine("IsRollForwardSupported"));
+      const HRESULT result = script.kind == scenario::RollForwardScript::Kind::kFail ? script.hresult
+                             : pbRollForwardSupported == nullptr                    ? E_POINTER
+                                                                                    : S_OK;
+      if (result == S_OK) *pbRollForwardSupported = script.supported ? 1 : 0;
       context_.log->write(LogLine("IsRollForwardSupported").hresult("returns", result));
       return result;
     });
@@ -324,68 +333,74 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
  private:
   ~AddIn() = default;
 
-  HRESULT startCheck(const ComponentScript& script, const std::string& component, IWsbApplicationAsync** ppAsync) {
-    if (script.check == ComponentScript::Check::kFail) return script.checkHresult;
-    if (script.check == ComponentScript::Check::kNoAsync) return S_OK;  // "no check needed"
-    if (ppAsync == nullptr) return E_POINTER;
-    *ppAsync = new AsyncCheck(context_, script, component);  // the caller owns the one reference
-    return S_OK;
-  }
-
-  // A CheckConsistency that never answers. There is no operation yet, so no Abort can reach
-  // it: only the client's CoCancelCall (which a server sees through CoTestCancel) ends it, or
-  // the watchdog ends the process. Wine 8 has neither CoCancelCall nor CoTestCancel (its
-  // placeholders kill the caller), so there the call lasts until the watchdog.
-  HRESULT hangUntilCancelled() {
-    // The client may release its proxy meanwhile (Windows sends the Release on another RPC
-    // thread once the call is cancelled): keep this object alive until the call has returned.
+  // A scripted hang: `line` is logged on arrival (`cancellable`: CoTestCancel exists), and again
+  // with how the call ended.
+  HRESULT hang(LogLine line) {
+    context_.log->write(line.boolean("hang", true).boolean("cancellable", coTestCancel() != nullptr));
     const ComHold hold(static_cast<IWsbApplicationBackupSupport*>(this));
-    const TestCancel testCancel = coTestCancel();
-    for (;;) {
-      if (testCancel != nullptr && testCancel() == RPC_E_CALL_CANCELED) return RPC_E_CALL_CANCELED;
-      Sleep(testCancel != nullptr ? 20 : INFINITE);
-    }
+    const HRESULT result = hangUntilCancelled();
+    context_.log->write(line.text("ended", "cancelled").hresult("returns", result));
+    return result;
   }
 
-  HRESULT restoreStep(const char* method, Hresult ComponentScript::*answer, LPWSTR metadata, LPWSTR component,
+  HRESULT startCheck(const scenario::CheckAnswer& answer, const ComponentScript& script, const std::string& component,
+                     IWsbApplicationAsync** ppAsync) {
+    if (answer.kind == scenario::CheckAnswer::Kind::kNoOperation) return answer.hresult;  // a failure, or "no check needed"
+    if (ppAsync == nullptr) return E_POINTER;
+    // The caller owns the one reference, even with a failure code (a broken add-in, as scripted).
+    *ppAsync = new AsyncCheck(context_, script, component);
+    return answer.hresult;
+  }
+
+  HRESULT restoreStep(const char* method, scenario::Answer ComponentScript::*answer, LPWSTR metadata, LPWSTR component,
                       LPWSTR logicalPath, BOOLEAN noRollForward) {
     return noThrow([&]() -> HRESULT {
-      const HRESULT result = context_.app.scriptFor(toUtf8(component)).*answer;
-      context_.log->write(LogLine(method)
-                              .text("component", component)
-                              .text("logicalPath", logicalPath)
-                              .number("writerMetadataLength", metadata == nullptr ? 0 : wcslen(metadata))
-                              .boolean("noRollForward", noRollForward != 0)
-                              .hresult("returns", result));
-      return result;
+      const scenario::Answer scripted = context_.app.component(toUtf8(component)).*answer;
+      LogLine line(method);
+      line.text("component", component)
+          .text("logicalPath", logicalPath)
+          .number("writerMetadataLength", metadata == nullptr ? 0 : wcslen(metadata))
+          .boolean("noRollForward", noRollForward != 0);
+      if (scripted.hang) return hang(line);
+      context_.log->write(line.hresult("returns", scripted.hresult));
+      return scripted.hresult;
     });
   }
 
-  // Components named in the script's order come first, in that order; the others follow in the
-  // order they were passed (a stable sort, like the TypeScript mock).
   HRESULT order(DWORD count, LPWSTR* names, LPWSTR* paths, LPWSTR** outNames, LPWSTR** outPaths) {
     if (outNames == nullptr || outPaths == nullptr) return E_POINTER;
     *outNames = nullptr;
     *outPaths = nullptr;
-    const ApplicationScript& app = context_.app;
-    if (app.orderFails) return app.orderHresult;
-    if (!app.hasOrder) return S_OK;  // NULL arrays: any order will do
-    if (count > 0 && (names == nullptr || paths == nullptr)) return E_INVALIDARG;
-
-    std::vector<DWORD> ranked(count);
-    std::vector<size_t> rank(count);
-    for (DWORD i = 0; i < count; ++i) {
-      ranked[i] = i;
-      const auto at = std::find(app.order.begin(), app.order.end(), toUtf8(names[i]));
-      rank[i] = static_cast<size_t>(at - app.order.begin());
+    const bool passed = count == 0 || (names != nullptr && paths != nullptr);
+    std::vector<std::string> utf8Names;
+    for (DWORD i = 0; passed && i < count; ++i) utf8Names.push_back(toUtf8(names[i]));
+    const scenario::OrderAnswer answer = scenario::orderAnswer(context_.app, count, passed ? &utf8Names : nullptr);
+    std::vector<std::optional<std::wstring>> answerNames;
+    std::vector<std::optional<std::wstring>> answerPaths;
+    switch (answer.kind) {
+      case scenario::OrderAnswer::Kind::kHang:
+        return hang(LogLine("OrderComponents").number("count", count));
+      case scenario::OrderAnswer::Kind::kNull:
+        return answer.hresult;  // a failure, or S_OK with NULL arrays: any order will do
+      case scenario::OrderAnswer::Kind::kPermutation:
+        for (const std::size_t at : answer.permutation) {
+          answerNames.emplace_back(names[at] == nullptr ? L"" : names[at]);
+          answerPaths.emplace_back(paths[at] == nullptr ? L"" : paths[at]);
+        }
+        break;
+      case scenario::OrderAnswer::Kind::kList:
+        for (const scenario::ComponentRef* ref : answer.list) {  // nullptr: a NULL entry, as scripted
+          answerNames.push_back(ref == nullptr ? std::nullopt : std::optional<std::wstring>(toWide(ref->name)));
+          answerPaths.push_back(ref == nullptr ? std::nullopt : std::optional<std::wstring>(toWide(ref->logicalPath)));
+        }
+        break;
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [&](DWORD a, DWORD b) { return rank[a] < rank[b]; });
-
-    TaskMemStrings orderedNames(count);
-    TaskMemStrings orderedPaths(count);
+    TaskMemStrings orderedNames(static_cast<DWORD>(answerNames.size()));
+    TaskMemStrings orderedPaths(static_cast<DWORD>(answerPaths.size()));
     if (!orderedNames.valid() || !orderedPaths.valid()) return E_OUTOFMEMORY;
-    for (DWORD i = 0; i < count; ++i) {
-      if (!orderedNames.set(i, names[ranked[i]]) || !orderedPaths.set(i, paths[ranked[i]])) return E_OUTOFMEMORY;
+    for (DWORD i = 0; i < answerNames.size(); ++i) {
+      const auto text = [](const std::optional<std::wstring>& entry) { return entry ? entry->c_str() : nullptr; };
+      if (!orderedNames.set(i, text(answerNames[i])) || !orderedPaths.set(i, text(answerPaths[i]))) return E_OUTOFMEMORY;
     }
     *outNames = orderedNames.release();
     *outPaths = orderedPaths.release();
@@ -416,8 +431,14 @@ HRESULT STDMETHODCALLTYPE ClassFactory::CreateInstance(IUnknown* outer, REFIID i
     // The activation's own reference: an activation that creates nothing (a scripted failure)
     // is over when this returns, and one that creates an object lasts as long as the object.
     const ServerReference activation(context_.releasedEvent);
-    // A scripted activation failure reaches the client as CoCreateInstance's HRESULT.
-    HRESULT result = context_.app.activation;
+    // A scripted activation failure reaches the client as CoCreateInstance's HRESULT; a scripted
+    // hang lasts until the watchdog (nothing cancels an activation).
+    const scenario::Answer& scripted = context_.app.activation;
+    if (scripted.hang) {
+      context_.log->write(LogLine("CreateInstance").boolean("hang", true));
+      Sleep(INFINITE);
+    }
+    HRESULT result = scripted.hresult;
     if (result == S_OK) {
       AddIn* addin = new AddIn(context_);
       result = addin->QueryInterface(iid, object);

@@ -39,6 +39,14 @@ std::string toUtf8(const wchar_t* text) {
   return out;
 }
 
+std::wstring toWide(const std::string& utf8) {
+  if (utf8.empty()) return {};
+  const int units = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
+  std::wstring out(static_cast<std::size_t>(units), L'\0');
+  if (units > 0) MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), &out[0], units);
+  return out;
+}
+
 LogLine::LogLine(const char* event) {
   body_ = "{";
   key("pid");

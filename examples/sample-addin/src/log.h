@@ -48,5 +48,6 @@ class CallLog {
 };
 
 std::string toUtf8(const wchar_t* text);
+std::wstring toWide(const std::string& utf8);
 
 }  // namespace sample

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "addin.h"
+#include "scenario/json.h"
 
 namespace {
 
@@ -101,29 +102,35 @@ std::wstring clsidArgument() {
   return kSampleClsid;
 }
 
-bool loadScenario(const std::wstring& path, sample::Scenario* scenario, std::string* error) {
+// The scenario in the file at `path`; throws InvalidScenario (or bad_alloc) saying why not.
+wsb::scenario::Scenario loadScenario(const std::wstring& path) {
   std::ifstream file(path.c_str(), std::ios::binary);  // wide-path open: MSVC and libstdc++ on mingw
-  if (!file) {
-    *error = "cannot open the scenario file";
-    return false;
-  }
+  if (!file) throw wsb::scenario::InvalidScenario("cannot open the scenario file");
   std::ostringstream text;
   text << file.rdbuf();
-  return sample::parseScenario(text.str(), scenario, error);
+  return wsb::scenario::parseScenarioJson(text.str());
+}
+
+// `clsid` as the scenario writes CLSIDs: "{UPPER-CASE}".
+std::string canonicalClsid(const CLSID& clsid) {
+  wchar_t text[39] = {};
+  StringFromGUID2(clsid, text, 39);
+  return sample::toUtf8(text);
 }
 
 // Which application this process plays, from the scenario; on any problem the defaults (every
 // call succeeds at once) and a log line saying why.
-sample::ApplicationScript chooseApplication(const Config& config, const std::wstring& clsid, sample::CallLog& log) {
-  sample::ApplicationScript fallback;
+wsb::scenario::ApplicationScript chooseApplication(const Config& config, const CLSID& clsid, sample::CallLog& log) {
+  wsb::scenario::ApplicationScript fallback;
   if (config.scenarioFile.empty()) return fallback;
-  sample::Scenario scenario;
-  std::string error;
-  if (!loadScenario(config.scenarioFile, &scenario, &error)) {
-    log.write(sample::LogLine("scenarioError").text("file", config.scenarioFile.c_str()).text("error", error));
+  wsb::scenario::Scenario scenario;
+  try {
+    scenario = loadScenario(config.scenarioFile);
+  } catch (const std::exception& e) {  // InvalidScenario, or bad_alloc on a huge file
+    log.write(sample::LogLine("scenarioError").text("file", config.scenarioFile.c_str()).text("error", e.what()));
     return fallback;
   }
-  const sample::ApplicationScript* app = scenario.findByClsid(sample::toUtf8(clsid.c_str()));
+  const wsb::scenario::ApplicationScript* app = scenario.find("", canonicalClsid(clsid));
   if (app == nullptr) {
     log.write(sample::LogLine("scenarioError").text("file", config.scenarioFile.c_str()).text("error", "no application with this clsid"));
     return fallback;
@@ -161,7 +168,7 @@ int serve() {
   const Event released;
   if (activated.handle == nullptr || released.handle == nullptr) return 3;
   sample::ServerContext context;
-  context.app = chooseApplication(config, clsidText, log);
+  context.app = chooseApplication(config, clsid, log);
   context.log = &log;
   context.activatedEvent = activated.handle;
   context.releasedEvent = released.handle;

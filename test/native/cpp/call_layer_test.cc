@@ -17,6 +17,9 @@
 #include "../../../native/com/held.h"
 #include "../../../native/com/wsb_calls.h"
 #include "../../../native/mock/mock_runtime.h"
+#include "../../../native/scenario/json.h"
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -38,22 +41,44 @@ WString wide(const std::string& utf8) {
   return out;
 }
 
-const char* kScenario = R"({"applications":[{"writerId":"{W}","identifier":"App","clsid":"{C}","activation":0,
-  "restoreSupport":true,"rollForward":{"fail":false,"hresult":0,"supported":true},
-  "orderComponents":{"fail":false,"hresult":0,"order":["b","a"]},
-  "components":{
-    "ok":{"check":"async","checkHresult":0,"statuses":[{"kind":"status","hresult":1081737220,"delayMs":1},{"kind":"status","hresult":0,"delayMs":0}],
-          "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
-    "sloppy":{"check":"fail","checkHresult":2155479041,"statuses":[{"kind":"status","hresult":0,"delayMs":0}],
-          "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
-    "unwritten":{"check":"async","checkHresult":0,"statuses":[{"kind":"unwritten","delayMs":0}],
-          "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
-    "crash":{"check":"async","checkHresult":0,"statuses":[{"kind":"crash"}],
-          "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
-    "checkHang":{"check":"hang","checkHresult":0,"statuses":[{"kind":"status","hresult":0,"delayMs":0}],
-          "abort":{"returns":0,"delayMs":0,"hang":false,"statusAfter":2147500036},"preRestore":0,"postRestore":0},
-    "hang":{"check":"async","checkHresult":0,"statuses":[{"kind":"hang"}],
-          "abort":{"returns":0,"delayMs":0,"hang":true,"statusAfter":2147500036},"preRestore":0,"postRestore":0}}}]})";
+// One component of the normalised scenario, defaults filled in as lib/backends/scenario.ts does.
+nlohmann::json component(const char* check, nlohmann::json statuses, std::uint32_t checkHresult = 0, bool abortHangs = false) {
+  const nlohmann::json answer = {{"hang", false}, {"hresult", 0}};
+  return {{"check", check},
+          {"checkHresult", checkHresult},
+          {"checkOperation", checkHresult != 0},
+          {"statuses", std::move(statuses)},
+          {"abort", {{"returns", 0}, {"delayMs", 0}, {"hang", abortHangs}, {"statusAfter", 2147500036u}}},
+          {"preRestore", answer},
+          {"postRestore", answer}};
+}
+
+nlohmann::json status(std::uint32_t hresult, std::uint32_t delayMs = 0) { return {{"kind", "status"}, {"hresult", hresult}, {"delayMs", delayMs}}; }
+
+// Application "{W}" (order: b, a) and "{R}" (OrderComponents answers a fixed list).
+std::string scenarioJson() {
+  const nlohmann::json done = nlohmann::json::array({status(0)});
+  nlohmann::json app = {{"writerId", "{W}"},
+                        {"identifier", "App"},
+                        {"clsid", "{C}"},
+                        {"activation", {{"hang", false}, {"hresult", 0}}},
+                        {"restoreSupport", true},
+                        {"rollForward", {{"kind", "answer"}, {"hresult", 0}, {"supported", true}}},
+                        {"orderComponents", {{"kind", "order"}, {"hresult", 0}, {"order", nlohmann::json::array({"b", "a"})}, {"returns", nlohmann::json::array()}}},
+                        {"components",
+                         {{"ok", component("async", {status(0x407A0004, 1), status(0)})},
+                          {"sloppy", component("fail", done, 0x807A0001)},
+                          {"unwritten", component("async", {{{"kind", "unwritten"}, {"delayMs", 0}}})},
+                          {"crash", component("async", {{{"kind", "crash"}}})},
+                          {"checkHang", component("hang", done)},
+                          {"hang", component("async", {{{"kind", "hang"}}}, 0, true)}}}};
+  nlohmann::json fixed = app;
+  fixed["writerId"] = "{R}";
+  fixed["clsid"] = "{CR}";
+  fixed["orderComponents"] = {{"kind", "returns"}, {"hresult", 0}, {"order", nlohmann::json::array()},
+                              {"returns", {{{"name", "ghost"}, {"logicalPath", "nowhere"}}}}};
+  return nlohmann::json{{"normalized", true}, {"applications", {app, fixed}}}.dump();
+}
 
 // Runs `work` on an apartment thread and waits for it, as the addon's promises do.
 template <class Work>
@@ -70,17 +95,14 @@ struct Fixture {
   Apartment apartment{16};
 
   Fixture() {
-    mock::Scenario scenario;
-    std::string error;
-    if (!mock::parseScenario(kScenario, &scenario, &error)) std::fprintf(stderr, "scenario: %s\n", error.c_str()), std::abort();
-    host = mock::MockHost::create(std::move(scenario));
+    host = mock::MockHost::create(scenario::parseScenarioJson(scenarioJson()));
     runtime = std::make_shared<mock::MockRuntime>(host);
   }
 
-  std::shared_ptr<Held<IWsbApplicationBackupSupport>> activate() {
-    return onComThread(apartment, [this] {
+  std::shared_ptr<Held<IWsbApplicationBackupSupport>> activate(const char* writerId = "{W}") {
+    return onComThread(apartment, [this, writerId] {
       ComPtr<IUnknown> object;
-      runtime->activate(Registration{"{W}", "App", "{C}"}, &object);
+      runtime->activate(Registration{writerId, "App", ""}, &object);
       HRESULT hr = kS_OK;
       return std::make_shared<Held<IWsbApplicationBackupSupport>>(runtime, object.query<IWsbApplicationBackupSupport>(&hr));
     });
@@ -137,12 +159,27 @@ void testStrings() {
   EXPECT(validate(WString(kMaxWideChars + 1, 'x'), kMaxWriterMetadataChars) == TextError::kNone);
 }
 
+// What the scenario reader refuses, naming the JSON path (the addon's JS-object reader shares it:
+// test/native/scenario-arg.test.ts).
+bool refused(const std::string& json, const std::string& expected) {
+  try {
+    scenario::parseScenarioJson(json);
+  } catch (const scenario::InvalidScenario& e) {
+    return std::string(e.what()).find(expected) != std::string::npos;
+  }
+  return false;
+}
+
 void testScenarioErrors() {
-  mock::Scenario scenario;
-  std::string error;
-  EXPECT(!mock::parseScenario("{\"applications\": [}", &scenario, &error) && error.find("JSON") != std::string::npos);
-  EXPECT(!mock::parseScenario("{\"applications\":[{\"writerId\":1}]}", &scenario, &error) &&
-         error.find("scenario.applications[0].writerId") != std::string::npos);
+  EXPECT(refused("{\"applications\": [}", "not valid JSON"));
+  EXPECT(refused("{\"applications\":[{\"writerId\":1}]}", "scenario.applications[0] has an unknown key") ||
+         refused("{\"applications\":[{\"writerId\":1}]}", "scenario.applications[0].writerId must be a string"));
+  auto typo = nlohmann::json::parse(scenarioJson());
+  typo["applications"][0]["components"]["ok"]["statuss"] = nlohmann::json::array();
+  EXPECT(refused(typo.dump(), "scenario.applications[0].components[\"ok\"] has an unknown key 'statuss'"));
+  auto delay = nlohmann::json::parse(scenarioJson());
+  delay["applications"][0]["components"]["ok"]["statuses"][0]["delayMs"] = 2147483648.0;
+  EXPECT(refused(delay.dump(), "delayMs must be a whole number of milliseconds in [0, 2147483647]"));
 }
 
 void testSuccessAndSentinel() {
@@ -252,6 +289,33 @@ void testOrderComponents() {
          order.logicalPaths[1] == wide("pa"));
   f.release(restore);
   f.release(backup);
+  EXPECT(f.host->liveObjects() == 0);
+}
+
+// The engine's OrderComponents answers, called directly (NULL arrays cannot come from JS): NULL
+// input arrays with a count are E_POINTER; a scripted `returns` list comes back whatever was passed.
+void testOrderComponentsDirect() {
+  Fixture f;
+  for (const char* writerId : {"{W}", "{R}"}) {
+    auto backup = f.activate(writerId);
+    onComThread(f.apartment, [&] {
+      auto pointer = backup->acquire();
+      HRESULT hr = kS_OK;
+      auto restore = pointer.query<IWsbApplicationRestoreSupport>(&hr);
+      LPWSTR* names = nullptr;
+      LPWSTR* paths = nullptr;
+      const HRESULT nullInputs = restore->OrderComponents(2, nullptr, nullptr, &names, &paths);
+      const bool fixed = std::string(writerId) == "{R}";
+      EXPECT(fixed ? nullInputs == kS_OK : nullInputs == kE_POINTER);
+      TaskMemStringArray ownedNames(names, names == nullptr ? 0 : 1);
+      TaskMemStringArray ownedPaths(paths, paths == nullptr ? 0 : 1);
+      EXPECT(fixed == (names != nullptr) && (names == nullptr || WString(names[0]) == wide("ghost")));
+      EXPECT(paths == nullptr || WString(paths[0]) == wide("nowhere"));
+      backup->finish(std::move(pointer));
+      return 0;
+    });
+    f.release(backup);
+  }
   EXPECT(f.host->liveObjects() == 0);
 }
 
@@ -548,6 +612,7 @@ int main() {
   testIdentityProbeOfMock();
   testIdentityProbeOfObjectClaimingEverything();
   testOrderComponents();
+  testOrderComponentsDirect();
   testCrash();
   testHangCancelledByRelease();
   testCheckHangCancelledByRelease();

@@ -1,0 +1,12 @@
+/** GUIDs as the library writes them: `{UPPER-CASE}`, braces optional on input. */
+import { invalidValue } from './input-errors';
+
+const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+
+/** `{UPPER-CASE}` form of a GUID, or a TypeError naming `field`. */
+export function canonicalGuid(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !GUID.test(value)) {
+    throw invalidValue(`${field} must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got ${JSON.stringify(value)}`);
+  }
+  return `{${value.replace(/[{}]/g, '').toUpperCase()}}`;
+}
