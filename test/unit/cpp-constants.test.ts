@@ -63,8 +63,12 @@ test.each(constants.map((c) => [c.where, c.symbol, c]))('%s: %s has the value of
   expect(toHex(hresultOf(c.symbol) ?? Number.NaN)).toBe(toHex(c.value));
 });
 
-test('HRESULT constants are written only in native/com/abi.h within native/', () => {
-  const elsewhere = constants.filter((c) => c.where.startsWith('native/') && !c.where.startsWith('native/com/abi.h'));
+// native/scenario/model.h keeps its own few: the sample add-in includes it beside its
+// widl-generated header, which declares the interfaces abi.h declares too.
+const CONSTANT_HOMES = ['native/com/abi.h', 'native/scenario/model.h'];
+
+test('HRESULT constants are written only in native/com/abi.h and native/scenario/model.h within native/', () => {
+  const elsewhere = constants.filter((c) => c.where.startsWith('native/') && !CONSTANT_HOMES.some((home) => c.where.startsWith(home)));
   expect(elsewhere).toEqual([]);
 });
 

@@ -38,7 +38,7 @@ export const FAULTS: readonly Fault[] = [
   { name: 'crash', scenario: scenarioOf({ statuses: [RUNNING, { crash: true }] }), fails: ['lifetime.no-crash'], warns: [] },
   { name: 'CheckConsistency hangs', scenario: scenarioOf({ check: 'hang' }), fails: ['check.returns-promptly'], warns: [] },
   { name: 'never finishes', scenario: scenarioOf({ statuses: [RUNNING] }), fails: ['check.completes'], warns: [] },
-  { name: 'pointer with a failure', scenario: scenarioOf({ check: { fail: 'E_FAIL' } }), fails: ['check.no-object-on-failure'], warns: [], nativeOnly: true },
+  { name: 'pointer with a failure', scenario: scenarioOf({ check: { fail: 'E_FAIL', operation: true } }), fails: ['check.no-object-on-failure'], warns: [], nativeOnly: true },
   { name: 'unwritten status', scenario: scenarioOf({ statuses: [{ unwritten: true }] }), fails: ['check.query-status-answers'], warns: [], nativeOnly: true },
   { name: 'OrderComponents fails', scenario: scenarioOf(CONFORMING, { orderComponents: { fail: 'E_FAIL' } }), fails: ['restore.order-components'], warns: [], restore: true },
 ];
