@@ -2,12 +2,14 @@
  * Running a consistency check: validate the request, activate the add-in, call
  * CheckConsistency, poll, and release exactly once on every path.
  */
+import { activateWithin } from './activation';
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
 import { ConsistencyCheck, describeTarget, type CheckResult } from './check';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parsePollOptions, type PollOptions } from './options';
 import { StopRequested, abortWithin, stopError, type Stopper } from './poll';
+import { DEFAULT_RELEASE_TIMEOUT_MS, releaseAll, settlesWithin, trackRelease } from './releases';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
@@ -55,21 +57,15 @@ const ABANDON_ABORT_MS = 1_000;
  * An operation that arrived after the check was given up: Abort it (bounded), then release.
  * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
  */
-function abandonOperation(operation: BackendOperation | null): void {
+async function abandonOperation(operation: BackendOperation | null): Promise<void> {
   if (operation === null) return;
-  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
+  await abortWithin(operation, ABANDON_ABORT_MS);
+  await releaseAll([operation]);
 }
 
 async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stopper) {
   const application = await stopper.race(findApplication(backend, parsed.selector));
-  const activation = backend.activate(application);
-  try {
-    return { application, addin: await stopper.race(activation) };
-  } catch (error) {
-    // Activation cannot be cancelled (there is no object yet): release what arrives later.
-    if (error instanceof StopRequested) activation.then((addin) => addin.release(), () => {});
-    throw error;
-  }
+  return { application, addin: await activateWithin(backend, application, (_call, work) => stopper.race(work())) };
 }
 
 async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, stopper: Stopper): Promise<BackendOperation | null> {
@@ -79,8 +75,10 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   } catch (error) {
     // Release the add-in now, even at a deadline with the call still running: the native layer
     // cancels calls in flight on a released object, so a hung CheckConsistency ends here.
-    addin.release();
-    if (error instanceof StopRequested) call.then(abandonOperation, () => {});
+    const released = releaseAll([addin]);
+    // Tracked from now, though its Release starts only once the late object arrives and Abort returned.
+    if (error instanceof StopRequested) void trackRelease(call.then(abandonOperation));
+    await settlesWithin(released, DEFAULT_RELEASE_TIMEOUT_MS);
     throw error;
   }
 }
@@ -124,7 +122,9 @@ export async function startConsistencyCheck(request: ConsistencyCheckRequest, op
 
 /**
  * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
- * backoff until the status leaves "in progress", release.
+ * backoff until the status leaves "in progress", release. Settles once the Releases have
+ * returned, or 5 s after the verdict at most (a hung add-in cannot hold it; the Releases go on
+ * in the background, and `waitForReleases()` waits for them).
  *
  * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
  * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
@@ -136,6 +136,6 @@ export async function checkConsistency(request: ConsistencyCheckRequest, options
   try {
     return await check.wait(options);
   } finally {
-    check.release();
+    await check.close();
   }
 }

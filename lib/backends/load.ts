@@ -36,8 +36,11 @@ export interface NativeOperation {
   queryStatus(): Promise<number>;
   /** Resolves with what Abort returned (unsigned), success or failure. */
   abort(): Promise<number>;
-  /** Schedules the Release on a COM thread and cancels calls still in flight. */
-  release(): void;
+  /**
+   * Schedules the Release on a COM thread and cancels calls still in flight. Resolves (never
+   * rejects) once the final Release has returned; a second call returns the same promise.
+   */
+  release(): Promise<void>;
 }
 
 /** The addon's `Addin`: one activated add-in. */
@@ -53,7 +56,8 @@ export interface NativeAddin {
   postRestore(writerMetadata: string | null, component: string | null, logicalPath: string | null, noRollForward: boolean): Promise<void>;
   orderComponents(names: readonly string[], logicalPaths: readonly string[]): Promise<NativeOrder | null>;
   isRollForwardSupported(): Promise<boolean>;
-  release(): void;
+  /** As {@link NativeOperation.release}, for both interfaces of the add-in. */
+  release(): Promise<void>;
 }
 
 /** One call the native mock add-in received (string arguments as UTF-8, null for NULL). */
@@ -81,6 +85,7 @@ export interface NativeMockStats {
 
 /** The addon's `Runtime`: where add-ins come from (real COM, or the native mock). */
 export interface NativeRuntime {
+  /** Neither this nor activate() keeps the event loop alive while pending (see Backend.activate). */
   listApplications(): Promise<NativeRegistration[]>;
   activate(writerId: string, identifier: string, clsid: string): Promise<NativeAddin>;
   /** The native mock's statistics; undefined for real COM. */

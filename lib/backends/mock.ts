@@ -104,10 +104,11 @@ class MockOperation implements BackendOperation {
     return after(delayMs, () => returns);
   }
 
-  release(): void {
+  release(): Promise<void> {
     this.assertLive('Release');
     this.released = true;
     this.backend.recordRelease('operation', this.app, this.component);
+    return Promise.resolve();
   }
 
   private nextStep(): NormalizedStep {
@@ -176,7 +177,8 @@ class MockAddin implements BackendAddin {
     this.backend.record('OrderComponents', this.app, undefined, components);
     const failure = this.callFailure('OrderComponents') ?? this.restoreFailure('OrderComponents');
     if (failure) return failure;
-    const { fail, hresult, order } = this.app.orderComponents;
+    const { fail, hresult, order, hang } = this.app.orderComponents;
+    if (hang === true) return never;
     if (fail) return Promise.reject(errorForCall('OrderComponents', hresult));
     if (order === null) return Promise.resolve(null);
     const rank = (c: ComponentRef): number => {
@@ -194,17 +196,19 @@ class MockAddin implements BackendAddin {
     return fail ? Promise.reject(errorForCall('IsRollForwardSupported', hresult)) : Promise.resolve(supported);
   }
 
-  release(): void {
+  release(): Promise<void> {
     if (this.released) throw new Error('mock: Release on an add-in that was already released');
     this.released = true;
     this.backend.recordRelease('addin', this.app);
+    return Promise.resolve();
   }
 
-  private restoreStep(call: 'PreRestore' | 'PostRestore', args: RestoreArguments, pick: (s: NormalizedComponent) => number): Promise<void> {
+  private restoreStep(call: 'PreRestore' | 'PostRestore', args: RestoreArguments, pick: (s: NormalizedComponent) => number | 'hang'): Promise<void> {
     this.backend.record(call, this.app, args.component, args);
     const failure = this.callFailure(call) ?? this.restoreFailure(call);
     if (failure) return failure;
     const hresult = pick(componentScript(this.app, args.component));
+    if (hresult === 'hang') return never;
     return hresult >= 0x80000000 ? Promise.reject(errorForCall(call, hresult)) : Promise.resolve();
   }
 
@@ -237,6 +241,7 @@ class MockBackendImpl implements MockBackend {
       this.scenario.applications.find((a) => a.clsid !== null && a.clsid === application.clsid);
     this.calls.push({ method: 'Activate', writerId: application.writerId });
     if (!app || app.clsid === null) return Promise.reject(errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: application.identifier }));
+    if (app.activation === 'hang') return never;
     if (app.activation !== HRESULT.S_OK) return Promise.reject(errorForCall('Activate', app.activation, { context: application.identifier }));
     this.live += 1;
     return Promise.resolve(new MockAddin(this, app));

@@ -99,8 +99,8 @@ class NativeBackendOperation implements BackendOperation {
     return returned;
   }
 
-  release(): void {
-    this.operation.release();
+  release(): Promise<void> {
+    return this.operation.release();
   }
 }
 
@@ -134,8 +134,8 @@ class NativeBackendAddin implements BackendAddin {
     return mapped('IsRollForwardSupported', this.addin.isRollForwardSupported());
   }
 
-  release(): void {
-    this.addin.release();
+  release(): Promise<void> {
+    return this.addin.release();
   }
 }
 

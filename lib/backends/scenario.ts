@@ -61,10 +61,10 @@ export interface ComponentScenario {
     /** The status QueryStatus reports after Abort. Default E_ABORT. */
     statusAfter?: HresultLike;
   };
-  /** What PreRestore returns. Default S_OK. */
-  preRestore?: HresultLike;
-  /** What PostRestore returns. Default S_OK. */
-  postRestore?: HresultLike;
+  /** What PreRestore returns, or `"hang"`: it never answers until cancelled. Default S_OK. */
+  preRestore?: HresultLike | 'hang';
+  /** What PostRestore returns, or `"hang"`. Default S_OK. */
+  postRestore?: HresultLike | 'hang';
 }
 
 /** One application as a scenario writes it. */
@@ -73,14 +73,14 @@ export interface ApplicationScenario {
   identifier: string;
   /** The add-in CLSID, or null for an application without an add-in. Default: a fixed mock CLSID. */
   clsid?: string | null;
-  /** Activation fails with this HRESULT (e.g. REGDB_E_CLASSNOTREG, E_ACCESSDENIED). */
-  activation?: HresultLike;
+  /** Activation fails with this HRESULT (e.g. REGDB_E_CLASSNOTREG, E_ACCESSDENIED), or `"hang"`: it never answers. */
+  activation?: HresultLike | 'hang';
   /** false: the add-in does not implement IWsbApplicationRestoreSupport (E_NOINTERFACE). */
   restoreSupport?: boolean;
   /** IsRollForwardSupported's answer, or `{ fail }`. Default false. */
   rollForwardSupported?: boolean | { fail: HresultLike };
-  /** OrderComponents: component names in the wanted order, null for "any order" (default), or `{ fail }`. */
-  orderComponents?: string[] | null | { fail: HresultLike };
+  /** OrderComponents: component names in the wanted order, null for "any order" (default), `{ fail }`, or `"hang"` (never answers until cancelled). */
+  orderComponents?: string[] | null | { fail: HresultLike } | 'hang';
   /** Per component name; `"*"` applies to any component not listed. */
   components?: Record<string, ComponentScenario>;
 }
@@ -104,19 +104,21 @@ export interface NormalizedComponent {
   checkHresult: number;
   statuses: NormalizedStep[];
   abort: { returns: number; delayMs: number; hang: boolean; statusAfter: number };
-  preRestore: number;
-  postRestore: number;
+  /** An HRESULT, or 'hang': the call never answers until cancelled. */
+  preRestore: number | 'hang';
+  postRestore: number | 'hang';
 }
 
 export interface NormalizedApplication {
   writerId: string;
   identifier: string;
   clsid: string | null;
-  /** 0 when activation succeeds. */
-  activation: number;
+  /** 0 when activation succeeds; 'hang': it never answers. */
+  activation: number | 'hang';
   restoreSupport: boolean;
   rollForward: { fail: boolean; hresult: number; supported: boolean };
-  orderComponents: { fail: boolean; hresult: number; order: string[] | null };
+  /** `hang`: the call never answers until cancelled (absent in older normalised files: false). */
+  orderComponents: { fail: boolean; hresult: number; order: string[] | null; hang?: boolean };
   components: Record<string, NormalizedComponent>;
 }
 
@@ -183,6 +185,12 @@ function normalizeCheck(check: unknown, field: string): Pick<NormalizedComponent
   throw new TypeError(`${field} must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
 }
 
+/** An HRESULT (S_OK when absent), or the word `hang`. */
+function hresultOrHang(value: unknown, field: string): number | 'hang' {
+  if (value === 'hang') return 'hang';
+  return value === undefined ? HRESULT.S_OK : parseHresult(value, field);
+}
+
 function normalizeComponent(raw: unknown, field: string): NormalizedComponent {
   if (!isObject(raw)) throw new TypeError(`${field} must be an object`);
   const statuses = raw.statuses ?? ['S_OK'];
@@ -198,8 +206,8 @@ function normalizeComponent(raw: unknown, field: string): NormalizedComponent {
       hang: abort.hang === true,
       statusAfter: abort.statusAfter === undefined ? HRESULT.E_ABORT : parseHresult(abort.statusAfter, `${field}.abort.statusAfter`),
     },
-    preRestore: raw.preRestore === undefined ? HRESULT.S_OK : parseHresult(raw.preRestore, `${field}.preRestore`),
-    postRestore: raw.postRestore === undefined ? HRESULT.S_OK : parseHresult(raw.postRestore, `${field}.postRestore`),
+    preRestore: hresultOrHang(raw.preRestore, `${field}.preRestore`),
+    postRestore: hresultOrHang(raw.postRestore, `${field}.postRestore`),
   };
 }
 
@@ -221,16 +229,17 @@ function normalizeApplication(raw: unknown, field: string): NormalizedApplicatio
   }
   const components = raw.components ?? {};
   if (!isObject(components)) throw new TypeError(`${field}.components must be an object keyed by component name`);
-  const order = normalizeFailable(raw.orderComponents, `${field}.orderComponents`, (v) => parseOrder(v, `${field}.orderComponents`));
+  const orderHangs = raw.orderComponents === 'hang';
+  const order = normalizeFailable(orderHangs ? null : raw.orderComponents, `${field}.orderComponents`, (v) => parseOrder(v, `${field}.orderComponents`));
   const roll = normalizeFailable(raw.rollForwardSupported, `${field}.rollForwardSupported`, (v) => v === true);
   return {
     writerId: canonicalGuid(raw.writerId, `${field}.writerId`),
     identifier: raw.identifier,
     clsid: raw.clsid === null ? null : canonicalGuid(raw.clsid ?? MOCK_CLSID, `${field}.clsid`),
-    activation: raw.activation === undefined ? HRESULT.S_OK : parseHresult(raw.activation, `${field}.activation`),
+    activation: hresultOrHang(raw.activation, `${field}.activation`),
     restoreSupport: raw.restoreSupport !== false,
     rollForward: { fail: roll.fail, hresult: roll.hresult, supported: roll.value },
-    orderComponents: { fail: order.fail, hresult: order.hresult, order: order.value },
+    orderComponents: { fail: order.fail, hresult: order.hresult, order: order.value, hang: orderHangs },
     components: Object.fromEntries(
       Object.entries(components).map(([name, c]) => [name, normalizeComponent(c, `${field}.components[${JSON.stringify(name)}]`)]),
     ),

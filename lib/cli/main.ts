@@ -11,6 +11,7 @@ import { explainCommand } from './commands/explain';
 import { listCommand } from './commands/list';
 import { restoreCommand } from './commands/restore';
 import { ExitCode } from './exit-codes';
+import { waitForReleases } from '../releases';
 import { reportFailure } from './failure';
 import { processIo, type CliIo } from './io';
 import { UsageError } from './usage-error';
@@ -80,8 +81,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** The process entry point. */
 export function main(): void {
-  void runCli(process.argv.slice(2), processIo()).then((code) => {
+  void runCli(process.argv.slice(2), processIo()).then(async (code) => {
     process.exitCode = code;
+    // Every Release this run started must reach the add-in first (bounded: a hung add-in cannot hold the CLI).
+    await waitForReleases();
     // Exit once the output is flushed: a hung add-in call must not keep a finished CLI alive.
     process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   });

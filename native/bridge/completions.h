@@ -5,12 +5,13 @@
 // result queued by then. So many polls that complete together cost one thread hop, not one each
 // (shared/bench-notes.md: batching is where an addon wins).
 //
-// Keeping the process alive: like a pending fs call, a one-shot COM call in flight (activation,
-// CheckConsistency, the restore calls) keeps the event loop alive: the thread-safe function is
-// ref'd while any is pending, unref'd when idle. The polling calls (QueryStatus, Abort) never
-// do: they are the ones a broken add-in hangs, and a hung add-in must not keep the process
-// alive; between and during polls the poller's own timers (interval, deadline) do that job.
-// Releasing a handle stops its pending calls from counting too.
+// Keeping the process alive: like a pending fs call, a one-shot COM call in flight on an add-in
+// (CheckConsistency, the restore calls) keeps the event loop alive: the thread-safe function is
+// ref'd while any is pending, unref'd when idle. Releasing a handle stops its pending calls from
+// counting (and cancels them), so a caller's deadline can always let the process go. The polling
+// calls (QueryStatus, Abort), releases, and the runtime's calls (activation, listing) never
+// count: a broken add-in hangs them, and for activation there is not even a handle to release;
+// the caller's own timers (interval, deadline) hold the loop while it waits for them.
 //
 // A pending call holds a strong reference to the JS handle it was made on, as an AsyncWorker
 // does: the handle cannot be collected mid-call (its finalizer would release the pointer and
