@@ -85,9 +85,12 @@ export interface NativeMockStats {
 
 /** The addon's `Runtime`: where add-ins come from (real COM, or the native mock). */
 export interface NativeRuntime {
-  /** Neither this nor activate() keeps the event loop alive while pending (see Backend.activate). */
   listApplications(): Promise<NativeRegistration[]>;
-  activate(writerId: string, identifier: string, clsid: string): Promise<NativeAddin>;
+  /**
+   * Pending, it keeps the event loop alive unless `holdsProcess` is false (see Backend.activate:
+   * nothing can cancel a hung activation, so a caller with a deadline holds the loop itself).
+   */
+  activate(writerId: string, identifier: string, clsid: string, holdsProcess?: boolean): Promise<NativeAddin>;
   /** The native mock's statistics; undefined for real COM. */
   mockStats(): NativeMockStats | undefined;
 }

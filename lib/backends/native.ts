@@ -153,7 +153,7 @@ class NativeRuntimeBackend implements Backend {
     if (application.clsid === null) {
       throw errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: `${application.identifier} has no add-in (no CLSID value)` });
     }
-    const addin = await mapped('Activate', this.runtime.activate(application.writerId, application.identifier, application.clsid), application.identifier);
+    const addin = await mapped('Activate', this.runtime.activate(application.writerId, application.identifier, application.clsid, false), application.identifier);
     return new NativeBackendAddin(addin);
   }
 }

@@ -99,7 +99,6 @@ export interface BackendAddin {
 export interface Backend {
   /** A short name: `mock`, `native`, `native-mock`, ... */
   readonly name: string;
-  /** The registered applications. Like activate(), does not keep the event loop alive. */
   listApplications(): Promise<RegisteredApplication[]>;
   /**
    * Activate the add-in of `application` (CoCreateInstance of its CLSID).

@@ -8,10 +8,11 @@
 // Keeping the process alive: like a pending fs call, a one-shot COM call in flight on an add-in
 // (CheckConsistency, the restore calls) keeps the event loop alive: the thread-safe function is
 // ref'd while any is pending, unref'd when idle. Releasing a handle stops its pending calls from
-// counting (and cancels them), so a caller's deadline can always let the process go. The polling
-// calls (QueryStatus, Abort), releases, and the runtime's calls (activation, listing) never
-// count: a broken add-in hangs them, and for activation there is not even a handle to release;
-// the caller's own timers (interval, deadline) hold the loop while it waits for them.
+// counting (and cancels them), so a caller's deadline can always let the process go. So does
+// an activation unless its caller opts out (there is no handle to release yet: a caller with a
+// deadline holds the loop with its own timer instead). The polling calls (QueryStatus, Abort)
+// and releases never count: a broken add-in hangs them, and a hung add-in must not keep the
+// process alive; the caller's own timers (interval, deadline) hold the loop while it waits.
 //
 // A pending call holds a strong reference to the JS handle it was made on, as an AsyncWorker
 // does: the handle cannot be collected mid-call (its finalizer would release the pointer and

@@ -203,10 +203,14 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
   }
 
   HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return guarded([&] { return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore); });
+    return guarded([&] {
+      return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore, &ComponentScript::preRestoreHangs);
+    });
   }
   HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return guarded([&] { return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore); });
+    return guarded([&] {
+      return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore, &ComponentScript::postRestoreHangs);
+    });
   }
 
   HRESULT STDMETHODCALLTYPE OrderComponents(DWORD count, LPWSTR* names, LPWSTR* paths, LPWSTR** orderedNames,
@@ -217,6 +221,7 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       *orderedNames = nullptr;
       *orderedPaths = nullptr;
       if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (app_.orderHangs) return host_->pause(std::nullopt);  // see CheckConsistency's hang
       if (app_.orderFails) return app_.orderHresult;
       if (!app_.order) return kS_OK;  // NULL outputs: any order
       if (count != 0 && (names == nullptr || paths == nullptr)) return kE_POINTER;
@@ -263,11 +268,13 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
   }
 
   HRESULT restoreStep(const char* method, LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward,
-                      HRESULT ComponentScript::*outcome) {
+                      HRESULT ComponentScript::*outcome, bool ComponentScript::*hangs) {
     const auto name = utf8(component);
     host_->record(MockCall{method, app_.writerId, name, {utf8(metadata), utf8(logicalPath), std::string(noRollForward ? "true" : "false")}});
     if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
-    return app_.component(name.value_or("")).*outcome;
+    const ComponentScript& script = app_.component(name.value_or(""));
+    if (script.*hangs) return host_->pause(std::nullopt);  // see CheckConsistency's hang
+    return script.*outcome;
   }
 
   const std::shared_ptr<MockHost> host_;

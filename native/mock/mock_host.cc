@@ -15,6 +15,7 @@ HRESULT MockHost::activate(const std::string& writerId, const std::string& clsid
   auto app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.writerId == writerId; });
   if (app == apps.end()) app = std::find_if(apps.begin(), apps.end(), [&](const ApplicationScript& a) { return a.clsid == clsid; });
   if (app == apps.end() || !app->clsid) return kREGDB_E_CLASSNOTREG;
+  if (app->activationHangs) return pause(std::nullopt);  // RPC_E_CALL_CANCELED once torn down
   if (FAILED(app->activation)) return app->activation;
   return createMockAddin(shared_from_this(), *app, out);
 }

@@ -43,6 +43,17 @@ class Reader {
     return static_cast<std::uint32_t>(std::ceil(n));
   }
 
+  // An HRESULT, or the string "hang" (then *hangs is set and the HRESULT is S_OK).
+  HRESULT hresultOrHang(const JsonValue& value, const std::string& field, bool* hangs) {
+    *hangs = value.type() == JsonValue::Type::kString && value.string() == "hang";
+    return *hangs ? kS_OK : hresult(value, field);
+  }
+
+  // An optional boolean: absent is false (fields added after older normalised files were written).
+  bool optionalBoolean(const JsonValue& value, const std::string& field) {
+    return value.isNull() ? false : boolean(value, field);
+  }
+
   bool boolean(const JsonValue& value, const std::string& field) {
     if (value.type() != JsonValue::Type::kBool) return fail(field, "a boolean");
     return value.boolean();
@@ -107,8 +118,8 @@ ComponentScript readComponent(Reader& r, const JsonValue& json, const std::strin
   c.abort.delayMs = r.delay(r.member(abort, "delayMs", abortField), abortField + ".delayMs");
   c.abort.hang = r.boolean(r.member(abort, "hang", abortField), abortField + ".hang");
   c.abort.statusAfter = r.hresult(r.member(abort, "statusAfter", abortField), abortField + ".statusAfter");
-  c.preRestore = r.hresult(r.member(json, "preRestore", field), field + ".preRestore");
-  c.postRestore = r.hresult(r.member(json, "postRestore", field), field + ".postRestore");
+  c.preRestore = r.hresultOrHang(r.member(json, "preRestore", field), field + ".preRestore", &c.preRestoreHangs);
+  c.postRestore = r.hresultOrHang(r.member(json, "postRestore", field), field + ".postRestore", &c.postRestoreHangs);
   return c;
 }
 
@@ -126,7 +137,7 @@ ApplicationScript readApplication(Reader& r, const JsonValue& json, const std::s
   a.identifier = r.text(r.member(json, "identifier", field), field + ".identifier");
   const JsonValue& clsid = r.member(json, "clsid", field);
   if (!clsid.isNull()) a.clsid = r.text(clsid, field + ".clsid");
-  a.activation = r.hresult(r.member(json, "activation", field), field + ".activation");
+  a.activation = r.hresultOrHang(r.member(json, "activation", field), field + ".activation", &a.activationHangs);
   a.restoreSupport = r.boolean(r.member(json, "restoreSupport", field), field + ".restoreSupport");
   const std::string rollField = field + ".rollForward";
   const JsonValue& roll = r.member(json, "rollForward", field);
@@ -137,6 +148,7 @@ ApplicationScript readApplication(Reader& r, const JsonValue& json, const std::s
   const JsonValue& order = r.member(json, "orderComponents", field);
   a.orderFails = r.boolean(r.member(order, "fail", orderField), orderField + ".fail");
   a.orderHresult = r.hresult(r.member(order, "hresult", orderField), orderField + ".hresult");
+  a.orderHangs = r.optionalBoolean(r.member(order, "hang", orderField), orderField + ".hang");
   a.order = readOrder(r, r.member(order, "order", orderField), orderField + ".order");
   const JsonValue& components = r.member(json, "components", field);
   if (components.type() != JsonValue::Type::kObject) {

@@ -38,6 +38,9 @@ struct ComponentScript {
   AbortScript abort;
   HRESULT preRestore = kS_OK;
   HRESULT postRestore = kS_OK;
+  // "hang" in the scenario: the call never answers until it is cancelled (or the host torn down).
+  bool preRestoreHangs = false;
+  bool postRestoreHangs = false;
 };
 
 struct ApplicationScript {
@@ -45,12 +48,14 @@ struct ApplicationScript {
   std::string identifier;
   std::optional<std::string> clsid;
   HRESULT activation = kS_OK;
+  bool activationHangs = false;  // never answers until the host is torn down (nothing can cancel it)
   bool restoreSupport = true;
   bool rollForwardFails = false;
   HRESULT rollForwardHresult = kS_OK;
   bool rollForwardSupported = false;
   bool orderFails = false;
   HRESULT orderHresult = kS_OK;
+  bool orderHangs = false;
   std::optional<std::vector<std::string>> order;  // nullopt: "any order"
   std::map<std::string, ComponentScript> components;
 

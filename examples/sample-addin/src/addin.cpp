@@ -79,6 +79,17 @@ TestCancel coTestCancel() {
   return ole32 == nullptr ? nullptr : reinterpret_cast<TestCancel>(reinterpret_cast<void*>(GetProcAddress(ole32, "CoTestCancel")));
 }
 
+// A call that never answers: only the client's CoCancelCall (which a server sees through
+// CoTestCancel) ends it, or the watchdog ends the process. Wine 8 has neither CoCancelCall nor
+// CoTestCancel (its placeholders kill the caller), so there the call lasts until the watchdog.
+HRESULT waitUntilCancelled() {
+  const TestCancel testCancel = coTestCancel();
+  for (;;) {
+    if (testCancel != nullptr && testCancel() == RPC_E_CALL_CANCELED) return RPC_E_CALL_CANCELED;
+    Sleep(testCancel != nullptr ? 20 : INFINITE);
+  }
+}
+
 const char* stepName(StatusStep::Kind kind) {
   switch (kind) {
     case StatusStep::Kind::kStatus: return "status";
@@ -270,13 +281,7 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
           .number("volumes", cVolumes)
           .texts("sourceVolumes", cVolumes, rgwszSourceVolumePath)
           .texts("snapshotVolumes", cVolumes, rgwszSnapshotVolumePath);
-      if (script.check == ComponentScript::Check::kHang) {
-        // Logged on arrival: the call never returns on its own. `cancellable`: CoTestCancel exists.
-        context_.log->write(line.boolean("hang", true).boolean("cancellable", coTestCancel() != nullptr));
-        const HRESULT result = hangUntilCancelled();
-        context_.log->write(LogLine("CheckConsistency").text("component", component).text("ended", "cancelled").hresult("returns", result));
-        return result;
-      }
+      if (script.check == ComponentScript::Check::kHang) return hangUntilCancelled(line, "CheckConsistency");
       const HRESULT result = startCheck(script, component, ppAsync);
       context_.log->write(line.hresult("returns", result).boolean("async", ppAsync != nullptr && *ppAsync != nullptr));
       return result;
@@ -285,13 +290,13 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
 
   HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
                                        LPWSTR wszComponentLogicalPath, BOOLEAN bNoRollForward) override {
-    return restoreStep("PreRestore", &ComponentScript::preRestore, wszWriterMetadata, wszComponentName,
+    return restoreStep("PreRestore", &ComponentScript::preRestore, &ComponentScript::preRestoreHangs, wszWriterMetadata, wszComponentName,
                        wszComponentLogicalPath, bNoRollForward);
   }
 
   HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
                                         LPWSTR wszComponentLogicalPath, BOOLEAN bNoRollForward) override {
-    return restoreStep("PostRestore", &ComponentScript::postRestore, wszWriterMetadata, wszComponentName,
+    return restoreStep("PostRestore", &ComponentScript::postRestore, &ComponentScript::postRestoreHangs, wszWriterMetadata, wszComponentName,
                        wszComponentLogicalPath, bNoRollForward);
   }
 
@@ -302,6 +307,7 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
       line.number("count", cComponents)
           .texts("names", cComponents, rgComponentName)
           .texts("logicalPaths", cComponents, rgComponentLogicalPaths);
+      if (context_.app.orderHangs) return hangUntilCancelled(line, "OrderComponents");
       const HRESULT result = order(cComponents, rgComponentName, rgComponentLogicalPaths, prgComponentName,
                                    prgComponentLogicalPath);
       context_.log->write(line.hresult("returns", result));
@@ -332,25 +338,25 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     return S_OK;
   }
 
-  // A CheckConsistency that never answers. There is no operation yet, so no Abort can reach
-  // it: only the client's CoCancelCall (which a server sees through CoTestCancel) ends it, or
-  // the watchdog ends the process. Wine 8 has neither CoCancelCall nor CoTestCancel (its
-  // placeholders kill the caller), so there the call lasts until the watchdog.
-  HRESULT hangUntilCancelled() {
+  // A call that never answers (see waitUntilCancelled; a CheckConsistency has no operation yet,
+  // so no Abort can reach it either). Logged on arrival, `cancellable` when CoTestCancel exists,
+  // and again if it ends.
+  HRESULT hangUntilCancelled(LogLine arrival, const char* method) {
     // The client may release its proxy meanwhile (Windows sends the Release on another RPC
     // thread once the call is cancelled): keep this object alive until the call has returned.
     const ComHold hold(static_cast<IWsbApplicationBackupSupport*>(this));
-    const TestCancel testCancel = coTestCancel();
-    for (;;) {
-      if (testCancel != nullptr && testCancel() == RPC_E_CALL_CANCELED) return RPC_E_CALL_CANCELED;
-      Sleep(testCancel != nullptr ? 20 : INFINITE);
-    }
+    context_.log->write(arrival.boolean("hang", true).boolean("cancellable", coTestCancel() != nullptr));
+    const HRESULT result = waitUntilCancelled();
+    context_.log->write(LogLine(method).text("ended", "cancelled").hresult("returns", result));
+    return result;
   }
 
-  HRESULT restoreStep(const char* method, Hresult ComponentScript::*answer, LPWSTR metadata, LPWSTR component,
-                      LPWSTR logicalPath, BOOLEAN noRollForward) {
+  HRESULT restoreStep(const char* method, Hresult ComponentScript::*answer, bool ComponentScript::*hangs, LPWSTR metadata,
+                      LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) {
     return noThrow([&]() -> HRESULT {
-      const HRESULT result = context_.app.scriptFor(toUtf8(component)).*answer;
+      const ComponentScript& script = context_.app.scriptFor(toUtf8(component));
+      if (script.*hangs) return hangUntilCancelled(LogLine(method).text("component", component), method);
+      const HRESULT result = script.*answer;
       context_.log->write(LogLine(method)
                               .text("component", component)
                               .text("logicalPath", logicalPath)
@@ -416,6 +422,11 @@ HRESULT STDMETHODCALLTYPE ClassFactory::CreateInstance(IUnknown* outer, REFIID i
     // The activation's own reference: an activation that creates nothing (a scripted failure)
     // is over when this returns, and one that creates an object lasts as long as the object.
     const ServerReference activation(context_.releasedEvent);
+    if (context_.app.activationHangs) {
+      // Nothing can cancel an activation; the watchdog ends the process.
+      context_.log->write(LogLine("CreateInstance").boolean("hang", true));
+      return waitUntilCancelled();
+    }
     // A scripted activation failure reaches the client as CoCreateInstance's HRESULT.
     HRESULT result = context_.app.activation;
     if (result == S_OK) {

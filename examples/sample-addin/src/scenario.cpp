@@ -225,6 +225,14 @@ class Fields {
     if (!(n >= 0 && n <= 4294967295.0) || std::floor(n) != n) throw ScenarioError(path_ + "." + key + " is not an unsigned 32-bit HRESULT");
     return static_cast<Hresult>(static_cast<std::uint32_t>(n));
   }
+  // An HRESULT, or the string "hang" (then *hangs is set and the HRESULT is S_OK).
+  Hresult hresultOrHang(const std::string& key, bool* hangs) const {
+    const Json* v = object_.find(key);
+    *hangs = v != nullptr && v->type == Json::Type::kString && v->string == "hang";
+    return *hangs ? 0 : hresult(key);
+  }
+  // Absent is false: a field added after older normalised files were written.
+  bool optionalFlag(const std::string& key) const { return has(key) && flag(key); }
   std::uint32_t milliseconds(const std::string& key) const {
     if (!has(key)) return 0;
     const double n = get(key, Json::Type::kNumber).number;
@@ -273,8 +281,8 @@ ComponentScript componentFrom(const Fields& f) {
   c.abort.delayMs = abort.milliseconds("delayMs");
   c.abort.hang = abort.flag("hang");
   c.abort.statusAfter = abort.hresult("statusAfter");
-  c.preRestore = f.hresult("preRestore");
-  c.postRestore = f.hresult("postRestore");
+  c.preRestore = f.hresultOrHang("preRestore", &c.preRestoreHangs);
+  c.postRestore = f.hresultOrHang("postRestore", &c.postRestoreHangs);
   return c;
 }
 
@@ -288,7 +296,7 @@ ApplicationScript applicationFrom(const Fields& f) {
   app.writerId = upper(f.text("writerId"));
   app.identifier = f.text("identifier");
   if (!f.isNull("clsid")) app.clsid = upper(f.text("clsid"));
-  app.activation = f.hresult("activation");
+  app.activation = f.hresultOrHang("activation", &app.activationHangs);
   app.restoreSupport = f.flag("restoreSupport");
   const Fields roll = f.object("rollForward");
   app.rollForwardFails = roll.flag("fail");
@@ -297,6 +305,7 @@ ApplicationScript applicationFrom(const Fields& f) {
   const Fields order = f.object("orderComponents");
   app.orderFails = order.flag("fail");
   app.orderHresult = order.hresult("hresult");
+  app.orderHangs = order.optionalFlag("hang");
   app.hasOrder = !order.isNull("order");
   if (app.hasOrder) {
     for (const Json& name : order.get("order", Json::Type::kArray).array) {

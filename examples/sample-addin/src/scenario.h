@@ -39,6 +39,9 @@ struct ComponentScript {
   AbortScript abort;
   Hresult preRestore = 0;
   Hresult postRestore = 0;
+  // "hang" in the scenario: the call never returns until cancelled (or the watchdog fires).
+  bool preRestoreHangs = false;
+  bool postRestoreHangs = false;
 };
 
 struct ApplicationScript {
@@ -46,12 +49,14 @@ struct ApplicationScript {
   std::string identifier;
   std::string clsid;  // "{UPPER-CASE}", empty for an application without an add-in
   Hresult activation = 0;
+  bool activationHangs = false;  // CreateInstance never returns (the watchdog ends the process)
   bool restoreSupport = true;
   bool rollForwardFails = false;
   Hresult rollForwardHresult = 0;
   bool rollForwardSupported = false;
   bool orderFails = false;
   Hresult orderHresult = 0;
+  bool orderHangs = false;
   bool hasOrder = false;  // false: OrderComponents answers "any order" (NULL arrays)
   std::vector<std::string> order;
   std::map<std::string, ComponentScript> components;
