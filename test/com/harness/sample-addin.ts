@@ -53,19 +53,20 @@ export interface Registered {
 
 /**
  * Register `scenario` (normalised) as the only WSB applications, served by the sample EXE, with a
- * fresh log. `watchdogSeconds` bounds every activation (scripted hangs included).
+ * fresh log. `watchdogSeconds` bounds every activation (scripted hangs included). `idleSeconds`
+ * 0 makes every process serve one activation and exit with its last object (no concurrency then).
  *
  * The add-in processes serve again once their activation is over (IdleSeconds): Wine 8 does not
  * pair a client with the server it launched, and with one activation per process concurrent
  * activations fail with E_NOINTERFACE (examples/sample-addin/src/main.cpp, README, "Testing real COM without Windows").
  * test-com.sh ends them after each test file, so none outlives the scenario it read.
  */
-export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60): Registered {
+export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60, idleSeconds = watchdogSeconds): Registered {
   const scenarioFile = join(sampleDir, `${name}.scenario.json`);
   const logFile = join(sampleDir, `${name}.log`);
   writeFileSync(scenarioFile, JSON.stringify(scenario, null, 1));
   writeFileSync(logFile, '');
-  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, idleSeconds: watchdogSeconds, replace: true });
+  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, idleSeconds, replace: true });
   const log = () =>
     readFileSync(logFile, 'utf8')
       .split(/\r?\n/)
