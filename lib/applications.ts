@@ -2,6 +2,7 @@
  * Applications registered with Windows Server Backup, and how a caller names one.
  */
 import { traceCall } from './diagnostics';
+import { CALL_OPTION_KEYS, CallDeadline, DEFAULT_CALL_TIMEOUTS, parseCallOptions, type CallOptions } from './deadline';
 import { NotRegisteredError } from './errors';
 import { HRESULT } from './hresult';
 import { selectBackend, type BackendChoice } from './backends/select';
@@ -85,12 +86,21 @@ export async function findApplication(backend: Backend, selector: Selector): Pro
   return found;
 }
 
+/** Options of listApplications(): the backend, a deadline (default 1 minute) and a signal. */
+export interface ListOptions extends BackendOptions, CallOptions {}
+
 /**
  * List the applications registered with Windows Server Backup
  * (`HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support`).
  * Applications without an add-in are listed with `clsid: null`.
  */
-export async function listApplications(options: BackendOptions = {}): Promise<RegisteredApplication[]> {
+export async function listApplications(options: ListOptions = {}): Promise<RegisteredApplication[]> {
+  const settings = parseCallOptions(options, ['backend', ...CALL_OPTION_KEYS], DEFAULT_CALL_TIMEOUTS.listApplications);
   const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
-  return traceCall('ListApplications', {}, () => backend.listApplications());
+  const deadline = new CallDeadline(settings, 'registered applications');
+  try {
+    return await deadline.step('ListApplications', () => traceCall('ListApplications', {}, () => backend.listApplications()));
+  } finally {
+    deadline.dispose();
+  }
 }

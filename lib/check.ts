@@ -9,6 +9,7 @@ import { HRESULT } from './hresult';
 import { abortWithin, pollStatuses, pollUntilDone, statusEvent, Stopper, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
 import { DEFAULT_ABORT_TIMEOUT_MS, parseOptions, type PollOptions, type StatusesOptions } from './options';
+import { parseCloseOptions, releaseAll, settlesWithin, type CloseOptions, type ReleaseWait } from './releases';
 
 /**
  * How a check that did not fail ended:
@@ -43,14 +44,14 @@ export function describeTarget(application: string, component: string | null): s
 
 /**
  * A running consistency check: the add-in's async object, with the add-in that produced it.
- * Get one from `startConsistencyCheck()`. Release it exactly once: `release()`, or
- * `await using check = await startConsistencyCheck(...)`.
+ * Get one from `startConsistencyCheck()`. Release it: `release()` (at once), `await close()`
+ * (and wait for the Release to return), or `await using check = await startConsistencyCheck(...)`.
  */
 export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEvent> {
   private inFlight: Promise<StatusEvent> | undefined;
   private polls = 0;
   private last: StatusEvent | undefined;
-  private releasedAlready = false;
+  private releasing: Promise<void> | undefined;
 
   /** @internal use startConsistencyCheck() */
   constructor(
@@ -73,7 +74,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
 
   /** True once `release()` ran. */
   get released(): boolean {
-    return this.releasedAlready;
+    return this.releasing !== undefined;
   }
 
   /** The last status event of this check, undefined before the first QueryStatus answered. */
@@ -115,24 +116,36 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   }
 
   /**
-   * Release the async object and the add-in. Idempotent: the backend sees exactly one
-   * Release of each, whatever the number of calls.
+   * Release the async object and the add-in: scheduled at once, returning at once. Idempotent:
+   * the backend sees exactly one Release of each, whatever the number of calls.
    */
   release(): void {
-    if (this.releasedAlready) return;
-    this.releasedAlready = true;
-    try {
-      this.operation?.release();
-    } finally {
-      this.addin.release();
-    }
-    publishCheckRelease(this.id);
-    publishCheckEnd(this.id, this.startedAt, endings.get(this));
+    void this.releaseOnce();
   }
 
-  /** `await using` support: releases. */
+  /**
+   * Release (as {@link release}) and wait until both final Releases have returned, or
+   * `timeout` ms (default 5000) have passed: a hung add-in cannot hold the caller, and the
+   * Releases go on in the background. Never rejects. Idempotent.
+   */
+  async close(options: CloseOptions = {}): Promise<ReleaseWait> {
+    const timeoutMs = parseCloseOptions(options);
+    const settled = await settlesWithin(this.releaseOnce(), timeoutMs);
+    return { settled, pending: settled ? 0 : 1 };
+  }
+
+  /** `await using` support: {@link close} with its default bound. */
   async [Symbol.asyncDispose](): Promise<void> {
-    this.release();
+    await this.close();
+  }
+
+  private releaseOnce(): Promise<void> {
+    if (this.releasing === undefined) {
+      this.releasing = releaseAll([this.operation, this.addin]);
+      publishCheckRelease(this.id);
+      publishCheckEnd(this.id, this.startedAt, endings.get(this));
+    }
+    return this.releasing;
   }
 
   /**
@@ -178,7 +191,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   }
 
   private assertLive(method: string): void {
-    if (this.releasedAlready) throw new ReleasedError(`ConsistencyCheck.${method}()`);
+    if (this.released) throw new ReleasedError(`ConsistencyCheck.${method}()`);
   }
 }
 

@@ -3,6 +3,7 @@
  * call CheckConsistency, poll (lib/check.ts, lib/poll.ts), and release exactly once on every
  * path. The entry points come first, then each step in the order it runs.
  */
+import { activateWithin } from './activation';
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
 import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
 import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
@@ -10,6 +11,7 @@ import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parseOptions, type PollOptions } from './options';
 import { StopRequested, Stopper, abortWithin, stopError, type PollSettings } from './poll';
+import { DEFAULT_RELEASE_TIMEOUT_MS, releaseAll, settlesWithin, trackRelease } from './releases';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireStrictObject, requireVolumes } from './validate';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
@@ -35,7 +37,9 @@ export interface StartOptions extends BackendOptions, Pick<PollOptions, 'signal'
 /**
  * Run a consistency check to its verdict: activate, CheckConsistency, poll QueryStatus with
  * backoff until the status leaves "in progress", release. One deadline and one signal cover
- * the whole walk.
+ * the whole walk. Settles once the Releases have returned, or 5 s after the verdict at most (a
+ * hung add-in cannot hold it; the Releases go on in the background, and `waitForReleases()`
+ * waits for them).
  *
  * Resolves with outcome `consistent`, `no-check-required` or `undocumented-success`.
  * Rejects with CheckFailedError (the check reported failure), AddinCallError and subclasses
@@ -49,7 +53,7 @@ export async function checkConsistency(request: ConsistencyCheckRequest, options
     try {
       return await pollToVerdict(check, start.settings, start.stopper);
     } finally {
-      check.release();
+      await check.close();
     }
   } finally {
     start.stopper.dispose();
@@ -137,14 +141,7 @@ async function begin({ id, parsed, settings, backend, startedAt, stopper }: Star
 
 async function activate(backend: Backend, parsed: ParsedRequest, stopper: Stopper) {
   const application = await stopper.race(findApplication(backend, parsed.selector));
-  const activation = backend.activate(application);
-  try {
-    return { application, addin: await stopper.race(activation) };
-  } catch (error) {
-    // Activation cannot be cancelled (there is no object yet): release what arrives later.
-    if (error instanceof StopRequested) activation.then((addin) => addin.release(), () => {});
-    throw error;
-  }
+  return { application, addin: await activateWithin(backend, application, (_call, work) => stopper.race(work())) };
 }
 
 async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, stopper: Stopper): Promise<BackendOperation | null> {
@@ -154,8 +151,10 @@ async function callCheckConsistency(addin: BackendAddin, args: CheckArguments, s
   } catch (error) {
     // Release the add-in now, even at a deadline with the call still running: the native layer
     // cancels calls in flight on a released object, so a hung CheckConsistency ends here.
-    addin.release();
-    if (error instanceof StopRequested) call.then(abandonOperation, () => {});
+    const released = releaseAll([addin]);
+    // Tracked from now, though its Release starts only once the late object arrives and Abort returned.
+    if (error instanceof StopRequested) void trackRelease(call.then(abandonOperation));
+    await settlesWithin(released, DEFAULT_RELEASE_TIMEOUT_MS);
     throw error;
   }
 }
@@ -167,9 +166,10 @@ const ABANDON_ABORT_MS = 1_000;
  * An operation that arrived after the check was given up: Abort it (bounded), then release.
  * Abort first, because a Release issued meanwhile would cancel the Abort call in flight.
  */
-function abandonOperation(operation: BackendOperation | null): void {
+async function abandonOperation(operation: BackendOperation | null): Promise<void> {
   if (operation === null) return;
-  void abortWithin(operation, ABANDON_ABORT_MS).finally(() => operation.release());
+  await abortWithin(operation, ABANDON_ABORT_MS);
+  await releaseAll([operation]);
 }
 
 function stopBeforePolling(stop: StopRequested, parsed: ParsedRequest, startedAt: number, settings: PollSettings) {

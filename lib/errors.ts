@@ -133,7 +133,8 @@ export abstract class CheckStoppedError extends WsbError {
   readonly abortHresult: number | undefined;
 
   protected constructor(summary: string, hresult: number, call: WsbCall, details: StopDetails, cause?: unknown) {
-    super(`${summary} after ${details.elapsedMs} ms (${details.polls} polls, last status ${lastStatusText(details)}, ${abortSummary(details)})`, {
+    const progress = details.call === undefined ? ` (${details.polls} polls, last status ${lastStatusText(details)}, ${abortSummary(details)})` : '';
+    super(`${summary} after ${details.elapsedMs} ms${progress}`, {
       hresult,
       call,
       context: details.context,
@@ -148,26 +149,31 @@ export abstract class CheckStoppedError extends WsbError {
   }
 }
 
-/** The overall timeout passed before the check finished. Abort was called. */
+/**
+ * The deadline passed: a check before its verdict (Abort was called), or the call named by
+ * `call` before it returned (the add-in was released, which cancels the call where the
+ * platform can).
+ */
 export class TimeoutError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_TIMEOUT';
   readonly timeoutMs: number;
   constructor(details: StopDetails & { timeoutMs: number }) {
-    super(`consistency check timed out (timeout ${details.timeoutMs} ms)`, HRESULT.ERROR_TIMEOUT, 'QueryStatus', details);
+    super(`${details.call ?? 'consistency check'} timed out (timeout ${details.timeoutMs} ms)`, HRESULT.ERROR_TIMEOUT, details.call ?? 'QueryStatus', details);
     this.timeoutMs = details.timeoutMs;
   }
 }
 
 /**
- * The caller's AbortSignal fired. Abort was called on the add-in. `cause` is the signal's reason.
+ * The caller's AbortSignal fired: during a check (Abort was called on the add-in), or during
+ * the call named by `call` (the add-in was released). `cause` is the signal's reason.
  * Its `name` is `'AbortError'`, as for Node's own aborted calls (`err.name === 'AbortError'`
  * is how callers recognise an abort); its `code` stays `ERR_WSB_ABORTED` (Node's is `ABORT_ERR`),
- * and it is a WsbError with the check's progress.
+ * and it is a WsbError with the progress of what it stopped.
  */
 export class AbortedError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_ABORTED';
   constructor(details: StopDetails & { reason?: unknown }) {
-    super('consistency check aborted', HRESULT.E_ABORT, 'Abort', details, details.reason);
+    super(`${details.call ?? 'consistency check'} aborted`, HRESULT.E_ABORT, details.call ?? 'Abort', details, details.reason);
     this.name = 'AbortError';
   }
 }
@@ -188,6 +194,11 @@ export interface StopDetails {
   readonly abortDelivered: boolean;
   readonly abortHresult: number | undefined;
   readonly context?: string;
+  /**
+   * The call under way when a call other than a check's polling was stopped (activation, a
+   * restore call, ...). Absent for a check: its error then reports polls and Abort.
+   */
+  readonly call?: WsbCall;
 }
 
 /** `0x407A0004 WSBAPP_ASYNC_IN_PROGRESS`, or the hex alone for a code without a symbol. */

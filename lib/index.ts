@@ -4,7 +4,9 @@
  * The public surface, and nothing else. See README.md for a tour.
  * @packageDocumentation
  */
-export { listApplications, type ApplicationSelector, type BackendOptions } from './applications';
+export { listApplications, type ApplicationSelector, type BackendOptions, type ListOptions } from './applications';
+export { DEFAULT_CALL_TIMEOUTS, type CallOptions } from './deadline';
+export { waitForReleases, DEFAULT_RELEASE_TIMEOUT_MS, type ReleaseWait, type CloseOptions } from './releases';
 export { checkConsistency, startConsistencyCheck, type ConsistencyCheckRequest, type CheckOptions, type StartOptions } from './consistency';
 export { ConsistencyCheck, type CheckOutcome, type CheckResult } from './check';
 export {
@@ -15,6 +17,7 @@ export {
   orderComponents,
   isRollForwardSupported,
   type RestoreRequest,
+  type RestoreOptions,
 } from './restore';
 export {
   DEFAULT_INTERVAL_MS,

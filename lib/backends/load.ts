@@ -44,8 +44,11 @@ export interface NativeOperation {
   queryStatus(keepAlive?: boolean): Promise<number>;
   /** Resolves with what Abort returned (unsigned), success or failure. Never holds the event loop. */
   abort(): Promise<number>;
-  /** Schedules the Release on a COM thread and cancels calls still in flight. */
-  release(): void;
+  /**
+   * Schedules the Release on a COM thread and cancels calls still in flight. Resolves (never
+   * rejects) once the final Release has returned; a second call returns the same promise.
+   */
+  release(): Promise<void>;
 }
 
 /** The addon's `Addin`: one activated add-in. */
@@ -71,7 +74,8 @@ export interface NativeAddin {
   ): Promise<{ readonly call: number; readonly strayObject: boolean; readonly operation: NativeOperation | null }>;
   /** QueryInterface probes of the add-in object (vet's identity rules). */
   probeIdentity?(): Promise<IdentityProbe>;
-  release(): void;
+  /** As {@link NativeOperation.release}, for both interfaces of the add-in. */
+  release(): Promise<void>;
 }
 
 /** One call the native mock add-in received (string arguments as UTF-8, null for NULL). */
@@ -100,7 +104,11 @@ export interface NativeMockStats {
 /** The addon's `Runtime`: where add-ins come from (real COM, or the native mock). */
 export interface NativeRuntime {
   listApplications(): Promise<NativeRegistration[]>;
-  activate(writerId: string, identifier: string, clsid: string): Promise<NativeAddin>;
+  /**
+   * Pending, it keeps the event loop alive unless `holdsProcess` is false (see Backend.activate:
+   * nothing can cancel a hung activation, so a caller with a deadline holds the loop itself).
+   */
+  activate(writerId: string, identifier: string, clsid: string, holdsProcess?: boolean): Promise<NativeAddin>;
   /** The native mock's statistics; undefined for real COM. */
   mockStats(): NativeMockStats | undefined;
 }

@@ -105,10 +105,11 @@ class MockOperation implements BackendOperation {
     return after(delayMs, () => returns);
   }
 
-  release(): void {
+  release(): Promise<void> {
     this.assertLive('Release');
     this.released = true;
     this.backend.recordRelease('operation', this.app, this.component);
+    return Promise.resolve();
   }
 
   private nextStep(): NormalizedStep {
@@ -221,10 +222,11 @@ class MockAddin implements BackendAddin {
     return kind === 'fail' ? Promise.reject(errorForCall('IsRollForwardSupported', hresult)) : Promise.resolve(supported);
   }
 
-  release(): void {
+  release(): Promise<void> {
     if (this.released) throw new Error('mock: Release on an add-in that was already released');
     this.released = true;
     this.backend.recordRelease('addin', this.app);
+    return Promise.resolve();
   }
 
   private restoreStep(call: 'PreRestore' | 'PostRestore', args: RestoreArguments, pick: (s: NormalizedComponent) => NormalizedAnswer): Promise<void> {

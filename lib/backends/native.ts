@@ -104,8 +104,8 @@ class NativeBackendOperation implements BackendOperation {
     return returned;
   }
 
-  release(): void {
-    this.operation.release();
+  release(): Promise<void> {
+    return this.operation.release();
   }
 }
 
@@ -161,8 +161,8 @@ class NativeBackendAddin implements BackendAddin {
     return mapped('IsRollForwardSupported', this.addin.isRollForwardSupported());
   }
 
-  release(): void {
-    this.addin.release();
+  release(): Promise<void> {
+    return this.addin.release();
   }
 }
 
@@ -180,7 +180,7 @@ class NativeRuntimeBackend implements Backend {
     if (application.clsid === null) {
       throw errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: `${application.identifier} has no add-in (no CLSID value)` });
     }
-    const addin = await mapped('Activate', this.runtime.activate(application.writerId, application.identifier, application.clsid), application.identifier);
+    const addin = await mapped('Activate', this.runtime.activate(application.writerId, application.identifier, application.clsid, false), application.identifier);
     return new NativeBackendAddin(addin);
   }
 }

@@ -74,10 +74,13 @@ export interface BackendOperation {
   /** One Abort call; resolves with the HRESULT Abort returned (success or failure, unsigned). */
   abort(): Promise<number>;
   /**
-   * Hand the pointer back. Schedules the Release and returns at once: a hung add-in must not
-   * hold the caller. Called exactly once by the library.
+   * Hand the pointer back. Schedules the Release at once (synchronously: a hung add-in must not
+   * hold the caller) and cancels the calls still in flight on it where the platform can. The
+   * promise settles when the final Release has returned on its COM thread, or the add-in is
+   * known dead; it never rejects, and it does not keep the event loop alive (it may never
+   * settle under a hung add-in: bound the wait). Called exactly once by the library.
    */
-  release(): void;
+  release(): Promise<void>;
 }
 
 /**
@@ -138,8 +141,8 @@ export interface BackendAddin {
   /** Resolves with the order the add-in wants, or `null` for "any order". */
   orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null>;
   isRollForwardSupported(): Promise<boolean>;
-  /** Release the add-in object (schedules it, like {@link BackendOperation.release}). */
-  release(): void;
+  /** Release the add-in object: scheduled at once, settling later, like {@link BackendOperation.release}. */
+  release(): Promise<void>;
 }
 
 /** A backend: where applications come from and how an add-in is activated. */
@@ -150,6 +153,9 @@ export interface Backend {
   /**
    * Activate the add-in of `application` (CoCreateInstance of its CLSID).
    * Rejects with NotRegisteredError when it has no CLSID or the class is not registered.
+   * The pending activation does not keep the event loop alive: there is no object to release
+   * yet, so nothing could cancel a hung one. Callers hold the loop with their own deadline
+   * timer (the library does) and release an add-in that arrives after they gave up.
    */
   activate(application: RegisteredApplication): Promise<BackendAddin>;
 }

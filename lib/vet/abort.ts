@@ -60,6 +60,6 @@ export async function abortRules(ctx: VetContext): Promise<RuleResult[]> {
           : warn('abort.returns-ok', `Abort returned the undocumented success code ${codeText(returned)}`, observed);
     return [verdict, await afterAbort(ctx, operation, component)];
   } finally {
-    ctx.release(operation);
+    await ctx.release(operation);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { AddinDisconnectedError } from '../errors';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, ComponentRef, RegisteredApplication, VolumePair } from '../backends/types';
+import { releaseAll, type Releasable } from '../releases';
 import { bounded, type Bounded } from './deadline';
 import type { Observation } from './report';
 import { errorText, hresultOfError, seen } from './outcome';
@@ -54,7 +55,7 @@ export class VetContext {
   /** The WSB interfaces with no proxy/stub registered (names); null when there is no registry to read. */
   unmarshalled: string[] | null = null;
   private session: Promise<Bounded<BackendAddin>> | undefined;
-  private readonly owned = new Set<{ release(): void }>();
+  private readonly owned = new Set<Releasable>();
 
   constructor(
     readonly backend: Backend,
@@ -92,24 +93,26 @@ export class VetContext {
   dropShared(): void {
     const session = this.session;
     this.session = undefined;
-    void session?.then((activated) => activated.kind === 'value' && this.release(activated.value));
+    void session?.then((activated) => (activated.kind === 'value' ? this.release(activated.value) : undefined));
   }
 
-  own<T extends { release(): void }>(object: T): T {
+  own<T extends Releasable>(object: T): T {
     this.owned.add(object);
     return object;
   }
 
-  /** Release `object` now, once. */
-  release(object: { release(): void } | null | undefined): void {
-    if (!object || !this.owned.delete(object)) return;
-    object.release();
+  /** Release `object` now, once; settles when its Release has returned (tracked by waitForReleases()). */
+  release(object: Releasable | null | undefined): Promise<void> {
+    if (!object || !this.owned.delete(object)) return Promise.resolve();
+    return releaseAll([object]);
   }
 
-  /** Release every object still owned (the end of the run). */
-  releaseAll(): void {
-    for (const object of [...this.owned]) this.release(object);
+  /** Release every object still owned (the end of the run); settles when their Releases returned. */
+  releaseAll(): Promise<void> {
+    const owned = [...this.owned];
+    this.owned.clear();
     this.session = undefined;
+    return releaseAll(owned);
   }
 
   /**
@@ -130,7 +133,7 @@ export class VetContext {
   async finish(operation: BackendOperation | null, abortFirst: boolean): Promise<void> {
     if (operation === null) return;
     if (abortFirst) await bounded(() => operation.abort(), this.bounds.callTimeoutMs);
-    this.release(operation);
+    await this.release(operation);
   }
 }
 

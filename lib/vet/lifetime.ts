@@ -29,7 +29,7 @@ export async function concurrentActivations(ctx: VetContext): Promise<RuleResult
       const operation = started.kind === 'value' && started.value !== null ? ctx.own(started.value) : null;
       const polled = operation === null ? undefined : await ctx.call('QueryStatus', target?.name, () => operation.queryStatus());
       await ctx.finish(operation, true);
-      ctx.release(addin);
+      await ctx.release(addin);
       if (started.kind === 'timeout' || polled?.kind === 'timeout') return 'a call did not answer in time';
       if (started.kind === 'error') return `CheckConsistency failed: ${errorText(started.error)}`;
       if (polled?.kind === 'error') return `QueryStatus failed: ${errorText(polled.error)}`;

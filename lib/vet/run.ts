@@ -7,6 +7,7 @@
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from '../applications';
 import { selectBackend, type BackendChoice } from '../backends/select';
 import type { ComponentRef } from '../backends/types';
+import { DEFAULT_RELEASE_TIMEOUT_MS, settlesWithin } from '../releases';
 import { rejectUnknownKeys } from '../strict';
 import { optionalFunction, optionalString, requireBoolean, requireComponents, requireDuration, requireObject, MAX_WRITER_METADATA_UNITS } from '../validate';
 import { abortRules } from './abort';
@@ -108,7 +109,8 @@ async function runGroups(ctx: VetContext, settings: Settings): Promise<RuleResul
     add([await concurrentActivations(ctx)]);
     add(await restoreRules(ctx, settings.restore, settings.safeComponent));
   } finally {
-    ctx.releaseAll();
+    // Bounded: a hung add-in cannot hold vet; its Releases go on, and the process-exit rule sees it.
+    await settlesWithin(ctx.releaseAll(), DEFAULT_RELEASE_TIMEOUT_MS);
   }
   add([noCrash(ctx), await processExits(ctx, baseline)]);
   return results.sort((a, b) => (ORDER.get(a.id) ?? 0) - (ORDER.get(b.id) ?? 0));

@@ -190,10 +190,14 @@ Napi::Promise AddinHandle::withRestore(const Napi::CallbackInfo& info, std::func
   });
 }
 
+// Resolves once the final Releases of both interfaces have returned (see WsbAddon::releaseHandle);
+// a second call resolves with the first.
 Napi::Value AddinHandle::release(const Napi::CallbackInfo& info) {
-  info.Env().GetInstanceData<WsbAddon>()->unpin(info.Env(), this);
-  scheduleRelease();
-  return info.Env().Undefined();
+  if (!releasing_.IsEmpty()) return releasing_.Value();
+  released_ = true;  // the finalizer, the only other release, runs once nothing can call this
+  const Napi::Promise promise = info.Env().GetInstanceData<WsbAddon>()->releaseHandle(info, this, {held_.backup, held_.restore});
+  releasing_ = Napi::Persistent(promise.As<Napi::Object>());
+  return promise;
 }
 
 void AddinHandle::assertLive(Napi::Env env) const {

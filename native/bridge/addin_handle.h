@@ -48,6 +48,7 @@ class AddinHandle final : public Napi::ObjectWrap<AddinHandle> {
   Init held_;
   std::shared_ptr<Apartment> apartment_;
   bool released_ = false;
+  Napi::ObjectReference releasing_;  // the promise release() returned
 };
 
 }  // namespace wsb::bridge

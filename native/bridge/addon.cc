@@ -1,6 +1,7 @@
 #include "addon.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -85,6 +86,35 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
       completions_.settleNow(env, ticket, rejectWith(Failure{kE_ABORT, "the environment is shutting down"}));
       break;
   }
+  return promise;
+}
+
+Napi::Promise WsbAddon::releaseHandle(const Napi::CallbackInfo& info, const void* owner, std::vector<std::shared_ptr<Releasable>> holders) {
+  const Napi::Env env = info.Env();
+  completions_.unpin(env, owner);
+  std::uint64_t ticket = 0;
+  Napi::Promise promise = completions_.begin(env, info.This().As<Napi::Object>(), owner, KeepAlive::kNo, &ticket);
+  const auto returned = [] { return resolveWith([](Napi::Env e) -> Napi::Value { return e.Undefined(); }); };
+  const Apartment::Posted posted = apartment_->post(
+      [sink = completions_.sink(), ticket, holders = std::move(holders), returned] {
+        for (const auto& holder : holders) holder->release();
+        try {
+          auto left = std::make_shared<std::atomic<std::size_t>>(holders.size());
+          const auto oneReturned = [sink, ticket, returned, left] {
+            if (--*left != 0) return;
+            try {
+              sink->complete(ticket, returned());
+            } catch (...) {  // std::bad_alloc: this promise stays pending; the Releases are done
+            }
+          };
+          for (const auto& holder : holders) holder->whenReleased(oneReturned);
+        } catch (...) {  // std::bad_alloc: as above (tasks must not throw)
+        }
+      },
+      Apartment::Lane::kRelease);
+  // Stopped: the environment's cleanup releases every pointer. No thread: nothing more can be
+  // done now, and cleanup will release it. Either way no task will report, so resolve now.
+  if (posted != Apartment::Posted::kQueued) completions_.settleNow(env, ticket, returned());
   return promise;
 }
 

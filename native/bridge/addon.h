@@ -67,6 +67,12 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   Napi::Promise run(const Napi::CallbackInfo& info, const void* owner, KeepAlive keepAlive, std::function<Settle()> work);
   // Runs `task` on the release lane (never refused for the call cap).
   void postRelease(Apartment::Task task) { apartment_->post(std::move(task), Apartment::Lane::kRelease); }
+  // release() of the handle `owner`: its pending calls stop keeping the process alive, and
+  // `holders` are released on the release lane (which cancels their calls in flight). The promise
+  // resolves once every final Release has returned (Held::whenReleased), possibly later than the
+  // release task when an uncancellable call still holds a reference. It never rejects and never
+  // holds the event loop (a hung add-in must not keep the process alive): waiting is the caller's.
+  Napi::Promise releaseHandle(const Napi::CallbackInfo& info, const void* owner, std::vector<std::shared_ptr<Releasable>> holders);
   void unpin(Napi::Env env, const void* owner) { completions_.unpin(env, owner); }
   const std::shared_ptr<Apartment>& apartment() const { return apartment_; }
   const std::shared_ptr<LiveSet>& live() const { return live_; }

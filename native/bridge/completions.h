@@ -4,12 +4,14 @@
 // push after a drain makes one thread-safe-function call, and the JS thread then settles every
 // result queued by then. So many polls that complete together cost one thread hop, not one each.
 //
-// Keeping the process alive: like a pending fs call, a one-shot COM call in flight (activation,
-// CheckConsistency, the restore calls) keeps the event loop alive: the thread-safe function is
-// ref'd while any is pending, unref'd when idle. Abort never does, and QueryStatus only when its
-// caller asks (lib/backends/native.ts does, so that awaiting one status keeps the process up):
-// they are the calls a broken add-in hangs. Releasing a handle stops its pending calls from
-// counting, so a hung add-in never holds a process whose program let go of it.
+// Keeping the process alive: like a pending fs call, a one-shot COM call in flight keeps the event
+// loop alive (the thread-safe function is ref'd while any is pending, unref'd when idle):
+// CheckConsistency, the restore calls, and an activation unless its caller opts out (there is no
+// handle to release yet: a caller with a deadline holds the loop with its own timer instead).
+// Abort and releases never count, and QueryStatus only when its caller asks (lib/backends/native.ts
+// does, so that awaiting one status keeps the process up): they are the calls a broken add-in
+// hangs. Releasing a handle stops its pending calls from counting (and cancels them), so a
+// caller's deadline can always let the process go.
 //
 // A pending call holds a strong reference to the JS handle it was made on, as an AsyncWorker
 // does: the handle cannot be collected mid-call (its finalizer would release the pointer and

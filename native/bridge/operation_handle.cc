@@ -64,10 +64,14 @@ Napi::Value OperationHandle::abort(const Napi::CallbackInfo& info) {
   });
 }
 
+// Resolves once the final Release has returned (see WsbAddon::releaseHandle); a second call
+// resolves with the first.
 Napi::Value OperationHandle::release(const Napi::CallbackInfo& info) {
-  info.Env().GetInstanceData<WsbAddon>()->unpin(info.Env(), this);
-  scheduleRelease();
-  return info.Env().Undefined();
+  if (!releasing_.IsEmpty()) return releasing_.Value();
+  released_ = true;  // the finalizer, the only other release, runs once nothing can call this
+  const Napi::Promise promise = info.Env().GetInstanceData<WsbAddon>()->releaseHandle(info, this, {held_});
+  releasing_ = Napi::Persistent(promise.As<Napi::Object>());
+  return promise;
 }
 
 void OperationHandle::assertLive(Napi::Env env) const {

@@ -29,6 +29,7 @@ class OperationHandle final : public Napi::ObjectWrap<OperationHandle> {
   std::shared_ptr<Held<IWsbApplicationAsync>> held_;
   std::shared_ptr<Apartment> apartment_;
   bool released_ = false;
+  Napi::ObjectReference releasing_;  // the promise release() returned
 };
 
 }  // namespace wsb::bridge

@@ -111,8 +111,12 @@ Napi::Value RuntimeHandle::listApplications(const Napi::CallbackInfo& info) {
 Napi::Value RuntimeHandle::activate(const Napi::CallbackInfo& info) {
   Registration application{utf8Arg(info[0], "application.writerId"), utf8Arg(info[1], "application.identifier"),
                            utf8Arg(info[2], "application.clsid")};
+  // Optional 4th argument, default true: whether the pending activation keeps the process alive.
+  // Nothing can cancel or release a hung activation, so a caller with a deadline passes false and
+  // holds the event loop with its own timer, which it can let go.
+  const KeepAlive keepAlive = info[3].IsUndefined() || booleanArg(info[3], "holdsProcess") ? KeepAlive::kYes : KeepAlive::kNo;
   WsbAddon& addon = *info.Env().GetInstanceData<WsbAddon>();
-  return addon.run(info, this, KeepAlive::kYes, [runtime = runtime_, live = addon.live(), application]() -> Settle {
+  return addon.run(info, this, keepAlive, [runtime = runtime_, live = addon.live(), application]() -> Settle {
     ComPtr<IUnknown> object;
     const Failure failure = runtime->activate(application, &object);
     if (FAILED(failure.hresult)) return rejectWith(failure);

@@ -198,10 +198,14 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
   }
 
   HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return guarded([&] { return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore); });
+    return guarded([&] {
+      return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore);
+    });
   }
   HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return guarded([&] { return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore); });
+    return guarded([&] {
+      return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore);
+    });
   }
 
   HRESULT STDMETHODCALLTYPE OrderComponents(DWORD count, LPWSTR* names, LPWSTR* paths, LPWSTR** orderedNames,

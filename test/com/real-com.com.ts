@@ -143,8 +143,8 @@ test('CoCancelCall: does releasing an operation end its hung QueryStatus? (measu
     (e: { hresult?: number }) => (e.hresult === HRESULT.RPC_E_CALL_CANCELED ? 'cancelled' : `failed ${e.hresult}`),
   );
   await new Promise((resolve) => setTimeout(resolve, 500));
-  operation!.release(); // cancels the calls in flight where the platform can (CoCancelCall)
-  activated.release();
+  void operation!.release(); // cancels the calls in flight where the platform can (CoCancelCall)
+  void activated.release();
   const outcome = await Promise.race([hungCall, new Promise<string>((resolve) => setTimeout(resolve, 3_000, 'still running'))]);
   diagnostic(`hung QueryStatus 3 s after release: ${outcome} (Windows: cancelled with RPC_E_CALL_CANCELED; Wine 8 has no CoCancelCall, the call is abandoned)`);
   // Cancelled, or abandoned and still running: never answered as if the add-in had replied.

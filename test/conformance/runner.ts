@@ -90,8 +90,8 @@ class Session {
   }
 
   release(): void {
-    for (const operation of this.operations) operation.release();
-    this.addin.release();
+    for (const operation of this.operations) void operation.release();
+    void this.addin.release();
   }
 
   private operation(current: BackendOperation | undefined): BackendOperation {

@@ -47,7 +47,7 @@ function countOperation(inner: BackendOperation, tally: Tally): BackendOperation
     },
     release() {
       tally.operationReleases += 1;
-      inner.release();
+      return inner.release();
     },
   };
 }
@@ -67,7 +67,7 @@ function countAddin(inner: BackendAddin, tally: Tally): BackendAddin {
     isRollForwardSupported: () => inner.isRollForwardSupported(),
     release() {
       tally.addinReleases += 1;
-      inner.release();
+      return inner.release();
     },
   };
 }

@@ -60,11 +60,14 @@ export const contractScenario: Scenario = {
         hangs: { statuses: [running, { hang: true }] },
         abortHangs: { statuses: [running], abort: { hang: true } },
         abortRefused: { statuses: [running], abort: { returns: 'E_FAIL' } },
+        restoreHangs: { preRestore: 'hang', postRestore: 'hang' },
       },
     },
     { writerId: NO_ADDIN, identifier: 'No add-in', clsid: null },
     { writerId: '{C1D2E3F4-0516-4728-9A3B-4C5D6E7F8091}', identifier: 'Access denied', activation: 'E_ACCESSDENIED' },
     { writerId: '{D1E2F3A4-0516-4728-9A3B-4C5D6E7F8092}', identifier: 'Backup only', restoreSupport: false },
+    { writerId: '{E1F2A3B4-0516-4728-9A3B-4C5D6E7F8093}', identifier: 'Order hangs', orderComponents: 'hang' },
+    { writerId: '{F1A2B3C4-0516-4728-9A3B-4C5D6E7F8094}', identifier: 'Activation hangs', activation: 'hang' },
   ],
 };
 
@@ -105,7 +108,7 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
 
     test('lists the registered applications, with and without an add-in', async () => {
       const apps = await listApplications({ backend });
-      expect(apps.map((a) => a.identifier)).toEqual(['Contoso', 'No add-in', 'Access denied', 'Backup only']);
+      expect(apps.map((a) => a.identifier)).toEqual(['Contoso', 'No add-in', 'Access denied', 'Backup only', 'Order hangs', 'Activation hangs']);
       expect(apps[0].writerId).toBe(CONTOSO);
       expect(apps[0].clsid).toMatch(/^\{[0-9A-F-]{36}\}$/);
       expect(apps[1].clsid).toBeNull();
@@ -355,6 +358,76 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
 
       test('an add-in without the restore interface gives InterfaceNotAvailableError', async () => {
         await expect(isRollForwardSupported('Backup only', { backend })).rejects.toBeInstanceOf(InterfaceNotAvailableError);
+      });
+    });
+
+    describe('deadlines and signals on every call', () => {
+      const components = [{ name: 'db', logicalPath: 'Mail' }];
+      const stopped = async (work: Promise<unknown>) => {
+        const error = await work.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeDefined();
+        return error as Error & { code: string; call: string };
+      };
+
+      test('a hung PreRestore: TimeoutError naming the call, the application and the component; the add-in released', async () => {
+        const error = await stopped(preRestore('Contoso', { component: 'restoreHangs' }, { backend, timeout: deadline(100) }));
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect(error).toMatchObject({ code: 'ERR_WSB_TIMEOUT', call: 'PreRestore', timeoutMs: deadline(100) });
+        expect(error.message).toMatch(/^PreRestore timed out .*application "Contoso", component "restoreHangs"/);
+        expect(tally).toMatchObject({ activations: 1, addinReleases: 1 });
+      });
+
+      test('a hung OrderComponents: TimeoutError naming the call', async () => {
+        const error = await stopped(orderComponents('Order hangs', components, { backend, timeout: deadline(100) }));
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect(error).toMatchObject({ call: 'OrderComponents' });
+        expect(error.message).toContain('application "Order hangs"');
+        expect(tally).toMatchObject({ activations: 1, addinReleases: 1 });
+      });
+
+      test('a hung activation: TimeoutError naming Activate, for a session and a one-shot call', async () => {
+        const error = await stopped(openRestoreSession('Activation hangs', { backend, timeout: deadline(100) }));
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect(error).toMatchObject({ call: 'Activate' });
+        expect(error.message).toContain('application "Activation hangs"');
+        await expect(isRollForwardSupported('Activation hangs', { backend, timeout: deadline(100) })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', call: 'Activate' });
+        expect(tally.activations).toBe(0);
+      });
+
+      test('a signal stops a hung PostRestore on a session with AbortedError, and releases the session', async () => {
+        const session = await openRestoreSession('Contoso', { backend, timeout: deadline(1_000) });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(new Error('operator stop')), deadline(20));
+        const error = await stopped(session.postRestore({ component: 'restoreHangs' }, { signal: controller.signal }));
+        expect(error).toBeInstanceOf(AbortedError);
+        expect(error).toMatchObject({ code: 'ERR_WSB_ABORTED', call: 'PostRestore', cause: controller.signal.reason });
+        expect(session.released).toBe(true);
+        await expect(session.close({ timeout: deadline(100) })).resolves.toMatchObject({ pending: expect.any(Number) });
+        expect(tally).toMatchObject({ activations: 1, addinReleases: 1 });
+      });
+
+      test('a session method past its deadline releases the session; later calls reject with ReleasedError', async () => {
+        await using session = await openRestoreSession('Contoso', { backend });
+        await expect(session.preRestore({ component: 'restoreHangs' }, { timeout: deadline(50) })).rejects.toMatchObject({ call: 'PreRestore' });
+        await expect(session.isRollForwardSupported()).rejects.toMatchObject({ code: 'ERR_WSB_RELEASED' });
+      });
+
+      test('an already aborted signal stops listApplications before any backend call', async () => {
+        const controller = new AbortController();
+        controller.abort();
+        await expect(listApplications({ backend, signal: controller.signal })).rejects.toMatchObject({ code: 'ERR_WSB_ABORTED', call: 'ListApplications' });
+      });
+
+      test('close() waits for the Release to return and says so', async () => {
+        const session = await openRestoreSession('Contoso', { backend });
+        await expect(session.close()).resolves.toEqual({ settled: true, pending: 0 });
+        await expect(session.close()).resolves.toEqual({ settled: true, pending: 0 });
+        const check = await startConsistencyCheck({ application: 'Contoso', component: 'db' }, { backend });
+        await expect(check.close()).resolves.toEqual({ settled: true, pending: 0 });
+        expect(tally).toMatchObject({ activations: 2, addinReleases: 2, operationReleases: 1 });
       });
     });
   });

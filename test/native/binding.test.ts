@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  addin.release();
+  void addin.release();
   expect(await eventually(() => runtime.mockStats()?.liveObjects === 0)).toBe(true);
 });
 
@@ -63,7 +63,7 @@ describe('strings are validated in C++ and the field is named', () => {
     });
     const metadata = `<metadata>${'x'.repeat(100_000)}</metadata>`;
     const operation = await addin.checkConsistency(metadata, 'db', null, [], []);
-    operation?.release();
+    void operation?.release();
     await addin.preRestore('y'.repeat(limit), 'db', null, false);
     const calls = runtime.mockStats()?.calls ?? [];
     expect(calls.find((c) => c.method === 'CheckConsistency')?.args[0]).toBe(metadata);
@@ -74,7 +74,7 @@ describe('strings are validated in C++ and the field is named', () => {
     // The mock's OrderComponents hands back copies of the very LPWSTRs it received.
     expect(await addin.orderComponents(['\ud800', 'b\udfff'], ['p\udc00q', 'x'])).toEqual({ names: ['\ud800', 'b\udfff'], logicalPaths: ['p\udc00q', 'x'] });
     const operation = await addin.checkConsistency(null, 'a\ud800', null, [], []);
-    operation?.release();
+    void operation?.release();
     // Only the mock's UTF-8 call log replaces it.
     expect(runtime.mockStats()?.calls.find((c) => c.method === 'CheckConsistency')?.component).toBe('a\ufffd');
   });
@@ -88,7 +88,7 @@ describe('strings are validated in C++ and the field is named', () => {
 
   test('the longest allowed string and non-BMP text pass through intact', async () => {
     const operation = await addin.checkConsistency('x'.repeat(32767), 'comp😀', null, [], []);
-    operation?.release();
+    void operation?.release();
     expect(runtime.mockStats()?.calls[0]).toMatchObject({ component: 'comp😀' });
   });
 });
@@ -103,7 +103,7 @@ test('a hung QueryStatus does not hold up other checks, on the same add-in or an
   const pollToEnd = async (target: typeof first) => {
     const operation = await target.checkConsistency({ writerMetadata: null, component: 'quick', logicalPath: null, volumes: [] });
     while ((await operation?.queryStatus())?.status !== 0);
-    operation?.release();
+    void operation?.release();
   };
   const others = Promise.all(Array.from({ length: 20 }, (_, i) => pollToEnd(i % 2 === 0 ? first : second)));
   let timer: NodeJS.Timeout | undefined;
@@ -112,10 +112,10 @@ test('a hung QueryStatus does not hold up other checks, on the same add-in or an
   clearTimeout(timer);
   expect(outcome).toBe('done');
   expect(hangSettled).toBe(false);
-  hungOperation?.release();
+  void hungOperation?.release();
   await expect(hung).rejects.toMatchObject({ hresult: 0x80010002 });
-  first.release();
-  second.release();
+  void first.release();
+  void second.release();
   expect(await eventually(() => backend.stats().liveObjects === 0)).toBe(true);
 });
 
@@ -136,12 +136,12 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
   const queued = healthy.checkConsistency(null, 'quick', null, [], []).finally(() => (settled = true));
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(settled).toBe(false);
-  for (const operation of operations) operation.release();
+  for (const operation of operations) void operation.release();
   expect(await Promise.all(hung)).toEqual(Array(64).fill(0x80010002)); // RPC_E_CALL_CANCELED
   const operation = await queued;
   while ((await operation?.queryStatus()) !== 0);
-  operation?.release();
-  healthy.release();
+  void operation?.release();
+  void healthy.release();
   expect(await eventually(() => runtime.mockStats()?.objects.every((o) => o.kind === 'addin') ?? false)).toBe(true);
   // The same add-in works again.
   expect(await addin.isRollForwardSupported()).toBe(false);
@@ -169,5 +169,5 @@ test('64 pollers each polling again as soon as a reply arrives are never refused
       for (let i = 0; i < 50; i++) expect(await operation?.queryStatus()).toBe(0x407a0004);
     }),
   );
-  for (const operation of operations) operation?.release();
+  for (const operation of operations) void operation?.release();
 });

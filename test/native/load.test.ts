@@ -95,7 +95,7 @@ describe('error mapping of the real COM backend (injected binding)', () => {
         postRestore: () => Promise.resolve(),
         orderComponents: () => Promise.reject(failure(0, { protocol: true })),
         isRollForwardSupported: () => Promise.resolve(true),
-        release: () => undefined,
+        release: () => Promise.resolve(),
       }),
     mockStats: () => undefined,
   };

@@ -49,8 +49,8 @@ test('an activated add-in holds one reference per interface; an operation holds 
       { kind: 'operation', writerId: WRITER, component: 'db', refs: 1 },
     ]),
   );
-  operation?.release();
-  addin.release();
+  void operation?.release();
+  void addin.release();
   await expectAllReleased();
 });
 
@@ -58,29 +58,29 @@ test('success: polled to completion, then released', async () => {
   const operation = await check('db');
   expect(await operation?.queryStatus()).toEqual({ status: IN_PROGRESS });
   expect(await operation?.queryStatus()).toEqual({ status: 0 });
-  operation?.release();
-  addin.release();
+  void operation?.release();
+  void addin.release();
   await expectAllReleased();
 });
 
 test('a failing CheckConsistency that still wrote an async pointer: rejected, and the pointer released', async () => {
   await expect(check('refuses')).rejects.toMatchObject({ hresult: 0x807a0001, call: 'CheckConsistency' });
-  addin.release();
+  void addin.release();
   await expectAllReleased();
   expect(backend.stats().calls.filter((c) => c.method === 'Release' && c.args[0] === 'operation')).toHaveLength(1);
 });
 
 test('no check required: null, nothing to release', async () => {
   expect(await check('noCheck')).toBeNull();
-  addin.release();
+  void addin.release();
   await expectAllReleased();
 });
 
 test('S_OK without writing the status is caught by the sentinel', async () => {
   const operation = await check('unwritten');
   await expect(operation?.queryStatus()).rejects.toBeInstanceOf(AddinProtocolError);
-  operation?.release();
-  addin.release();
+  void operation?.release();
+  void addin.release();
   await expectAllReleased();
 });
 
@@ -89,8 +89,8 @@ test('a crash fails that call and every later one; release still completes', asy
   await expect(operation?.queryStatus()).rejects.toMatchObject({ hresult: 0x800706be });
   await expect(operation?.queryStatus()).rejects.toBeInstanceOf(AddinDisconnectedError);
   await expect(addin.isRollForwardSupported()).rejects.toMatchObject({ hresult: 0x800706ba });
-  operation?.release();
-  addin.release();
+  void operation?.release();
+  void addin.release();
   await expectAllReleased();
 });
 
@@ -98,8 +98,8 @@ test('abort: Abort returns, later statuses are E_ABORT', async () => {
   const operation = await check('forever');
   expect(await operation?.abort()).toBe(0);
   expect(await operation?.queryStatus()).toEqual({ status: E_ABORT });
-  operation?.release();
-  addin.release();
+  void operation?.release();
+  void addin.release();
   await expectAllReleased();
 });
 
@@ -111,9 +111,9 @@ test('Abort is delivered while a QueryStatus on the same operation is hung; rele
   expect(await eventually(() => backend.stats().calls.some((call) => call.method === 'QueryStatus'))).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 10));
   expect(await operation?.abort()).toBe(0);
-  operation?.release();
+  void operation?.release();
   expect(await hung).toMatchObject({ hresult: 0x80010002 }); // RPC_E_CALL_CANCELED: cancelled by the release
-  addin.release();
+  void addin.release();
   await expectAllReleased();
 });
 
@@ -135,16 +135,16 @@ test('restore calls: ordering arrays freed, missing interface typed, everything 
   await expect(backupOnly.checkConsistency({ writerMetadata: null, component: 'refuses', logicalPath: null, volumes: [] })).rejects.toMatchObject({
     hresult: 0x807a0001,
   });
-  backupOnly.release();
-  addin.release();
+  void backupOnly.release();
+  void addin.release();
   await expectAllReleased();
 });
 
 test('the mock records the arguments it received, NULLs as null', async () => {
   const operation = await check('db');
-  operation?.release();
+  void operation?.release();
   await addin.preRestore({ writerMetadata: null, component: 'db', logicalPath: null, noRollForward: true });
-  addin.release();
+  void addin.release();
   const calls = backend.stats().calls;
   expect(calls.find((c) => c.method === 'CheckConsistency')).toEqual({
     method: 'CheckConsistency',

@@ -36,8 +36,8 @@ describe('Addin probes for vet', () => {
     expect(rt.mockStats()?.objects.map((o) => o.refs)).toEqual(refsBefore);
     const other = await rt.activate(OTHER_WRITER, 'Other', '{0D5A7E2C-6B1F-4C8E-9A3D-5E7F1B2C4D6A}');
     expect(await probesOf(other).probeIdentity()).toMatchObject({ restore: 0x80004002, symmetric: true, sameUnknown: true });
-    addin.release();
-    other.release();
+    void addin.release();
+    void other.release();
     expect(await eventually(() => rt.mockStats()?.liveObjects === 0)).toBe(true);
   });
 
@@ -48,12 +48,12 @@ describe('Addin probes for vet', () => {
     const ok = await checkConsistencyRaw(null, 'ok', null, VOLUME, SNAPSHOT);
     expect(ok).toMatchObject({ call: 0, strayObject: false });
     expect(await ok.operation?.queryStatus()).toBe(0);
-    ok.operation?.release();
+    void ok.operation?.release();
     expect(await checkConsistencyRaw(null, 'none', null, [], [])).toEqual({ call: 0, strayObject: false, operation: null });
     expect(await checkConsistencyRaw(null, 'refused', null, [], [])).toEqual({ call: 0x807a0001, strayObject: false, operation: null });
     // `operation: true` scripts the broken add-in that writes its async object with a failure code.
     expect(await checkConsistencyRaw(null, 'stray', null, [], [])).toEqual({ call: 0x807a0001, strayObject: true, operation: null });
-    addin.release();
+    void addin.release();
     expect(await eventually(() => rt.mockStats()?.liveObjects === 0)).toBe(true);
   });
 
@@ -64,7 +64,7 @@ describe('Addin probes for vet', () => {
     expect(() => checkConsistencyRaw(null, 'ok\0', null, [], [])).toThrow(/args.component contains a NUL/);
     expect(() => checkConsistencyRaw(null, 'ok', null, VOLUME, [])).toThrow(/same length/);
     expect(() => checkConsistencyRaw(42 as never, 'ok', null, [], [])).toThrow(/args.writerMetadata/);
-    addin.release();
+    void addin.release();
     expect(() => probeIdentity()).toThrow(/already released/);
     expect(await eventually(() => rt.mockStats()?.liveObjects === 0)).toBe(true);
   });

@@ -20,10 +20,10 @@ describe('the call record', () => {
     const app = (await backend.listApplications())[0];
     const addin = await backend.activate(app);
     const op = await addin.checkConsistency({ component: null, logicalPath: null, writerMetadata: null, volumes: [] });
-    op!.release();
+    void op!.release();
     expect(() => op!.queryStatus()).toThrow(/already released/);
     expect(() => op!.release()).toThrow(/already released/);
-    addin.release();
+    void addin.release();
     expect(() => addin.release()).toThrow(/already released/);
     expect(() => addin.checkConsistency({ component: null, logicalPath: null, writerMetadata: null, volumes: [] })).toThrow(/already released/);
   });
@@ -36,8 +36,8 @@ describe('the call record', () => {
     await expect(op.queryStatus()).rejects.toMatchObject({ hresult: HRESULT.RPC_S_SERVER_UNAVAILABLE });
     await expect(op.abort()).rejects.toMatchObject({ code: 'ERR_WSB_ADDIN_DISCONNECTED' });
     await expect(addin.isRollForwardSupported()).rejects.toMatchObject({ hresult: HRESULT.RPC_S_SERVER_UNAVAILABLE });
-    op.release();
-    addin.release();
+    void op.release();
+    void addin.release();
   });
 
   test('after Abort, QueryStatus reports the scripted status (E_ABORT by default)', async () => {

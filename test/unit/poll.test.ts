@@ -32,9 +32,9 @@ function scripted(statuses: (number | undefined)[]) {
       tally.aborts += 1;
       return Promise.resolve(HRESULT.S_OK);
     },
-    release() {},
+    release: () => Promise.resolve(),
   };
-  const addin = { release() {} } as BackendAddin;
+  const addin = { release: () => Promise.resolve() } as BackendAddin;
   const check = new ConsistencyCheck(addin, operation, { writerId: WRITER, identifier: 'Contoso', clsid: null }, null, Date.now(), 0);
   return { check, tally };
 }

@@ -63,6 +63,18 @@ class RefCount {
   std::atomic<ULONG> count_{1};
 };
 
+// The final Release of an object, logged before it returns, so a client's test can see that it
+// arrived. Never throws: Release has no HRESULT to report a failure with.
+void logFinalRelease(CallLog& log, const char* object, const std::string* component) noexcept {
+  try {
+    LogLine line("Release");
+    line.text("object", std::string(object));
+    if (component != nullptr) line.text("component", *component);
+    log.write(line);
+  } catch (...) {  // std::bad_alloc: the log is a diagnostic
+  }
+}
+
 void sleepFor(std::uint32_t ms) {
   if (ms > 0) Sleep(ms);
 }
@@ -127,7 +139,10 @@ class AsyncCheck final : public IWsbApplicationAsync {
   ULONG STDMETHODCALLTYPE AddRef() override { return refs_.add(); }
   ULONG STDMETHODCALLTYPE Release() override {
     const ULONG left = refs_.release();
-    if (left == 0) delete this;
+    if (left == 0) {
+      logFinalRelease(*context_.log, "check", &component_);
+      delete this;
+    }
     return left;
   }
 
@@ -263,7 +278,10 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
   ULONG STDMETHODCALLTYPE AddRef() override { return refs_.add(); }
   ULONG STDMETHODCALLTYPE Release() override {
     const ULONG left = refs_.release();
-    if (left == 0) delete this;
+    if (left == 0) {
+      logFinalRelease(*context_.log, "addin", nullptr);
+      delete this;
+    }
     return left;
   }
 

@@ -52,7 +52,8 @@ export interface Registered {
 
 /**
  * Register `scenario` (normalised) as the only WSB applications, served by the sample EXE, with a
- * fresh log. `watchdogSeconds` bounds every activation (scripted hangs included).
+ * fresh log. `watchdogSeconds` bounds every activation (scripted hangs included). `idleSeconds`
+ * 0 makes every process serve one activation and exit with its last object (no concurrency then).
  *
  * The add-in processes serve again once their activation is over (IdleSeconds): Wine 8 does not
  * pair a client with the server it launched, and with one activation per process concurrent

@@ -603,6 +603,33 @@ void testNoExceptionCrossesComMethods() {
 
 }  // namespace
 
+// whenReleased() fires once release() ran and every reference is dropped: at once when nothing
+// holds one, and only after finish() when a call still holds its own (a call the add-in does not
+// let go of, as under Wine where nothing can cancel it).
+void testWhenReleasedWaitsForCallsInFlight() {
+  Fixture f;
+  auto addin = f.activate();
+  std::atomic<int> fired{0};
+  auto idle = f.activate();
+  idle->whenReleased([&] { ++fired; });  // registered before release(): fires at release
+  EXPECT(fired == 0);
+  f.release(idle);
+  EXPECT(fired == 1);
+  idle->whenReleased([&] { ++fired; });  // registered after: fires at once
+  EXPECT(fired == 2);
+
+  std::atomic<bool> returned{false};
+  auto pointer = addin->acquire();  // a call's own reference, held by this thread
+  f.apartment.post([&] { addin->release(); }, Apartment::Lane::kRelease);
+  addin->whenReleased([&] { returned = true; });
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT(!returned);  // the call still holds the object
+  addin->finish(std::move(pointer));
+  EXPECT(returned);  // the final Release ran on this thread, in finish()
+  f.apartment.stop(milliseconds(2000));
+  EXPECT(f.host->liveObjects() == 0);
+}
+
 int main() {
   testStrings();
   testScenarioErrors();
@@ -621,6 +648,7 @@ int main() {
   testLostCancelIsReissued();
   testCallCapAndReleaseLane();
   testNoExceptionCrossesComMethods();
+  testWhenReleasedWaitsForCallsInFlight();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }
