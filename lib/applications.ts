@@ -7,6 +7,7 @@ import { NotRegisteredError } from './errors';
 import { HRESULT } from './hresult';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { Backend, RegisteredApplication } from './backends/types';
+import { GUID } from './guid';
 import { invalidType } from './input-errors';
 import { requireGuid, requireObject, requireStrictObject, requireString } from './validate';
 
@@ -34,8 +35,6 @@ type Selector = { writerId: string } | { identifier: string } | { clsid: string;
 /** The writer id of an add-in named by CLSID alone: CheckConsistency never sees writer ids. */
 export const NO_WRITER_ID = '{00000000-0000-0000-0000-000000000000}';
 
-const GUID_SHAPE = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-
 /** Every key a selector object may have ({ clsid, identifier } together, the others alone). */
 const SELECTOR_KEYS = ['writerId', 'identifier', 'clsid'];
 
@@ -43,7 +42,7 @@ const SELECTOR_KEYS = ['writerId', 'identifier', 'clsid'];
 export function parseSelector(value: unknown, field: string): Selector {
   if (typeof value === 'string') {
     requireString(value, field, 256);
-    return GUID_SHAPE.test(value) ? { writerId: requireGuid(value, field) } : { identifier: value };
+    return GUID.test(value) ? { writerId: requireGuid(value, field) } : { identifier: value };
   }
   const entry = requireStrictObject(value, field, SELECTOR_KEYS);
   if ('clsid' in entry) {

@@ -228,7 +228,7 @@ export function errorForCall(call: WsbCall, hresult: number, extra: Omit<WsbErro
   if (isDisconnection(hr)) return new AddinDisconnectedError('the add-in disconnected or its process died', details);
   if (hr === HRESULT.E_NOINTERFACE) {
     return new InterfaceNotAvailableError(
-      'the add-in does not expose the interface, or proxy/stub marshalling for it is not registered (HKCR\\Interface\\{IID}\\ProxyStubClsid32)',
+      'the add-in does not expose the interface, or no proxy/stub is registered for it (HKCR\\Interface\\{IID}\\ProxyStubClsid32, the IID named in the QueryInterface)',
       details,
     );
   }

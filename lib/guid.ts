@@ -1,7 +1,11 @@
 /** GUIDs as the library writes them: `{UPPER-CASE}`, braces optional on input. */
 import { invalidValue } from './input-errors';
 
-const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+/** The digits of a GUID, without braces or anchors: the one pattern other shapes are built from. */
+export const GUID_DIGITS = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** A GUID, braces optional (case-insensitive). */
+export const GUID = new RegExp(`^\\{?${GUID_DIGITS}\\}?$`, 'i');
 
 /** `{UPPER-CASE}` form of a GUID, or a TypeError naming `field`. */
 export function canonicalGuid(value: unknown, field: string): string {

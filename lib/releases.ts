@@ -6,6 +6,7 @@
  */
 import { invalidType, outOfRange } from './input-errors';
 import { rejectUnknownKeys } from './strict';
+import { MAX_DURATION_MS } from './validate';
 
 /** How long a wait for releases lasts by default (waitForReleases, `close()`, the one-shot calls). */
 export const DEFAULT_RELEASE_TIMEOUT_MS = 5_000;
@@ -68,8 +69,8 @@ export function parseCloseOptions(options: unknown): number {
   const timeout = (options as CloseOptions).timeout;
   if (timeout === undefined) return DEFAULT_RELEASE_TIMEOUT_MS;
   if (typeof timeout !== 'number') throw invalidType(`options.timeout must be a number of milliseconds, got ${typeof timeout}`);
-  if (!Number.isFinite(timeout) || timeout < 0 || timeout > 2_147_483_647) {
-    throw outOfRange(`options.timeout must be a finite number of milliseconds in [0, 2147483647], got ${timeout}`);
+  if (!Number.isFinite(timeout) || timeout < 0 || timeout > MAX_DURATION_MS) {
+    throw outOfRange(`options.timeout must be a finite number of milliseconds in [0, ${MAX_DURATION_MS}], got ${timeout}`);
   }
   return timeout;
 }

@@ -6,7 +6,7 @@
  * layer checks again.
  */
 import type { ComponentRef, VolumePair } from './backends/types';
-import { canonicalGuid } from './guid';
+import { canonicalGuid, GUID_DIGITS } from './guid';
 import { invalidType, invalidValue, outOfRange } from './input-errors';
 import { rejectUnknownKeys } from './strict';
 
@@ -58,7 +58,7 @@ export function requireGuid(value: unknown, field: string): string {
   return canonicalGuid(value, field);
 }
 
-const VOLUME_GUID = /^\\\\\?\\Volume\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}\\?$/i;
+const VOLUME_GUID = new RegExp(`^\\\\\\\\\\?\\\\Volume\\{${GUID_DIGITS}\\}\\\\?$`, 'i');
 const SHADOW_DEVICE = /^\\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy\d+\\?$/i;
 const DRIVE_ROOT = /^[a-z]:\\?$/i;
 const MOUNT_FOLDER = /^[a-z]:\\(?:[^\\/:*?"<>|\0]+\\)*[^\\/:*?"<>|\0]+\\?$/i;

@@ -1,10 +1,9 @@
 /**
  * Durations on the command line: milliseconds by default, or with a unit (`250ms`, `30s`, `5m`, `1h`).
  */
+import { MAX_DURATION_MS } from '../validate';
 import { UsageError } from './usage-error';
 
-/** Node cannot arm a timer longer than 2^31 - 1 ms. */
-const MAX_DURATION_MS = 2_147_483_647;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 

@@ -5,6 +5,7 @@
  * reg.exe prints a key as a line starting with `HKEY_`, then one line per value, indented by
  * four spaces: `name    TYPE    data`, the fields separated by four spaces.
  */
+import { GUID_DIGITS } from '../guid';
 
 /** Where applications register with Windows Server Backup. */
 export const WSB_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support';
@@ -38,7 +39,7 @@ export interface RegisteredEntry {
 }
 
 const VALUE_LINE = /^ {4}(.+?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/;
-const GUID_KEY = /\\(\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\})$/i;
+const GUID_KEY = new RegExp(`\\\\(\\{${GUID_DIGITS}\\})$`, 'i');
 /** What reg.exe prints as the data of a default value that is not set (English Windows and Wine). */
 const VALUE_NOT_SET = '(value not set)';
 

@@ -20,14 +20,11 @@ RestoreRequest restoreArgs(const Napi::CallbackInfo& info) {
 
 const Failure kReleased{kE_POINTER, "the add-in was released while the call was queued"};
 
-// Why QueryInterface for `name` failed. E_NOINTERFACE across processes also means that no
-// proxy/stub is registered for the interface: say which, and where it would be registered.
+// Which QueryInterface failed, as facts: the interface's name and IID. The sentence around them
+// (E_NOINTERFACE across processes also means no proxy/stub is registered) is lib/errors.ts's.
 template <class Interface>
 Failure queryFailure(HRESULT query, const char* name) {
-  if (query != kE_NOINTERFACE) return Failure{query, std::string("QueryInterface(") + name + ")"};
-  const std::string iid = guidText(InterfaceId<Interface>::value);
-  return Failure{query, std::string("the add-in does not expose ") + name + " " + iid +
-                            ", or no proxy/stub is registered for it (HKCR\\Interface\\" + iid + "\\ProxyStubClsid32)"};
+  return Failure{query, std::string("QueryInterface(") + name + " " + guidText(InterfaceId<Interface>::value) + ")"};
 }
 
 void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::string& fields) {

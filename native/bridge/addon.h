@@ -61,12 +61,10 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
 
   // Runs `work` on a COM thread; `work` returns how to settle the promise returned here.
   // `owner` is the handle the call is made on (info.This()); see Completions for `keepAlive`.
-  // When no thread can take the call (every one of the calls the pool allows is still running,
-  // hung add-ins most likely), the promise rejects at once with RPC_E_SERVERCALL_RETRYLATER, or
-  // E_OUTOFMEMORY when no thread could be started; nothing is queued behind hung calls.
+  // Beyond the calls the pool runs at once the call is queued (a hung add-in holds one thread, not
+  // the queue); only past the queue's memory bound does the promise reject at once with
+  // RPC_E_SERVERCALL_RETRYLATER, or with E_OUTOFMEMORY when no thread could be started.
   Napi::Promise run(const Napi::CallbackInfo& info, const void* owner, KeepAlive keepAlive, std::function<Settle()> work);
-  // Runs `task` on the release lane (never refused for the call cap).
-  void postRelease(Apartment::Task task) { apartment_->post(std::move(task), Apartment::Lane::kRelease); }
   // release() of the handle `owner`: its pending calls stop keeping the process alive, and
   // `holders` are released on the release lane (which cancels their calls in flight). The promise
   // resolves once every final Release has returned (Held::whenReleased), possibly later than the

@@ -3,7 +3,7 @@
 // The Windows SDK declares the WSB interfaces in wsbapp.h, but mingw-w64 and Wine ship no such
 // header, and the addon is cross-compiled with mingw (scripts/wine/build-addon.sh) as well as
 // built with MSVC; so they are declared here, once for every toolchain, from the published vtable
-// layout (shared/wsbapp-reference.md). On Windows the platform's IUnknown is used. Elsewhere a
+// layout (Microsoft's documentation of the WSB add-in interfaces and the Windows SDK's wsbapp.h). On Windows the platform's IUnknown is used. Elsewhere a
 // minimal, ABI-identical IUnknown/GUID/HRESULT lets the same call layer compile and run against the
 // native mock add-in: a single-inheritance class with only pure virtual methods and no virtual
 // destructor has the same vtable slot order under the Itanium ABI as under MSVC's COM layout.

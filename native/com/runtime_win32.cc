@@ -72,7 +72,7 @@ class ComRuntime final : public Runtime {
  public:
   explicit ComRuntime(const ComRuntimeOptions& options) : options_(options) {
     // CoCancelCall is looked up in ole32 at run time: Wine's ole32 does not export it, and its
-    // combase placeholder kills the process when called (shared/wine-notes.md). Where it is
+    // combase placeholder kills the process when called (seen under Wine 8, docs/real-com.md). Where it is
     // missing, a hung call is abandoned instead.
     const HMODULE ole32 = GetModuleHandleW(L"ole32.dll");
     if (ole32 != nullptr) {

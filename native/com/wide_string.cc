@@ -59,20 +59,6 @@ void appendUtf8(char32_t cp, std::string* out) {
   }
 }
 
-const char* describe(TextError error) {
-  switch (error) {
-    case TextError::kNone:
-      return "is valid";
-    case TextError::kEmbeddedNul:
-      return "contains a NUL character";
-    case TextError::kTooLong:
-      return "is too long";
-    case TextError::kIllFormed:
-      return "is not well-formed Unicode (unpaired surrogate or invalid UTF-8)";
-  }
-  return "is invalid";
-}
-
 TextError validate(WStringView text, std::size_t maxUnits, std::size_t* nulAt) {
   if (text.size() > maxUnits) return TextError::kTooLong;
   const std::size_t nul = text.find(WChar(0));

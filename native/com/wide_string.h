@@ -26,9 +26,6 @@ constexpr std::size_t kMaxWriterMetadataChars = 16 * 1024 * 1024;
 
 enum class TextError { kNone, kEmbeddedNul, kTooLong, kIllFormed };
 
-// A short English phrase for messages ("contains a NUL character", ...).
-const char* describe(TextError error);
-
 // Checks a UTF-16 string for the COM boundary: at most `maxUnits` units and no NUL. When it
 // finds a NUL and `nulAt` is given, stores the NUL's index there.
 TextError validate(WStringView text, std::size_t maxUnits = kMaxWideChars, std::size_t* nulAt = nullptr);
