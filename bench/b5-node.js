@@ -48,7 +48,7 @@ async function open() {
     const { loadBinding } = require(join(ROOT, 'dist', 'backends', 'load.js'));
     const { normalizeScenario } = require(join(ROOT, 'dist', 'index.js'));
     const scenario = normalizeScenario({ applications: [{ ...APPLICATION, components: { [CHECK.component]: { statuses: [IN_PROGRESS] } } }] });
-    const runtime = impl === 'binding' ? loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false }) : loadBinding().createMockRuntime(JSON.stringify(scenario));
+    const runtime = impl === 'binding' ? loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false }) : loadBinding().createMockRuntime(scenario);
     const apps = await runtime.listApplications();
     const app = apps.find((a) => a.writerId === APPLICATION.writerId);
     if (!app?.clsid) throw new Error(`the bench application is not registered (found ${JSON.stringify(apps)})`);

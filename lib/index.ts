@@ -88,6 +88,7 @@ export {
   type NativeMockBackendOptions,
   type NativeMockBackend,
 } from './backends/native';
+export { nativeBindingPath } from './backends/load';
 export { demoScenario } from './backends/demo';
 export {
   normalizeScenario,
@@ -116,7 +117,14 @@ export type {
   RestoreArguments,
   ComponentRef,
   StatusReply,
+  AddinProbes,
+  IdentityProbe,
+  RawCheckResult,
 } from './backends/types';
+export { vetAddin, DEFAULT_VET_TIMEOUT_MS, DEFAULT_VET_CALL_TIMEOUT_MS, type VetOptions } from './vet/run';
+export { VET_SCHEMA_VERSION, type VetReport, type RuleResult, type Verdict, type Observation, type ComponentSource } from './vet/report';
+export { RULES, RULE_GROUPS, type RuleId, type RuleGroup, type RuleInfo } from './vet/rules';
+export type { VetSystem } from './vet/system';
 export { MAX_STRING_UNITS, MAX_WRITER_METADATA_UNITS, MAX_VOLUMES, MAX_COMPONENTS } from './validate';
 export { ExitCode, type ExitCodeValue } from './cli/exit-codes';
 export {

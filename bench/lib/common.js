@@ -19,12 +19,9 @@ function need(path, fix) {
 
 /** The compiled library (dist/), checking that the addon it loads was built. */
 function wsbapp() {
-  need(join(ROOT, 'dist', 'index.js'), 'Run `npm install` (it builds dist/ and the addon).');
+  need(join(ROOT, 'dist', 'index.js'), 'Run `npm install` (it builds dist/).');
   const lib = require(join(ROOT, 'dist', 'index.js'));
-  const { bindingCandidates } = require(join(ROOT, 'dist', 'backends', 'load.js'));
-  if (!bindingCandidates().some((path) => existsSync(path))) {
-    throw new Error(`bench: the native addon is not built (tried ${bindingCandidates().join(', ')}). Run \`npm install\` or \`npm run build:native\`.`);
-  }
+  lib.nativeBindingPath(); // throws, listing where it looked, when the addon is not built
   return lib;
 }
 

@@ -3,9 +3,14 @@
  * it lazily, so the TypeScript mock works where the addon was never built.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UnsupportedPlatformError } from '../errors';
 import type { NormalizedScenario } from './scenario';
+import type { IdentityProbe } from './types';
+
+// node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeGypBuild = require('node-gyp-build') as { path(root: string): string };
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
 export interface NativeRegistration {
@@ -57,6 +62,16 @@ export interface NativeAddin {
   postRestore(writerMetadata: string | null, component: string | null, logicalPath: string | null, noRollForward: boolean): Promise<void>;
   orderComponents(names: readonly string[], logicalPaths: readonly string[]): Promise<NativeOrder | null>;
   isRollForwardSupported(): Promise<boolean>;
+  /** (Absent in bindings built before vet.) CheckConsistency resolving whatever the call returned: its code, whether a failure came with an object, the operation. */
+  checkConsistencyRaw?(
+    writerMetadata: string | null,
+    component: string | null,
+    logicalPath: string | null,
+    sources: readonly string[],
+    snapshots: readonly string[],
+  ): Promise<{ readonly call: number; readonly strayObject: boolean; readonly operation: NativeOperation | null }>;
+  /** QueryInterface probes of the add-in object (vet's identity rules). */
+  probeIdentity?(): Promise<IdentityProbe>;
   release(): void;
 }
 
@@ -108,38 +123,72 @@ export interface NativeBinding {
   createComRuntime?(options: NativeComOptions): NativeRuntime;
 }
 
-/** The places the loader looks, in order: WSBAPP_BINDING when set, then build/Release, build/Debug. */
-export function bindingCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  // Two levels up from lib/backends (ts-jest) and from dist/backends (compiled) alike.
-  const root = join(__dirname, '..', '..');
-  const builds = [join(root, 'build', 'Release', 'wsbapp.node'), join(root, 'build', 'Debug', 'wsbapp.node')];
-  // An explicit override wins: it is how a sanitizer or debug build is tested without deleting
-  // the release build.
-  // resolve(): require() would take a relative path for a package name.
-  return env.WSBAPP_BINDING ? [resolve(env.WSBAPP_BINDING), ...builds] : builds;
+/** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */
+function searchedBy(root: string): string[] {
+  const tuple = `${process.platform}-${process.arch}`;
+  return [
+    join(root, 'build', 'Release'),
+    join(root, 'build', 'Debug'),
+    join(root, 'prebuilds', tuple),
+    // A prebuilds/ folder next to the executable: how a single executable application ships it.
+    join(dirname(process.execPath), 'prebuilds', tuple),
+  ];
+}
+
+const BUILD_FROM_SOURCE =
+  'To fix: build the addon from source in a clone of wsbapp with `npm install && npm run build:native` ' +
+  '(needs Python 3 and a C++17 compiler: Visual Studio Build Tools with "Desktop development with C++" on Windows, ' +
+  'g++ or clang elsewhere), then set WSBAPP_BINDING to its build/Release/wsbapp.node';
+
+function loadFailure(tried: readonly string[]): UnsupportedPlatformError {
+  return new UnsupportedPlatformError(`the wsbapp native addon could not be loaded. Tried:\n  ${tried.join('\n  ')}\n${BUILD_FROM_SOURCE}`);
+}
+
+// Two levels up from lib/backends (ts-jest) and from dist/backends (compiled) alike.
+const PACKAGE_ROOT = join(__dirname, '..', '..');
+
+/**
+ * The addon file to load: the file WSBAPP_BINDING names when it is set (how a sanitizer or debug
+ * build is tested without deleting the release build; nothing else is tried then, so a wrong
+ * path never runs another build silently), else what node-gyp-build finds below `root`: a local
+ * build (build/Release, build/Debug), then `prebuilds/<platform>-<arch>/`.
+ * @throws UnsupportedPlatformError listing every place searched and how to build from source
+ */
+export function locateBinding(env: NodeJS.ProcessEnv, root: string): string {
+  if (env.WSBAPP_BINDING) {
+    // resolve(): require() would take a relative path for a package name.
+    const override = resolve(env.WSBAPP_BINDING);
+    if (!existsSync(override)) throw loadFailure([`WSBAPP_BINDING=${override}: not found`]);
+    return override;
+  }
+  try {
+    return nodeGypBuild.path(root);
+  } catch (error) {
+    // Its first line names what it looked for: platform, arch, runtime, libc, node version.
+    const reason = (error as Error).message.split('\n')[0];
+    throw loadFailure([...searchedBy(root), `(node-gyp-build: ${reason})`]);
+  }
 }
 
 /**
- * Load the addon from the first of `candidates` that loads.
- * @throws UnsupportedPlatformError listing every path tried, why each failed, and how to fix it
+ * The addon file the native backends of this process load (`native`, `native-mock`): WSBAPP_BINDING
+ * when set, else a local build of the package, else its prebuild for this platform and arch.
+ * It loads nothing itself.
+ * @throws UnsupportedPlatformError listing every place searched and how to build from source
  */
-export function loadBinding(candidates: readonly string[] = bindingCandidates()): NativeBinding {
-  const failures: string[] = [];
-  for (const candidate of candidates) {
-    if (!existsSync(candidate)) {
-      failures.push(`${candidate}: not found`);
-      continue;
-    }
-    try {
-      return require(candidate) as NativeBinding;
-    } catch (error) {
-      failures.push(`${candidate}: ${(error as Error).message}`);
-    }
+export function nativeBindingPath(): string {
+  return locateBinding(process.env, PACKAGE_ROOT);
+}
+
+/**
+ * Load the addon from {@link nativeBindingPath}.
+ * @throws UnsupportedPlatformError naming the file and why it did not load, or every place searched
+ */
+export function loadBinding(env: NodeJS.ProcessEnv = process.env, root: string = PACKAGE_ROOT): NativeBinding {
+  const path = locateBinding(env, root);
+  try {
+    return require(path) as NativeBinding;
+  } catch (error) {
+    throw loadFailure([`${path}: ${(error as Error).message}`]);
   }
-  throw new UnsupportedPlatformError(
-    `the wsbapp native addon could not be loaded. Tried:\n  ${failures.join('\n  ')}\n` +
-      'To fix: run `npm run build:native` in the package folder (needs Python 3 and a C++17 compiler: ' +
-      'Visual Studio Build Tools with "Desktop development with C++" on Windows, g++ or clang elsewhere), ' +
-      'or set WSBAPP_BINDING to the path of a built wsbapp.node',
-  );
 }

@@ -22,8 +22,11 @@ import {
 } from './load';
 import type { NormalizedScenario } from './scenario';
 import type {
+  AddinProbes,
   Backend,
   BackendAddin,
+  IdentityProbe,
+  RawCheckResult,
   BackendOperation,
   CheckArguments,
   ComponentRef,
@@ -106,13 +109,35 @@ class NativeBackendOperation implements BackendOperation {
   }
 }
 
+/** vet's probes, straight from the addon: it sees vtables, identity and raw call codes. */
+class NativeProbes implements AddinProbes {
+  constructor(private readonly addin: Required<Pick<NativeAddin, 'probeIdentity' | 'checkConsistencyRaw'>>) {}
+
+  identity(): Promise<IdentityProbe> {
+    return mapped('Activate', this.addin.probeIdentity());
+  }
+
+  async checkConsistencyRaw(args: CheckArguments): Promise<RawCheckResult> {
+    const raw = await mapped('CheckConsistency', this.addin.checkConsistencyRaw(...checkCallArguments(args)));
+    return { call: raw.call, strayObject: raw.strayObject, operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation) };
+  }
+}
+
+/** CheckConsistency's arguments as the addon takes them. */
+function checkCallArguments(args: CheckArguments): [string | null, string | null, string | null, string[], string[]] {
+  return [args.writerMetadata, args.component, args.logicalPath, args.volumes.map((v) => v.source), args.volumes.map((v) => v.snapshot)];
+}
+
 class NativeBackendAddin implements BackendAddin {
-  constructor(private readonly addin: NativeAddin) {}
+  readonly probes: AddinProbes | undefined;
+
+  constructor(private readonly addin: NativeAddin) {
+    const { probeIdentity, checkConsistencyRaw } = addin;
+    this.probes = probeIdentity && checkConsistencyRaw ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) }) : undefined;
+  }
 
   async checkConsistency(args: CheckArguments): Promise<BackendOperation | null> {
-    const sources = args.volumes.map((v) => v.source);
-    const snapshots = args.volumes.map((v) => v.snapshot);
-    const operation = await mapped('CheckConsistency', this.addin.checkConsistency(args.writerMetadata, args.component, args.logicalPath, sources, snapshots));
+    const operation = await mapped('CheckConsistency', this.addin.checkConsistency(...checkCallArguments(args)));
     return operation === null ? null : new NativeBackendOperation(operation);
   }
 

@@ -80,8 +80,54 @@ export interface BackendOperation {
   release(): void;
 }
 
+/**
+ * What QueryInterface answered for the add-in object (HRESULTs unsigned), and whether COM's
+ * QueryInterface rules held: the facts only a backend with real vtables can observe.
+ */
+export interface IdentityProbe {
+  /** QueryInterface(IID_IUnknown) from the backup interface. */
+  readonly unknown: number;
+  /** QueryInterface(IWsbApplicationBackupSupport) from IUnknown. */
+  readonly backup: number;
+  /** QueryInterface(IWsbApplicationRestoreSupport) from the backup interface. */
+  readonly restore: number;
+  /** The backup interface asked for itself gives the same object. */
+  readonly reflexive: boolean;
+  /** From the restore interface the backup interface is reachable again (true when there is no restore interface). */
+  readonly symmetric: boolean;
+  /** IUnknown is the same pointer from every interface. */
+  readonly sameUnknown: boolean;
+  /** QueryInterface of an IID no add-in implements. */
+  readonly unknownIid: number;
+  /** It wrote a non-NULL pointer anyway (a reference the caller then released). */
+  readonly unknownIidPointer: boolean;
+}
+
+/** CheckConsistency as it really returned: the call's own code, success codes included. */
+export interface RawCheckResult {
+  /** The call's HRESULT, unsigned (S_OK, S_FALSE, a failure...). */
+  readonly call: number;
+  /** A failing call still wrote an async object (released by the backend at once). */
+  readonly strayObject: boolean;
+  /** The async object of a successful call, or null ("no check required", or a failure). */
+  readonly operation: BackendOperation | null;
+}
+
+/**
+ * Optional probes of an activated add-in, for `vetAddin()`: what the plain contract hides
+ * (COM identity, a pointer returned with a failure, raw success codes). The native backends
+ * have them; a backend without them gets the rules that need them skipped.
+ */
+export interface AddinProbes {
+  identity(): Promise<IdentityProbe>;
+  /** CheckConsistency without the library's interpretation; rejects only when the call could not be made. */
+  checkConsistencyRaw(args: CheckArguments): Promise<RawCheckResult>;
+}
+
 /** An activated add-in: one COM object behind `IWsbApplicationBackupSupport` (and restore). */
 export interface BackendAddin {
+  /** Probes for vet; absent when the backend cannot observe COM identity and raw calls. */
+  readonly probes?: AddinProbes;
   /**
    * CheckConsistency. Resolves with the async operation, or `null` when the add-in returned
    * S_OK with no async object ("no check required"). Rejects with a WsbError when it failed.

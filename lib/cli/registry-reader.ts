@@ -3,7 +3,7 @@
  * addon (doctor must diagnose a machine where the addon does not load).
  */
 import type { CliIo } from './io';
-import { defaultValueOf, WSB_INTERFACES, WSB_KEY, applicationsFromRegistry, type RegisteredEntry } from './registry';
+import { defaultValueOf, parseRegQuery, WSB_INTERFACES, WSB_KEY, applicationsFromRegistry, type RegisteredEntry, type RegKey } from './registry';
 
 /** How a COM class is registered: the server kind and its command line or DLL path. */
 export interface ClassRegistration {
@@ -18,6 +18,12 @@ export class RegistryReader {
   async wsbApplications(): Promise<RegisteredEntry[] | null> {
     const { status, stdout } = await this.io.runProgram('reg.exe', ['query', WSB_KEY, '/s']);
     return status === 0 ? applicationsFromRegistry(stdout) : null;
+  }
+
+  /** The values of one application's key under the WSB key, or null when it does not exist. */
+  async applicationKey(writerId: string): Promise<RegKey | null> {
+    const { status, stdout } = await this.io.runProgram('reg.exe', ['query', `${WSB_KEY}\\${writerId}`]);
+    return status === 0 ? (parseRegQuery(stdout)[0] ?? null) : null;
   }
 
   /** The default value of `key`, or null when the key or the value is missing. */

@@ -7,6 +7,7 @@
 import type { CheckOutcome, ComponentRef, RegisteredApplication, StatusEvent, StatusState } from '../index';
 import type { ExitCodeValue } from './exit-codes';
 import type { RegistrationFacts } from './registration';
+import type { RuleResult, VetReport } from '../vet/report';
 
 /** The version every line carries as `v`. */
 export const NDJSON_SCHEMA_VERSION = 1;
@@ -97,6 +98,12 @@ export interface ExplainResultFields extends HresultFields {
   readonly explanation: string;
 }
 
+/** `rule`: one per rule of `wsbapp vet`, as it ends (docs/vet.md). */
+export type RuleFields = RuleResult;
+
+/** `wsbapp vet`: the report without its rules (they were printed as `rule` lines). */
+export type VetResultFields = { readonly command: 'vet'; readonly outcome: 'passed' | 'failed' } & Omit<VetReport, 'v' | 'rules'>;
+
 /** What a `result` line carries besides `exitCode`, by command. */
 export type ResultBody =
   | CheckResultFields
@@ -105,7 +112,8 @@ export type ResultBody =
   | RollForwardResultFields
   | ListResultFields
   | DoctorResultFields
-  | ExplainResultFields;
+  | ExplainResultFields
+  | VetResultFields;
 
 /** `result`: the last line of a run that reached a verdict (exit 0, or 1 for a failed check or refused restore). */
 export type ResultFields = ResultBody & { readonly exitCode: ExitCodeValue };
@@ -143,6 +151,7 @@ export interface LineFields {
   readonly warning: WarningFields;
   readonly application: ApplicationFields;
   readonly diagnosis: DiagnosisFields;
+  readonly rule: RuleFields;
   readonly result: ResultFields;
   readonly error: ErrorFields;
 }

@@ -36,6 +36,8 @@ void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::s
 Napi::Function AddinHandle::define(Napi::Env env) {
   return DefineClass(env, "Addin",
                      {InstanceMethod<&AddinHandle::checkConsistency>("checkConsistency"),
+                      InstanceMethod<&AddinHandle::checkConsistencyRaw>("checkConsistencyRaw"),
+                      InstanceMethod<&AddinHandle::probeIdentity>("probeIdentity"),
                       InstanceMethod<&AddinHandle::preRestore>("preRestore"),
                       InstanceMethod<&AddinHandle::postRestore>("postRestore"),
                       InstanceMethod<&AddinHandle::orderComponents>("orderComponents"),
@@ -69,7 +71,13 @@ AddinHandle::AddinHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Addi
 // See OperationHandle::~OperationHandle: a dropped handle's Release is scheduled, not run here.
 AddinHandle::~AddinHandle() { scheduleRelease(); }
 
-Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) {
+Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) { return startCheck(info, false); }
+
+Napi::Value AddinHandle::checkConsistencyRaw(const Napi::CallbackInfo& info) { return startCheck(info, true); }
+
+// `raw`: resolve with { call, strayObject, operation } whatever the call returned, instead of
+// rejecting a failure (what vet needs to see a pointer returned with a failure code).
+Napi::Value AddinHandle::startCheck(const Napi::CallbackInfo& info, bool raw) {
   assertLive(info.Env());
   CheckRequest request;
   request.writerMetadata = optionalWideArg(info[0], "args.writerMetadata", kMaxWriterMetadataChars);
@@ -79,15 +87,47 @@ Napi::Value AddinHandle::checkConsistency(const Napi::CallbackInfo& info) {
   request.snapshotVolumes = wideArrayArg(info[4], "args.volumes[].snapshot");
   requireSameLength(info.Env(), request.sourceVolumes.size(), request.snapshotVolumes.size(), "sources and snapshots");
   WsbAddon& addon = *info.Env().GetInstanceData<WsbAddon>();
-  return addon.run(info, this, KeepAlive::kYes, [held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
+  return addon.run(info, this, KeepAlive::kYes, [raw, held = held_.backup, live = addon.live(), request = std::move(request)]() mutable {
     return callHeld<IWsbApplicationBackupSupport>(*held, kReleased, [&](IWsbApplicationBackupSupport* addin) -> Settle {
       ComPtr<IWsbApplicationAsync> async;
-      const HRESULT call = wsb::checkConsistency(addin, request, &async);
-      if (FAILED(call)) return rejectWith(Failure{call, ""});
-      if (!async) return resolveWith([](Napi::Env env) -> Napi::Value { return env.Null(); });  // no check required
-      auto operation = std::make_shared<Held<IWsbApplicationAsync>>(held->runtime(), std::move(async));
-      live->track(operation);
-      return resolveWith([operation](Napi::Env env) { return OperationHandle::wrap(env, operation); });
+      bool stray = false;
+      const HRESULT call = wsb::checkConsistency(addin, request, &async, &stray);
+      if (FAILED(call) && !raw) return rejectWith(Failure{call, ""});
+      std::shared_ptr<Held<IWsbApplicationAsync>> operation;
+      if (async) {
+        operation = std::make_shared<Held<IWsbApplicationAsync>>(held->runtime(), std::move(async));
+        live->track(operation);
+      }
+      return resolveWith([raw, call, stray, operation](Napi::Env env) -> Napi::Value {
+        const Napi::Value handle = operation ? OperationHandle::wrap(env, operation) : env.Null();  // null: no check required
+        if (!raw) return handle;
+        auto result = Napi::Object::New(env);
+        result.Set("call", jsHresult(env, call));
+        result.Set("strayObject", Napi::Boolean::New(env, stray));
+        result.Set("operation", handle);
+        return result;
+      });
+    });
+  });
+}
+
+Napi::Value AddinHandle::probeIdentity(const Napi::CallbackInfo& info) {
+  assertLive(info.Env());
+  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kYes, [held = held_.backup]() {
+    return callHeld<IWsbApplicationBackupSupport>(*held, kReleased, [](IWsbApplicationBackupSupport* addin) -> Settle {
+      const IdentityProbe probe = wsb::probeIdentity(addin);
+      return resolveWith([probe](Napi::Env env) -> Napi::Value {
+        auto result = Napi::Object::New(env);
+        result.Set("unknown", jsHresult(env, probe.unknown));
+        result.Set("backup", jsHresult(env, probe.backup));
+        result.Set("restore", jsHresult(env, probe.restore));
+        result.Set("reflexive", Napi::Boolean::New(env, probe.reflexive));
+        result.Set("symmetric", Napi::Boolean::New(env, probe.symmetric));
+        result.Set("sameUnknown", Napi::Boolean::New(env, probe.sameUnknown));
+        result.Set("unknownIid", jsHresult(env, probe.unknownIid));
+        result.Set("unknownIidPointer", Napi::Boolean::New(env, probe.unknownIidPointer));
+        return result;
+      });
     });
   });
 }

@@ -29,6 +29,10 @@ class AddinHandle final : public Napi::ObjectWrap<AddinHandle> {
   };
 
   Napi::Value checkConsistency(const Napi::CallbackInfo& info);
+  // vet's probes: CheckConsistency as it returned (the call's code, a stray object), and identity.
+  Napi::Value checkConsistencyRaw(const Napi::CallbackInfo& info);
+  Napi::Value probeIdentity(const Napi::CallbackInfo& info);
+  Napi::Value startCheck(const Napi::CallbackInfo& info, bool raw);
   Napi::Value preRestore(const Napi::CallbackInfo& info);
   Napi::Value postRestore(const Napi::CallbackInfo& info);
   Napi::Value orderComponents(const Napi::CallbackInfo& info);

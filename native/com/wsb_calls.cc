@@ -27,7 +27,8 @@ bool copyOut(const TaskMemStringArray& array, std::vector<WString>* out) {
 
 }  // namespace
 
-HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& request, ComPtr<IWsbApplicationAsync>* async) {
+HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& request, ComPtr<IWsbApplicationAsync>* async,
+                         bool* strayObject) {
   auto sources = pointersTo(request.sourceVolumes);
   auto snapshots = pointersTo(request.snapshotVolumes);
   const auto volumes = static_cast<DWORD>(sources.size());
@@ -37,8 +38,44 @@ HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& requ
                                                volumes == 0 ? nullptr : sources.data(),
                                                volumes == 0 ? nullptr : snapshots.data(), result.put());
   // A failing call that still wrote a pointer handed us a reference: `result` releases it.
+  if (strayObject != nullptr) *strayObject = FAILED(call) && result;
   if (SUCCEEDED(call)) *async = std::move(result);
   return call;
+}
+
+namespace {
+
+// QueryInterface for T on a pointer the caller holds; null (and the HRESULT) when it fails.
+template <class T>
+ComPtr<T> queryFrom(IUnknown* object, HRESULT* query) {
+  void* raw = nullptr;
+  *query = object->QueryInterface(InterfaceId<T>::value, &raw);
+  // Only a success hands over a reference; a pointer written with a failure is not trusted.
+  return SUCCEEDED(*query) ? ComPtr<T>::adopt(static_cast<T*>(raw)) : ComPtr<T>();
+}
+
+}  // namespace
+
+IdentityProbe probeIdentity(IWsbApplicationBackupSupport* addin) {
+  IdentityProbe probe;
+  const ComPtr<IUnknown> identity = queryFrom<IUnknown>(addin, &probe.unknown);
+  probe.backup = kE_NOINTERFACE;
+  if (identity) queryFrom<IWsbApplicationBackupSupport>(identity.get(), &probe.backup);
+  HRESULT query = kS_OK;
+  probe.reflexive = static_cast<bool>(queryFrom<IWsbApplicationBackupSupport>(addin, &query));
+  const ComPtr<IWsbApplicationRestoreSupport> restore = queryFrom<IWsbApplicationRestoreSupport>(addin, &probe.restore);
+  probe.symmetric = true;
+  probe.sameUnknown = static_cast<bool>(identity);
+  if (restore) {
+    probe.symmetric = static_cast<bool>(queryFrom<IWsbApplicationBackupSupport>(restore.get(), &query));
+    // COM identity: IUnknown from any interface is the same pointer.
+    probe.sameUnknown = probe.sameUnknown && queryFrom<IUnknown>(restore.get(), &query).get() == identity.get();
+  }
+  void* stray = nullptr;
+  probe.unknownIid = addin->QueryInterface(kIID_VetUnknown, &stray);
+  probe.unknownIidPointer = stray != nullptr;
+  if (SUCCEEDED(probe.unknownIid) && stray != nullptr) static_cast<IUnknown*>(stray)->Release();
+  return probe;
 }
 
 StatusResult queryStatus(IWsbApplicationAsync* operation) {

@@ -51,9 +51,28 @@ struct RollForwardResult {
   bool supported = false;
 };
 
+// What QueryInterface answered for an add-in object, and whether COM's rules held (vet's
+// identity rules). Every reference a probe obtained is released before it returns.
+struct IdentityProbe {
+  HRESULT unknown = kS_OK;   // QueryInterface(IUnknown) from the backup interface
+  HRESULT backup = kS_OK;    // QueryInterface(IWsbApplicationBackupSupport) from that IUnknown
+  HRESULT restore = kS_OK;   // QueryInterface(IWsbApplicationRestoreSupport) from the backup interface
+  bool reflexive = false;    // the backup interface answers for itself
+  bool symmetric = false;    // the backup interface is reachable from the restore one (true without it)
+  bool sameUnknown = false;  // one IUnknown from every interface
+  HRESULT unknownIid = kS_OK;       // QueryInterface of kIID_VetUnknown
+  bool unknownIidPointer = false;   // ... wrote a non-NULL pointer
+};
+
+// An IID no add-in implements (generated for this purpose), for the E_NOINTERFACE probe.
+inline constexpr GUID kIID_VetUnknown = {0x6F1C52D4, 0x93B0, 0x4E8A, {0xA1, 0x7D, 0x2C, 0x5E, 0x90, 0x3B, 0x48, 0xF6}};
+
+IdentityProbe probeIdentity(IWsbApplicationBackupSupport* addin);
+
 // S_OK with *async empty means "no check required". On failure *async is always empty: a
-// pointer written by a failing call is released here.
-HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& request, ComPtr<IWsbApplicationAsync>* async);
+// pointer written by a failing call is released here, and *strayObject (when given) says so.
+HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& request, ComPtr<IWsbApplicationAsync>* async,
+                         bool* strayObject = nullptr);
 StatusResult queryStatus(IWsbApplicationAsync* operation);
 HRESULT abortOperation(IWsbApplicationAsync* operation);
 HRESULT preRestore(IWsbApplicationRestoreSupport* addin, RestoreRequest& request);

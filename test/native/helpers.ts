@@ -1,7 +1,6 @@
 /** Shared helpers of the native tests: scenarios, the binding path, child processes, polling. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { bindingCandidates } from '../../lib/backends/load';
+import { nativeBindingPath } from '../../lib/backends/load';
 import { normalizeScenario, type ComponentScenario, type NormalizedScenario } from '../../lib/backends/scenario';
 
 export const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
@@ -15,13 +14,6 @@ export function scenarioWith(components: Record<string, ComponentScenario>): Nor
       { writerId: OTHER_WRITER, identifier: 'Other', restoreSupport: false, components },
     ],
   });
-}
-
-/** The addon file the loader picks, for child processes and workers that load it directly. */
-export function bindingPath(): string {
-  const found = bindingCandidates().find((candidate) => existsSync(candidate));
-  if (found === undefined) throw new Error(`no built addon; tried ${bindingCandidates().join(', ')}`);
-  return found;
 }
 
 /** Polls `predicate` until it holds or `timeoutMs` passes; returns whether it held. */
@@ -44,7 +36,7 @@ export interface ChildResult {
 
 /** Runs `script` in a fresh node (CommonJS, `BINDING` and `SCENARIO` defined), killed after `limitMs`. */
 export function runChild(script: string, scenario: NormalizedScenario, nodeArgs: string[] = [], limitMs = 10_000): Promise<ChildResult> {
-  const preamble = `const BINDING = ${JSON.stringify(bindingPath())}; const SCENARIO = ${JSON.stringify(scenario)};\n`;
+  const preamble = `const BINDING = ${JSON.stringify(nativeBindingPath())}; const SCENARIO = ${JSON.stringify(scenario)};\n`;
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgs, '-e', preamble + script], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -59,13 +59,14 @@ export interface Registered {
  * pair a client with the server it launched, and with one activation per process concurrent
  * activations fail with E_NOINTERFACE (examples/sample-addin/src/main.cpp, README, "Testing real COM without Windows").
  * test-com.sh ends them after each test file, so none outlives the scenario it read.
+ * `idleSeconds` (default: the watchdog) is how long a released server waits for another activation.
  */
-export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60): Registered {
+export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60, idleSeconds = watchdogSeconds): Registered {
   const scenarioFile = join(sampleDir, `${name}.scenario.json`);
   const logFile = join(sampleDir, `${name}.log`);
   writeFileSync(scenarioFile, JSON.stringify(scenario, null, 1));
   writeFileSync(logFile, '');
-  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, idleSeconds: watchdogSeconds, replace: true });
+  registrar.register({ exe: addinExe, proxy: proxyDll, scenario: scenarioFile, log: logFile, watchdogSeconds, idleSeconds, replace: true });
   const log = () =>
     readFileSync(logFile, 'utf8')
       .split(/\r?\n/)

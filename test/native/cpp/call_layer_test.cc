@@ -211,6 +211,62 @@ void testFailedCheckReleasesWrittenPointer() {
   EXPECT(f.host->liveObjects() == 0);
 }
 
+void testStrayObjectIsReported() {
+  Fixture f;
+  auto addin = f.activate();
+  const bool stray = onComThread(f.apartment, [&] {
+    CheckRequest request;
+    request.component = wide("sloppy");
+    auto pointer = addin->acquire();
+    ComPtr<IWsbApplicationAsync> async;
+    bool written = false;
+    const HRESULT call = checkConsistency(pointer.get(), request, &async, &written);
+    addin->finish(std::move(pointer));
+    return call == hr(0x807A0001) && !async && written;
+  });
+  EXPECT(stray);
+  f.release(addin);
+  EXPECT(f.host->liveObjects() == 0);
+}
+
+void testIdentityProbeOfMock() {
+  Fixture f;
+  auto addin = f.activate();
+  const IdentityProbe probe = onComThread(f.apartment, [&] {
+    auto pointer = addin->acquire();
+    const IdentityProbe result = probeIdentity(pointer.get());
+    addin->finish(std::move(pointer));
+    return result;
+  });
+  EXPECT(probe.unknown == kS_OK && probe.backup == kS_OK && probe.restore == kS_OK);
+  EXPECT(probe.reflexive && probe.symmetric && probe.sameUnknown);
+  EXPECT(probe.unknownIid == kE_NOINTERFACE && !probe.unknownIidPointer);
+  f.release(addin);
+  EXPECT(f.host->liveObjects() == 0);  // every reference a probe took was given back
+}
+
+// An object that claims every IID (the E_NOINTERFACE rule's fault): counts its references.
+class ClaimsEverything final : public IWsbApplicationBackupSupport {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void** object) override {
+    *object = this;
+    AddRef();
+    return kS_OK;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+  HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR, LPWSTR, LPWSTR, DWORD, LPWSTR*, LPWSTR*, IWsbApplicationAsync**) override { return kE_FAIL; }
+  std::atomic<ULONG> refs{1};
+};
+
+void testIdentityProbeOfObjectClaimingEverything() {
+  ClaimsEverything object;
+  const IdentityProbe probe = probeIdentity(&object);
+  EXPECT(probe.unknownIid == kS_OK && probe.unknownIidPointer);
+  EXPECT(probe.reflexive && probe.symmetric && probe.sameUnknown);
+  EXPECT(object.refs == 1);  // the probe released what it was handed, the stray success included
+}
+
 void testOrderComponents() {
   Fixture f;
   auto backup = f.activate();
@@ -552,6 +608,9 @@ int main() {
   testScenarioErrors();
   testSuccessAndSentinel();
   testFailedCheckReleasesWrittenPointer();
+  testStrayObjectIsReported();
+  testIdentityProbeOfMock();
+  testIdentityProbeOfObjectClaimingEverything();
   testOrderComponents();
   testOrderComponentsDirect();
   testCrash();
