@@ -1,7 +1,15 @@
 /**
- * The HRESULT model: decoding, the table of known codes, and the classification of a
- * QueryStatus result. Pure functions, no I/O.
+ * The HRESULT model: decoding, the codes a WSB client meets, and the classification of a
+ * QueryStatus result. Pure functions.
+ *
+ * The data: lib/wsb-codes.json, the codes a WSB client meets with wsbapp's own one-line meanings;
+ * lib/hresult-known.json, their values, generated from Windows' headers with the whole table
+ * (lib/hresult-table.json, searched by hresult-lookup.ts) by scripts/gen-hresults.js.
  */
+import KNOWN_VALUES from './hresult-known.json';
+import { hex8, namesOf, valueNamed } from './hresult-lookup';
+import { invalidType, invalidValue, outOfRange } from './input-errors';
+import WSB_CODES from './wsb-codes.json';
 
 /** Bits 26..16 of an HRESULT name the subsystem that defined the code. */
 export const Facility = {
@@ -19,97 +27,68 @@ const FACILITY_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(Facility).map(([name, value]) => [value, name]),
 );
 
-/** A known HRESULT: its symbol and a one-line meaning. */
+/** A symbol of a code a WSB client meets: the keys of {@link HRESULT}, the codes with a meaning. */
+export type WsbHresultSymbol = keyof typeof WSB_CODES;
+
+/** A code a WSB client meets: its symbol, its value and wsbapp's one-line meaning. */
 export interface KnownHresult {
-  readonly symbol: string;
+  readonly symbol: WsbHresultSymbol;
   readonly hresult: number;
   readonly meaning: string;
 }
 
-/** The codes a WSB client meets, from wsbapp.h, wsbapperror.h, winerror.h and vss.h. */
-const KNOWN: readonly KnownHresult[] = [
-  { symbol: 'S_OK', hresult: 0x00000000, meaning: 'the call succeeded; as a status: the operation finished and the component is consistent' },
-  { symbol: 'S_FALSE', hresult: 0x00000001, meaning: 'success, with a negative answer' },
-  { symbol: 'WSBAPP_ASYNC_IN_PROGRESS', hresult: 0x407a0004, meaning: 'the operation is still in progress (the value in the SDK header)' },
-  { symbol: 'WSBAPP_ASYNC_IN_PROGRESS', hresult: 0x007a0004, meaning: 'the operation is still in progress (the value metadata-generated bindings use)' },
-  { symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', hresult: 0x807a0001, meaning: 'the component failed its application consistency check' },
-  { symbol: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED', hresult: 0x807a0002, meaning: "the add-in's pre-restore step failed" },
-  { symbol: 'WSBAPP_E_COMPONENT_POST_RESTORE_FAILED', hresult: 0x807a0003, meaning: "the add-in's post-restore step failed" },
-  { symbol: 'E_NOTIMPL', hresult: 0x80004001, meaning: 'the add-in does not implement this method' },
-  { symbol: 'E_NOINTERFACE', hresult: 0x80004002, meaning: 'the interface is not supported, or its proxy/stub marshalling is not registered' },
-  { symbol: 'E_POINTER', hresult: 0x80004003, meaning: 'a required pointer was NULL' },
-  { symbol: 'E_ABORT', hresult: 0x80004004, meaning: 'the operation was aborted' },
-  { symbol: 'E_FAIL', hresult: 0x80004005, meaning: 'unspecified failure' },
-  { symbol: 'E_UNEXPECTED', hresult: 0x8000ffff, meaning: 'catastrophic or unexpected failure' },
-  { symbol: 'E_ACCESSDENIED', hresult: 0x80070005, meaning: 'access denied: run elevated, as a member of Administrators or Backup Operators' },
-  { symbol: 'E_OUTOFMEMORY', hresult: 0x8007000e, meaning: 'out of memory' },
-  { symbol: 'E_INVALIDARG', hresult: 0x80070057, meaning: 'one or more arguments are invalid' },
-  { symbol: 'REGDB_E_CLASSNOTREG', hresult: 0x80040154, meaning: "the add-in's CLSID is not registered as a COM class" },
-  { symbol: 'CO_E_SERVER_EXEC_FAILURE', hresult: 0x80080005, meaning: 'the add-in executable failed to start or to register its class factory' },
-  { symbol: 'CO_E_NOTINITIALIZED', hresult: 0x800401f0, meaning: 'COM was not initialised on the calling thread' },
-  { symbol: 'CO_E_OBJNOTCONNECTED', hresult: 0x800401fd, meaning: 'the object is not connected to its server' },
-  { symbol: 'RPC_E_CALL_REJECTED', hresult: 0x80010001, meaning: 'the add-in rejected the call because it is busy (transient)' },
-  { symbol: 'RPC_E_CALL_CANCELED', hresult: 0x80010002, meaning: 'the call was cancelled (by our own CoCancelCall at its deadline)' },
-  { symbol: 'RPC_E_SERVERFAULT', hresult: 0x80010105, meaning: 'the add-in faulted (threw or crashed) while handling the call' },
-  { symbol: 'RPC_E_CHANGED_MODE', hresult: 0x80010106, meaning: 'the thread was already initialised in another apartment model' },
-  { symbol: 'RPC_E_DISCONNECTED', hresult: 0x80010108, meaning: 'the add-in disconnected from its clients (its process went away)' },
-  { symbol: 'RPC_E_SERVERCALL_RETRYLATER', hresult: 0x8001010a, meaning: 'the add-in is busy; retry later (transient)' },
-  { symbol: 'RPC_E_WRONG_THREAD', hresult: 0x8001010e, meaning: 'an interface pointer was used outside its apartment' },
-  { symbol: 'RPC_E_TIMEOUT', hresult: 0x8001011f, meaning: 'the call timed out' },
-  { symbol: 'RPC_S_SERVER_UNAVAILABLE', hresult: 0x800706ba, meaning: 'the RPC server is unavailable: the add-in process died or cannot be reached' },
-  { symbol: 'RPC_S_CALL_FAILED', hresult: 0x800706be, meaning: 'the remote call failed in transit (the add-in process died during it)' },
-  { symbol: 'ERROR_CANCELLED', hresult: 0x800704c7, meaning: 'the operation was cancelled by the user' },
-  { symbol: 'ERROR_TIMEOUT', hresult: 0x800705b4, meaning: 'the operation timed out' },
-  { symbol: 'ERROR_NOT_FOUND', hresult: 0x80070490, meaning: 'element not found' },
-  { symbol: 'ERROR_NOT_SUPPORTED', hresult: 0x80070032, meaning: 'the request is not supported' },
-  { symbol: 'VSS_E_BAD_STATE', hresult: 0x80042301, meaning: 'VSS: the object is in a state that does not allow this call' },
-  { symbol: 'VSS_E_UNEXPECTED', hresult: 0x80042302, meaning: 'VSS: an unexpected error' },
-  { symbol: 'VSS_E_OBJECT_NOT_FOUND', hresult: 0x80042308, meaning: 'VSS: the object was not found' },
-];
+const KNOWN: readonly KnownHresult[] = (Object.keys(WSB_CODES) as WsbHresultSymbol[]).map((symbol) => ({
+  symbol,
+  hresult: Number.parseInt(KNOWN_VALUES.values[symbol], 16),
+  meaning: WSB_CODES[symbol].meaning,
+}));
+const KNOWN_BY_VALUE: ReadonlyMap<number, KnownHresult> = new Map(KNOWN.map((k) => [k.hresult, k]));
+const KNOWN_BY_SYMBOL: ReadonlyMap<string, KnownHresult> = new Map(KNOWN.map((k) => [k.symbol, k]));
 
-const BY_VALUE: ReadonlyMap<number, KnownHresult> = new Map(KNOWN.map((k) => [k.hresult, k]));
-
-/** Every known code, in table order. Both in-progress values are listed. */
+/** The codes a WSB client meets, with wsbapp's meanings (lib/wsb-codes.json order). */
 export function knownHresults(): readonly KnownHresult[] {
   return KNOWN;
 }
 
-/** The value of `symbol`, or undefined. For WSBAPP_ASYNC_IN_PROGRESS: the SDK value 0x407A0004. */
+/**
+ * The value of any symbol Windows' headers or the WSB SDK define (`ERROR_FILE_NOT_FOUND`,
+ * `VSS_E_UNEXPECTED_PROVIDER_ERROR`, ...), case-insensitively; undefined when unknown.
+ * Win32 `ERROR_*` codes give their `HRESULT_FROM_WIN32` value.
+ */
 export function hresultOf(symbol: string): number | undefined {
-  return KNOWN.find((k) => k.symbol === symbol)?.hresult;
+  const upper = symbol.toUpperCase();
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(upper)) return undefined;
+  return KNOWN_BY_SYMBOL.get(upper)?.hresult ?? valueNamed(upper);
 }
 
-/** Well-known values as named constants, for code that compares or scripts statuses. */
-export const HRESULT = {
-  S_OK: 0x00000000,
-  S_FALSE: 0x00000001,
-  WSBAPP_ASYNC_IN_PROGRESS: 0x407a0004,
-  /** The in-progress value metadata-generated bindings (e.g. Rust `windows`) carry. */
-  WSBAPP_ASYNC_IN_PROGRESS_METADATA: 0x007a0004,
-  WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED: 0x807a0001,
-  WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED: 0x807a0002,
-  WSBAPP_E_COMPONENT_POST_RESTORE_FAILED: 0x807a0003,
-  E_NOTIMPL: 0x80004001,
-  E_NOINTERFACE: 0x80004002,
-  E_POINTER: 0x80004003,
-  E_ABORT: 0x80004004,
-  E_FAIL: 0x80004005,
-  E_UNEXPECTED: 0x8000ffff,
-  E_ACCESSDENIED: 0x80070005,
-  E_OUTOFMEMORY: 0x8007000e,
-  E_INVALIDARG: 0x80070057,
-  REGDB_E_CLASSNOTREG: 0x80040154,
-  CO_E_SERVER_EXEC_FAILURE: 0x80080005,
-  CO_E_OBJNOTCONNECTED: 0x800401fd,
-  RPC_E_CALL_CANCELED: 0x80010002,
-  RPC_E_SERVERFAULT: 0x80010105,
-  RPC_E_DISCONNECTED: 0x80010108,
-  RPC_S_SERVER_UNAVAILABLE: 0x800706ba,
-  RPC_S_CALL_FAILED: 0x800706be,
-  ERROR_TIMEOUT: 0x800705b4,
-  ERROR_NOT_FOUND: 0x80070490,
-  ERROR_NOT_SUPPORTED: 0x80070032,
-} as const;
+/** Every name of `value` in the table, the one it is shown with first; empty when unknown. */
+export function symbolsOf(value: number): readonly string[] {
+  return namesOf(toUnsigned(value));
+}
+
+/** The codes a WSB client meets as named constants, for code that compares or scripts statuses. */
+export const HRESULT: { readonly [S in WsbHresultSymbol]: number } = Object.freeze(
+  Object.fromEntries(KNOWN.map((k) => [k.symbol, k.hresult])) as Record<WsbHresultSymbol, number>,
+);
+
+/**
+ * Parse an HRESULT written as a number, a hex (`"0x80004005"`) or decimal (`"-2147467259"`)
+ * string, or a symbol (`"E_FAIL"`, `"ERROR_FILE_NOT_FOUND"`, any case). Otherwise a TypeError
+ * naming `field` (`code` ERR_INVALID_ARG_TYPE, or ERR_INVALID_ARG_VALUE for a string that is none of these).
+ */
+export function parseHresult(value: unknown, field = 'hresult'): number {
+  if (typeof value === 'number') return toUnsigned(value, field);
+  if (typeof value !== 'string' || value.trim() === '') {
+    const message = `${field} must be an HRESULT (number, "0x..." or a symbol such as "E_FAIL"), got ${JSON.stringify(value)}`;
+    throw typeof value === 'string' ? invalidValue(message) : invalidType(message);
+  }
+  const text = value.trim();
+  if (/^0x[0-9a-f]{1,8}$/i.test(text)) return Number.parseInt(text.slice(2), 16) >>> 0;
+  if (/^-?\d+$/.test(text)) return toUnsigned(Number(text), field);
+  const bySymbol = hresultOf(text);
+  if (bySymbol === undefined) throw invalidValue(`${field}: unknown HRESULT symbol ${JSON.stringify(value)}`);
+  return bySymbol;
+}
 
 /** An HRESULT taken apart. */
 export interface DecodedHresult {
@@ -132,26 +111,26 @@ export interface DecodedHresult {
   readonly code: number;
   /** For `HRESULT_FROM_WIN32` values: the Win32 error number (bits 15..0); otherwise undefined. */
   readonly win32Error: number | undefined;
-  /** The symbol when the value is in the known table. */
+  /** The symbol the value is shown with, when the table knows it (see {@link symbolsOf} for all). */
   readonly symbol: string | undefined;
-  /** The one-line meaning when known. */
+  /** wsbapp's one-line meaning, for the codes a WSB client meets. */
   readonly meaning: string | undefined;
 }
 
 /**
  * Normalise a 32-bit value given signed (`-2147467259`) or unsigned (`0x80004005`) to unsigned.
- * Throws RangeError for anything that is not an integer in [-2^31, 2^32).
+ * Throws RangeError (`code` ERR_OUT_OF_RANGE) for anything that is not an integer in [-2^31, 2^32).
  */
 export function toUnsigned(value: number, field = 'hresult'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
-    throw new RangeError(`${field} must be a 32-bit integer (signed or unsigned), got ${String(value)}`);
+    throw outOfRange(`${field} must be a 32-bit integer (signed or unsigned), got ${String(value)}`);
   }
   return value >>> 0;
 }
 
 /** `0x807A0001`: eight upper-case hex digits. */
 export function toHex(value: number): string {
-  return `0x${toUnsigned(value).toString(16).toUpperCase().padStart(8, '0')}`;
+  return `0x${hex8(toUnsigned(value))}`;
 }
 
 /** The value as a signed 32-bit number, the way C sees an HRESULT. */
@@ -165,7 +144,7 @@ export function decode(value: number): DecodedHresult {
   const facility = (hresult >>> 16) & 0x7ff;
   const code = hresult & 0xffff;
   const failed = hresult >= 0x80000000;
-  const known = BY_VALUE.get(hresult);
+  const known = KNOWN_BY_VALUE.get(hresult);
   return {
     hresult,
     hex: toHex(hresult),
@@ -177,7 +156,8 @@ export function decode(value: number): DecodedHresult {
     facilityName: FACILITY_NAMES.get(facility) ?? `FACILITY_0x${facility.toString(16).toUpperCase()}`,
     code,
     win32Error: failed && facility === Facility.WIN32 && (hresult & 0x38000000) === 0 ? code : undefined,
-    symbol: known?.symbol,
+    // The project's codes lead their lines in the table (the generator's first rule).
+    symbol: known?.symbol ?? symbolsOf(hresult)[0],
     meaning: known?.meaning,
   };
 }
@@ -185,7 +165,7 @@ export function decode(value: number): DecodedHresult {
 /** `HRESULT_FROM_WIN32(error)`, unsigned. */
 export function fromWin32(error: number): number {
   if (!Number.isInteger(error) || error < 0 || error > 0xffffffff) {
-    throw new RangeError(`win32 error must be a 32-bit unsigned integer, got ${String(error)}`);
+    throw outOfRange(`win32 error must be a 32-bit unsigned integer, got ${String(error)}`);
   }
   if (error === 0 || error > 0xffff) return error >>> 0;
   return (0x80070000 | error) >>> 0;
@@ -250,6 +230,7 @@ function meaningOf(d: DecodedHresult): string {
     return `${d.meaning ?? 'the operation is still in progress'}. As a QueryStatus status it means RUNNING, not done: keep polling (SUCCEEDED() is true for it, so never stop on SUCCEEDED)`;
   }
   if (d.meaning) return d.meaning;
-  if (d.failed) return 'not a code this library knows; the operation or call failed';
-  return 'not a status the WSB API defines; as a QueryStatus status it ends the operation as a success with an undocumented code';
+  const known = d.symbol ? 'a code Windows defines, with no WSB-specific meaning' : 'not a code Windows or wsbapp defines';
+  if (d.failed) return `${known}; the operation or call failed`;
+  return `${known}; not a status the WSB API defines: as a QueryStatus status it ends the operation as a success with an undocumented code`;
 }

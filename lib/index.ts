@@ -51,8 +51,11 @@ export {
   toUnsigned,
   knownHresults,
   hresultOf,
+  symbolsOf,
+  parseHresult,
   type DecodedHresult,
   type KnownHresult,
+  type WsbHresultSymbol,
   type StatusState,
 } from './hresult';
 export {
@@ -93,7 +96,6 @@ export { demoScenario } from './backends/demo';
 export {
   normalizeScenario,
   loadScenarioFile,
-  parseHresult,
   MOCK_CLSID,
   type Scenario,
   type ApplicationScenario,

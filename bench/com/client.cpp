@@ -34,7 +34,7 @@ using Microsoft::WRL::ComPtr;
 
 namespace {
 
-constexpr HRESULT kInProgress = static_cast<HRESULT>(0x407A0004);
+constexpr HRESULT kInProgress = static_cast<HRESULT>(0x407A0004);  // WSBAPP_ASYNC_IN_PROGRESS
 
 struct Options {
   std::wstring clsid;

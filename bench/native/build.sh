@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
-# Builds bench/build/wsbbench.node (see wsbbench.cc) from the addon's own call-layer and mock
-# sources, with the flags node-gyp uses for the addon's Release build, so B1's sync path and
+# Builds bench/build/wsbbench.node (see wsbbench.cc) from the addon's own sources without Node-API
+# (the call layer and the mock, with the rest of native/com/), with the flags node-gyp uses for the addon's Release build, so B1's sync path and
 # koffi's calls run the same compiled mock code as wsbapp.node. Skips work when up to date.
 # Linux/macOS only: B1's koffi rows are a Linux measurement (B5 covers Windows).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/build"
 target="$out/wsbbench.node"
-sources=(
-  "$root/bench/native/wsbbench.cc"
-  "$root"/native/com/{wsb_calls,wide_string,task_memory_posix}.cc
-  "$root"/native/mock/{mock_addin,mock_host,mock_runtime}.cc
-  "$root"/native/scenario/{behaviour,json,model}.cc
-)
+# wsbbench.cc, the addon's sources without Node-API as binding.gyp lists them, and the scenario
+# file reader (the bench reads its scenario as JSON text; the addon takes JS objects instead).
+sources=("$root/bench/native/wsbbench.cc" "$root/native/scenario/json.cc")
+while read -r source; do sources+=("$root/$source"); done < <(node "$root/scripts/native-sources.js" --core)
 
-newest=$(ls -t "${sources[@]}" "$root"/native/com/*.h "$root"/native/mock/*.h "$root"/native/scenario/*.h "$0" | head -1)
+newest=$(ls -t "${sources[@]}" "$root"/native/com/*.h "$root"/native/mock/*.h "$root"/native/scenario/*.h "$root/binding.gyp" "$0" | head -1)
 if [[ -f "$target" && "$target" -nt "$newest" ]]; then exit 0; fi
 
 # The running node's own headers (Debian/NodeSource: /usr/include/node; tarballs: <prefix>/include/node),

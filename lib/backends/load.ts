@@ -5,12 +5,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UnsupportedPlatformError } from '../errors';
-import type { NormalizedScenario } from './scenario';
 import type { IdentityProbe } from './types';
 
 // node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeGypBuild = require('node-gyp-build') as { path(root: string): string };
+import type { NormalizedScenario } from './scenario';
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
 export interface NativeRegistration {
@@ -121,6 +120,8 @@ export interface NativeBinding {
   createMockRuntime(scenario: NormalizedScenario): NativeRuntime;
   /** Real COM; present only in Windows builds. */
   createComRuntime?(options: NativeComOptions): NativeRuntime;
+  /** The system's text for an HRESULT (FormatMessageW); empty where there is none (always, off Windows). */
+  systemMessage(hresult: number): string;
 }
 
 /** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */

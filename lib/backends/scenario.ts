@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../errors';
 import { canonicalGuid } from '../guid';
-import { HRESULT, hresultOf, toUnsigned } from '../hresult';
+import { HRESULT, parseHresult } from '../hresult';
 import { invalidType, invalidValue, outOfRange, type InputError } from '../input-errors';
 import { rejectUnknownKeys } from '../strict';
 import { MAX_DURATION_MS } from '../validate';
@@ -160,20 +160,6 @@ export interface NormalizedScenario {
 /** The CLSID mock applications get when the scenario does not name one. */
 export const MOCK_CLSID = '{0D5A7E2C-6B1F-4C8E-9A3D-5E7F1B2C4D6A}';
 
-/** Parse an HRESULT written as a number, hex or decimal string, or symbol. */
-export function parseHresult(value: unknown, field: string): number {
-  if (typeof value === 'number') return toUnsigned(value, field);
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw invalidType(`${field} must be an HRESULT (number, "0x..." or a symbol such as "E_FAIL"), got ${JSON.stringify(value)}`);
-  }
-  const text = value.trim();
-  if (/^0x[0-9a-f]{1,8}$/i.test(text)) return Number.parseInt(text.slice(2), 16) >>> 0;
-  if (/^-?\d+$/.test(text)) return toUnsigned(Number(text), field);
-  const bySymbol = hresultOf(text.toUpperCase());
-  if (bySymbol === undefined) throw invalidValue(`${field}: unknown HRESULT symbol ${JSON.stringify(value)}`);
-  return bySymbol;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -223,7 +209,7 @@ function strictObject(value: unknown, allowed: readonly string[], field: string)
 function delayOf(value: unknown, field: string): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MS) {
-    throw bad(outOfRange, field, `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${String(value)}`);
+    throw bad(outOfRange, field, `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
   }
   return Math.ceil(value);
 }

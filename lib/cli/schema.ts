@@ -85,6 +85,8 @@ export interface DoctorResultFields {
 /** `wsbapp explain`: the HRESULT taken apart. */
 export interface ExplainResultFields extends HresultFields {
   readonly command: 'explain';
+  /** The value's other names in Windows' headers, e.g. ERROR_ACCESS_DENIED beside E_ACCESSDENIED. */
+  readonly aliases: readonly string[];
   readonly signed: number;
   readonly state: StatusState;
   readonly inProgress: boolean;
@@ -95,6 +97,8 @@ export interface ExplainResultFields extends HresultFields {
   readonly code: number;
   readonly win32Error: number | null;
   readonly meaning: string | null;
+  /** Windows' own message for the code (FormatMessage), on Windows; null elsewhere or when there is none. */
+  readonly systemMessage: string | null;
   readonly explanation: string;
 }
 

@@ -7,10 +7,12 @@ import { hresultLabel } from '../errors';
 /** `0x407A0004 WSBAPP_ASYNC_IN_PROGRESS`. */
 export const codeLabel = hresultLabel;
 
-/** The known meaning of a code, or a plain admission that it is not known. */
+/** wsbapp's meaning of a code, or what little the table says about it. */
 export function meaningOf(hresult: number): string {
   const d = decode(hresult);
-  return d.meaning ?? (d.failed ? 'a failure code wsbapp does not know' : 'a success code wsbapp does not know');
+  if (d.meaning) return d.meaning;
+  const kind = d.failed ? 'a failure code' : 'a success code';
+  return d.symbol ? `${kind} Windows defines (${d.symbol}), with no WSB-specific meaning` : `${kind} neither Windows nor wsbapp defines`;
 }
 
 /** `in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)`, `failed: <meaning> (0x807A0001 ...)`. */

@@ -20,6 +20,8 @@ export function imagesOf(csv: string): string[] {
  */
 export function imagesOfWmic(output: string): string[] {
   const lines = output
+    // wmic writes UTF-16 that a UTF-8 reader sees with NULs and a BOM in it.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000\ufeff\ufffd]/g, '')
     .split(/\r?\n/)
     .map((line) => line.trim())

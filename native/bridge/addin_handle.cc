@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "../com/guid_text.h"
 #include "js_values.h"
 #include "operation_handle.h"
 
@@ -21,8 +22,10 @@ const Failure kReleased{kE_POINTER, "the add-in was released while the call was 
 
 // Why QueryInterface for `name` failed. E_NOINTERFACE across processes also means that no
 // proxy/stub is registered for the interface: say which, and where it would be registered.
-Failure queryFailure(HRESULT query, const char* name, const char* iid) {
+template <class Interface>
+Failure queryFailure(HRESULT query, const char* name) {
   if (query != kE_NOINTERFACE) return Failure{query, std::string("QueryInterface(") + name + ")"};
+  const std::string iid = guidText(InterfaceId<Interface>::value);
   return Failure{query, std::string("the add-in does not expose ") + name + " " + iid +
                             ", or no proxy/stub is registered for it (HKCR\\Interface\\" + iid + "\\ProxyStubClsid32)"};
 }
@@ -49,7 +52,7 @@ Settle AddinHandle::activated(std::shared_ptr<Runtime> runtime, std::shared_ptr<
   HRESULT backupQuery = kS_OK;
   auto backup = object.query<IWsbApplicationBackupSupport>(&backupQuery);
   if (FAILED(backupQuery)) {
-    return rejectWith(queryFailure(backupQuery, "IWsbApplicationBackupSupport", "{1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}"));
+    return rejectWith(queryFailure<IWsbApplicationBackupSupport>(backupQuery, "IWsbApplicationBackupSupport"));
   }
   Init init;
   auto restore = object.query<IWsbApplicationRestoreSupport>(&init.restoreQuery);
@@ -180,7 +183,7 @@ Napi::Value AddinHandle::isRollForwardSupported(const Napi::CallbackInfo& info) 
 
 Napi::Promise AddinHandle::withRestore(const Napi::CallbackInfo& info, std::function<Settle(IWsbApplicationRestoreSupport*)> call) {
   const Failure missing = FAILED(held_.restoreQuery)
-                             ? queryFailure(held_.restoreQuery, "IWsbApplicationRestoreSupport", "{8D3BDB38-4EE8-4718-85F9-C7DBC4AB77AA}")
+                             ? queryFailure<IWsbApplicationRestoreSupport>(held_.restoreQuery, "IWsbApplicationRestoreSupport")
                              : kReleased;
   return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kYes, [held = held_.restore, missing, call = std::move(call)]() {
     return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call);

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "../com/system_message.h"
 #include "addin_handle.h"
 #include "js_values.h"
 #include "operation_handle.h"
@@ -17,13 +18,18 @@ namespace {
 // call finishes or is cancelled. Only a call queue of Apartment::kMaxQueuedCalls (a memory bound)
 // refuses a call (RPC_E_SERVERCALL_RETRYLATER). Releases do not count (apartment.h).
 constexpr std::size_t kMaxComCalls = 64;
-constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 // How long environment cleanup waits for calls to come back after cancelling them. The mock
 // always returns at once; a real add-in that cannot be cancelled (no CoCancelCall, e.g. under
 // Wine) is abandoned after this: its thread is detached and finishes on its own.
 constexpr std::chrono::milliseconds kShutdownGrace{2000};
 
 constexpr std::size_t kMinSweep = 64;
+
+// binding.systemMessage(hresult): the system's text for a code (FormatMessageW), "" where there is none
+// (always, off Windows). Runs on the JS thread: FormatMessage reads message tables, no COM.
+Napi::Value systemMessageOf(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), systemMessage(hresultArg(info[0], "hresult")));
+}
 
 }  // namespace
 
@@ -47,6 +53,7 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
   addinClass = Napi::Persistent(AddinHandle::define(env));
   operationClass = Napi::Persistent(OperationHandle::define(env));
   RuntimeHandle::exportFactories(env, exports);
+  exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
   env.AddCleanupHook([this] { cleanup(); });
 }
 

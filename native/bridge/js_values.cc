@@ -1,5 +1,6 @@
 #include "js_values.h"
 
+#include <cmath>
 #include <cstdint>
 #include <type_traits>
 
@@ -74,6 +75,15 @@ std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& f
 bool booleanArg(const Napi::Value& value, const std::string& field) {
   if (!value.IsBoolean()) throw Napi::TypeError::New(value.Env(), field + " must be a boolean");
   return value.As<Napi::Boolean>().Value();
+}
+
+HRESULT hresultArg(const Napi::Value& value, const std::string& field) {
+  if (!value.IsNumber()) throw Napi::TypeError::New(value.Env(), field + " must be a number");
+  const double number = value.As<Napi::Number>().DoubleValue();
+  if (!(number >= -2147483648.0 && number <= 4294967295.0) || number != std::floor(number)) {
+    throw Napi::RangeError::New(value.Env(), field + " must be a 32-bit integer (signed or unsigned)");
+  }
+  return static_cast<HRESULT>(static_cast<std::uint32_t>(static_cast<std::int64_t>(number)));
 }
 
 std::string utf8Arg(const Napi::Value& value, const std::string& field) {

@@ -21,6 +21,8 @@ OptionalText optionalWideArg(const Napi::Value& value, const std::string& field,
 std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& field);
 bool booleanArg(const Napi::Value& value, const std::string& field);
 std::string utf8Arg(const Napi::Value& value, const std::string& field);
+// A 32-bit HRESULT given signed or unsigned (-2147467259 or 0x80004005); TypeError/RangeError otherwise.
+HRESULT hresultArg(const Napi::Value& value, const std::string& field);
 
 Napi::String jsString(Napi::Env env, WStringView text);
 Napi::Array jsStrings(Napi::Env env, const std::vector<WString>& texts);

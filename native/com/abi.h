@@ -82,6 +82,7 @@ namespace wsb {
 constexpr HRESULT hr(std::uint32_t value) { return static_cast<HRESULT>(value); }
 
 // inline: one definition program-wide (InterfaceId below binds references to the IIDs).
+// Each is named k<symbol>; test/unit/cpp-constants.test.ts checks every value against the table.
 inline constexpr HRESULT kS_OK = hr(0x00000000);
 inline constexpr HRESULT kE_NOINTERFACE = hr(0x80004002);
 inline constexpr HRESULT kE_POINTER = hr(0x80004003);
@@ -91,6 +92,7 @@ inline constexpr HRESULT kE_UNEXPECTED = hr(0x8000FFFF);
 inline constexpr HRESULT kE_OUTOFMEMORY = hr(0x8007000E);
 inline constexpr HRESULT kE_INVALIDARG = hr(0x80070057);
 inline constexpr HRESULT kRPC_E_CALL_CANCELED = hr(0x80010002);
+inline constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 inline constexpr HRESULT kRPC_S_SERVER_UNAVAILABLE = hr(0x800706BA);
 inline constexpr HRESULT kRPC_S_CALL_FAILED = hr(0x800706BE);
 inline constexpr HRESULT kREGDB_E_CLASSNOTREG = hr(0x80040154);

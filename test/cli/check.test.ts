@@ -47,7 +47,7 @@ describe('wsbapp check', () => {
 
   it('admits an unknown failure code', async () => {
     const { io } = await check(['--component', 'unknown-failure']);
-    expect(io.out()).toContain('0x8123ABCD, a failure code wsbapp does not know');
+    expect(io.out()).toContain('0x8123ABCD, a failure code neither Windows nor wsbapp defines');
   });
 
   it('reports "no check required" when the add-in hands back no async object', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ExitCode } from '../../lib/cli/exit-codes';
 import { runCli } from '../../lib/cli/main';
 import { fakeIo, SCENARIO } from './fake-io';
@@ -62,9 +65,53 @@ describe('wsbapp explain', () => {
   });
 
   it.each([
+    ['0x80070002', '0x80070002 ERROR_FILE_NOT_FOUND\n', 'a failure code Windows defines (ERROR_FILE_NOT_FOUND), with no WSB-specific meaning'],
+    ['0x8004230F', '0x8004230F VSS_E_UNEXPECTED_PROVIDER_ERROR\n', 'a failure code Windows defines (VSS_E_UNEXPECTED_PROVIDER_ERROR)'],
+    ['error_access_denied', '0x80070005 E_ACCESSDENIED (also ERROR_ACCESS_DENIED)\n', 'access denied: run elevated'],
+    ['WSBAPP_ASYNC_IN_PROGRESS_METADATA', '0x007A0004 WSBAPP_ASYNC_IN_PROGRESS_METADATA\n', 'IN PROGRESS, NOT SUCCESS'],
+  ])('names %s from the full table', async (input, heading, words) => {
+    const io = fakeIo();
+    expect(await runCli(['explain', input], io)).toBe(ExitCode.OK);
+    expect(io.out().startsWith(heading)).toBe(true);
+    expect(io.out()).toContain(words);
+  });
+
+  it("adds Windows' own message on Windows, and nothing when the addon gives none", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsbapp-explain-'));
+    const fake = join(dir, 'fake-binding.js');
+    writeFileSync(fake, "exports.systemMessage = (hr) => (hr === 0x80070002 ? 'The system cannot find the file specified.' : '');\n");
+    const saved = process.env.WSBAPP_BINDING;
+    try {
+      process.env.WSBAPP_BINDING = fake;
+      const windows = fakeIo({ platform: 'win32' });
+      await runCli(['explain', '0x80070002'], windows);
+      expect(windows.out()).toContain('meaning:   a failure code Windows defines (ERROR_FILE_NOT_FOUND), with no WSB-specific meaning\nsystem:    The system cannot find the file specified.\n');
+      const json = fakeIo({ platform: 'win32' });
+      await runCli(['explain', '0x80070002', '--json'], json);
+      expect(json.events()).toEqual([expect.objectContaining({ systemMessage: 'The system cannot find the file specified.' })]);
+      const broken = join(dir, 'broken-binding.js');
+      writeFileSync(broken, "throw new Error('not a loadable addon');\n");
+      process.env.WSBAPP_BINDING = broken; // the loader moves on to build/Release, if any: no text either way
+      const unbuilt = fakeIo({ platform: 'win32' });
+      expect(await runCli(['explain', '0x80070002', '--json'], unbuilt)).toBe(ExitCode.OK);
+      expect(unbuilt.events()).toEqual([expect.objectContaining({ symbol: 'ERROR_FILE_NOT_FOUND', systemMessage: null })]);
+    } finally {
+      if (saved === undefined) delete process.env.WSBAPP_BINDING;
+      else process.env.WSBAPP_BINDING = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the other names of a value in --json', async () => {
+    const io = fakeIo();
+    await runCli(['explain', '0x8007000E', '--json'], io);
+    expect(io.events()).toEqual([expect.objectContaining({ symbol: 'E_OUTOFMEMORY', aliases: ['ERROR_OUTOFMEMORY', 'DNS_ERROR_NO_MEMORY'] })]);
+  });
+
+  it.each([
     ['0x00000000', 'SUCCESS: as a QueryStatus status the operation is done'],
     ['0x00000002', 'SUCCESS CODE that the WSB API does not define'],
-    ['0x0000000A', 'a success code wsbapp does not know'],
+    ['0x0000000A', 'a success code neither Windows nor wsbapp defines'],
   ])('words the verdict of %s', async (input, words) => {
     const io = fakeIo();
     await runCli(['explain', input], io);

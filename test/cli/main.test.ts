@@ -50,7 +50,7 @@ describe('before exiting', () => {
   /** A Release that returns when the test says so (every test lets its own return, so none leaks into the next). */
   const pendingRelease = () => {
     let release: () => void = () => {};
-    trackRelease(
+    void trackRelease(
       new Promise<void>((resolve) => {
         release = resolve;
       }),
@@ -60,7 +60,7 @@ describe('before exiting', () => {
 
   it('waits for the Releases in flight', async () => {
     let returned = false;
-    trackRelease(
+    void trackRelease(
       later(50).then(() => {
         returned = true;
       }),

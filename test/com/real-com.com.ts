@@ -21,13 +21,15 @@ import {
   startConsistencyCheck,
 } from '../../lib';
 import { createNativeBackend } from '../../lib/backends/native';
+import { systemMessageOf } from '../../lib/backends/system-message';
+import { WSB_INTERFACES } from '../../lib/cli/registry';
 import { normalizeScenario } from '../../lib/backends/scenario';
 import { proxyDll, reg, registerScenario } from './harness/sample-addin';
 
 const SAMPLE = { writerId: '{A1000000-0000-4000-8000-000000000001}', clsid: '{C1000000-0000-4000-8000-000000000001}' };
 const NO_CLASS = { writerId: '{A1000000-0000-4000-8000-000000000002}', clsid: '{C1000000-0000-4000-8000-000000000002}' };
 const UNLISTED = { writerId: '{A1000000-0000-4000-8000-000000000003}', clsid: '{C1000000-0000-4000-8000-000000000003}' };
-const IID_BACKUP_SUPPORT = '{1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}';
+const IID_BACKUP_SUPPORT = WSB_INTERFACES.find((i) => i.name === 'IWsbApplicationBackupSupport')?.iid ?? '';
 const running = 'WSBAPP_ASYNC_IN_PROGRESS';
 // Measurements and evidence (pids, marshalled arguments) go to the report, never into assertions.
 const diagnostic = (text: string) => console.log(`# ${text}`);
@@ -143,7 +145,7 @@ test('CoCancelCall: does releasing an operation end its hung QueryStatus? (measu
   await new Promise((resolve) => setTimeout(resolve, 500));
   operation!.release(); // cancels the calls in flight where the platform can (CoCancelCall)
   activated.release();
-  const outcome = await Promise.race([hungCall, new Promise((resolve) => setTimeout(resolve, 3_000, 'still running'))]);
+  const outcome = await Promise.race([hungCall, new Promise<string>((resolve) => setTimeout(resolve, 3_000, 'still running'))]);
   diagnostic(`hung QueryStatus 3 s after release: ${outcome} (Windows: cancelled with RPC_E_CALL_CANCELED; Wine 8 has no CoCancelCall, the call is abandoned)`);
   // Cancelled, or abandoned and still running: never answered as if the add-in had replied.
   expect(['cancelled', 'still running']).toContain(outcome);
@@ -166,9 +168,15 @@ test('without the proxy/stub registration, activation is InterfaceNotAvailableEr
   try {
     const error = await check('ok').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterfaceNotAvailableError);
-    expect(error).toMatchObject({ hresult: HRESULT.E_NOINTERFACE, message: expect.stringMatching(/ProxyStubClsid32/) });
+    expect(error).toMatchObject({ hresult: HRESULT.E_NOINTERFACE, message: expect.stringContaining(`HKCR\\Interface\\${IID_BACKUP_SUPPORT}\\ProxyStubClsid32`) });
   } finally {
     execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'regsvr32.exe'), ['/s', proxyDll], { stdio: 'ignore', timeout: 60_000 });
   }
   await expect(check('ok')).resolves.toMatchObject({ outcome: 'consistent' });
+});
+
+test("the system's own message for a code, through the addon (FormatMessageW)", () => {
+  const text = systemMessageOf(HRESULT.E_ACCESSDENIED);
+  diagnostic(`FormatMessage(0x80070005): ${JSON.stringify(text)}`);
+  expect(text).toMatch(/\S/);
 });

@@ -3,7 +3,8 @@
  * Backend contract, each outcome compared with the row's. The TypeScript mock and the native mock
  * run it in `npm test`, the sample out-of-process add-in under Wine in `npm run test:com`.
  */
-import { normalizeScenario, parseHresult, type NormalizedScenario } from '../../lib/backends/scenario';
+import { normalizeScenario, type NormalizedScenario } from '../../lib/backends/scenario';
+import { parseHresult } from '../../lib/hresult';
 import type { Backend, BackendAddin, BackendOperation, RegisteredApplication } from '../../lib/backends/types';
 import { CONFORMANCE, type Call, type ConformanceRow, type Outcome } from './table';
 

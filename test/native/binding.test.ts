@@ -122,8 +122,12 @@ test('a hung QueryStatus does not hold up other checks, on the same add-in or an
 test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues (not refused) and completes once releasing them cancels the hung calls', async () => {
   const healthy = await runtime.activate(OTHER_WRITER, 'Other', '{C}');
   const operations = [];
-  for (let i = 0; i < 64; i++) operations.push(await addin.checkConsistency(null, 'hangs', null, [], []));
-  const hung = operations.map((operation) => operation?.queryStatus().then(
+  for (let i = 0; i < 64; i++) {
+    const operation = await addin.checkConsistency(null, 'hangs', null, [], []);
+    if (!operation) throw new Error('the "hangs" component answered without an async operation');
+    operations.push(operation);
+  }
+  const hung = operations.map((operation) => operation.queryStatus().then(
     () => 'answered',
     (error: { hresult?: number }) => error.hresult,
   ));
@@ -132,7 +136,7 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
   const queued = healthy.checkConsistency(null, 'quick', null, [], []).finally(() => (settled = true));
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(settled).toBe(false);
-  for (const operation of operations) operation?.release();
+  for (const operation of operations) operation.release();
   expect(await Promise.all(hung)).toEqual(Array(64).fill(0x80010002)); // RPC_E_CALL_CANCELED
   const operation = await queued;
   while ((await operation?.queryStatus()) !== 0);

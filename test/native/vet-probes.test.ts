@@ -10,14 +10,7 @@ const VOLUME = ['\\\\?\\Volume{6B29FC40-CA47-1067-B31D-00DD010662DA}\\'];
 const SNAPSHOT = ['\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\'];
 
 function runtime() {
-  return binding.createMockRuntime(
-    scenarioWith({
-      ok: { statuses: ['S_OK'] },
-      refused: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', operation: true } },
-      declined: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' } },
-      none: { check: 'no-async' },
-    }),
-  );
+  return binding.createMockRuntime(scenarioWith({ ok: { statuses: ['S_OK'] }, refused: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' } }, stray: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', operation: true } }, none: { check: 'no-async' } }));
 }
 
 function probesOf(addin: NativeAddin): Required<Pick<NativeAddin, 'probeIdentity' | 'checkConsistencyRaw'>> {
@@ -57,9 +50,9 @@ describe('Addin probes for vet', () => {
     expect(await ok.operation?.queryStatus()).toBe(0);
     ok.operation?.release();
     expect(await checkConsistencyRaw(null, 'none', null, [], [])).toEqual({ call: 0, strayObject: false, operation: null });
-    // A failing check writes an async object only when scripted to (`operation: true`).
-    expect(await checkConsistencyRaw(null, 'refused', null, [], [])).toEqual({ call: 0x807a0001, strayObject: true, operation: null });
-    expect(await checkConsistencyRaw(null, 'declined', null, [], [])).toEqual({ call: 0x807a0001, strayObject: false, operation: null });
+    expect(await checkConsistencyRaw(null, 'refused', null, [], [])).toEqual({ call: 0x807a0001, strayObject: false, operation: null });
+    // `operation: true` scripts the broken add-in that writes its async object with a failure code.
+    expect(await checkConsistencyRaw(null, 'stray', null, [], [])).toEqual({ call: 0x807a0001, strayObject: true, operation: null });
     addin.release();
     expect(await eventually(() => rt.mockStats()?.liveObjects === 0)).toBe(true);
   });

@@ -5,6 +5,7 @@
 // real-COM harness compiled by tsconfig.com.json (WSBAPP_HARNESS_DIR): jest's globals on
 // node:test, and the sample add-in's registration.
 'use strict';
+/* global test, expect -- defined by the harness's jest-globals.js on node:test */
 const { basename, dirname, join, sep } = require('node:path');
 
 const harness = process.env.WSBAPP_HARNESS_DIR;

@@ -140,7 +140,8 @@ describe('explain', () => {
     expect(explain(-2147023174)).toBe(
       '0x800706BA (RPC_S_SERVER_UNAVAILABLE) is a failure, facility WIN32 (0x7), code 1722, Win32 error 1722: the RPC server is unavailable: the add-in process died or cannot be reached.',
     );
-    expect(explain(0x80aa0001)).toMatch(/not a code this library knows/);
+    expect(explain(0x80aa0001)).toMatch(/not a code Windows or wsbapp defines; the operation or call failed/);
+    expect(explain(0x80070002)).toMatch(/^0x80070002 \(ERROR_FILE_NOT_FOUND\) is a failure, .*Win32 error 2: a code Windows defines, with no WSB-specific meaning/);
     expect(explain(0x00000002)).toMatch(/undocumented code/);
   });
 

@@ -66,6 +66,9 @@ describe('scenarios', () => {
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [] } } }] })).toThrow(/components\["db"\]\.statuses must be a non-empty array/);
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ delayMs: 5 }] } } }] })).toThrow(/statuses\[0\] must be an HRESULT or an object/);
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ status: 0, delayMs: -1 }] } } }] })).toThrow(/statuses\[0\]\.delayMs must be a number of milliseconds in \[0, 2147483647\]/);
+    expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { statuses: [{ status: 0, delayMs: { ms: 5 } as unknown as number }] } } }] })).toThrow(
+      /statuses\[0\]\.delayMs must be a number of milliseconds in \[0, 2147483647\], got \{"ms":5\}$/,
+    );
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', components: { db: { check: 'maybe' } } }] })).toThrow(/components\["db"\]\.check must be "async", "no-async"/);
     expect(() => normalizeScenario({ applications: [{ writerId: WRITER, identifier: 'A', orderComponents: 'db' }] })).toThrow(/orderComponents must be an array of names, null/);
   });

@@ -21,7 +21,7 @@ using scenario::StatusStep;
 // WSBAPP_ASYNC_IN_PROGRESS as the SDK header defines it (severity bits 01). Windows Server Backup
 // compares with this exact value; 0x007A0004 (from metadata-generated bindings) risks having a
 // running check taken for finished. A scenario may still script 0x007A0004 to test a client.
-constexpr HRESULT kWsbAppAsyncInProgress = static_cast<HRESULT>(0x407A0004);
+constexpr HRESULT kWsbAppAsyncInProgress = static_cast<HRESULT>(0x407A0004);  // WSBAPP_ASYNC_IN_PROGRESS
 // Exit code of a scripted crash, so a test can tell it from the watchdog's.
 constexpr UINT kCrashExitCode = 0xC0DE;
 

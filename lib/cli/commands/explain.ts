@@ -2,7 +2,8 @@
  * `wsbapp explain <hresult>`: take an HRESULT apart and say what it means for a WSB client,
  * loudly when it is the "in progress" code that SUCCEEDED() mistakes for success.
  */
-import { classifyStatus, decode, explain, parseHresult, toSigned, type StatusState } from '../../index';
+import { classifyStatus, decode, explain, parseHresult, symbolsOf, toSigned, type StatusState } from '../../index';
+import { systemMessageOf } from '../../backends/system-message';
 import { noMorePositionals, parseCommandLine } from '../args';
 import { SHARED_FLAGS_HELP, type Command } from '../command';
 import { ExitCode } from '../exit-codes';
@@ -15,9 +16,11 @@ import { UsageError } from '../usage-error';
 
 const HELP = `Usage: wsbapp explain HRESULT
 
-Decode an HRESULT: severity, facility, code, its symbol and what it means to a WSB client.
+Decode an HRESULT: severity, facility, code, its symbol and what it means to a WSB client
+(on Windows also the system's own message for it).
 HRESULT is hex (0x807A0001), unsigned decimal (2155479041), negative decimal (-2139488255)
-or a symbol (E_ACCESSDENIED).
+or a symbol (E_ACCESSDENIED, ERROR_FILE_NOT_FOUND): every symbol of Windows' winerror.h and
+vsserror.h and of the WSB SDK is known.
 
 Options:
 ${SHARED_FLAGS_HELP}`;
@@ -45,8 +48,8 @@ function parseInput(text: string | undefined): number {
   }
 }
 
-/** Everything explain prints, as the `result` event carries it. */
-export function explanationOf(hresult: number): ExplainResultFields {
+/** Everything explain prints, as the `result` event carries it; `systemMessage` is Windows' text, where there is one. */
+export function explanationOf(hresult: number, systemMessage?: string): ExplainResultFields {
   const d = decode(hresult);
   const state = classifyStatus(hresult);
   return {
@@ -55,6 +58,7 @@ export function explanationOf(hresult: number): ExplainResultFields {
     hex: d.hex,
     signed: toSigned(d.hresult),
     symbol: d.symbol ?? null,
+    aliases: symbolsOf(d.hresult).slice(1),
     state,
     inProgress: state === 'running',
     failed: d.failed,
@@ -64,6 +68,7 @@ export function explanationOf(hresult: number): ExplainResultFields {
     code: d.code,
     win32Error: d.win32Error ?? null,
     meaning: d.meaning ?? null,
+    systemMessage: systemMessage ?? null,
     explanation: explain(d.hresult),
   };
 }
@@ -71,11 +76,12 @@ export function explanationOf(hresult: number): ExplainResultFields {
 function render(e: ExplainResultFields, style: Style): string {
   const win32 = e.win32Error === null ? '' : `, Win32 error ${e.win32Error}`;
   return [
-    `${style.bold(e.hex)}${e.symbol ? ` ${e.symbol}` : ''}`,
+    `${style.bold(e.hex)}${e.symbol ? ` ${e.symbol}` : ''}${e.aliases.length ? ` (also ${e.aliases.join(', ')})` : ''}`,
     `verdict:   ${VERDICT[e.state](style)}`,
     `decimal:   ${e.hresult} (signed ${e.signed})`,
     `bits:      severity ${e.severityBits.toString(2).padStart(2, '0')} (${e.failed ? 'FAILED' : 'not FAILED'}), facility ${e.facilityName} (0x${e.facility.toString(16).toUpperCase()}), code ${e.code}${win32}`,
     `meaning:   ${meaningOf(e.hresult)}`,
+    ...(e.systemMessage === null ? [] : [`system:    ${e.systemMessage}`]),
     '',
   ].join('\n');
 }
@@ -85,7 +91,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(rest, {});
   const inputs = [...positionals, ...numbers];
   noMorePositionals(inputs, 1);
-  const explanation = explanationOf(parseInput(inputs[0]));
+  const hresult = parseInput(inputs[0]);
+  const explanation = explanationOf(hresult, systemMessageOf(hresult, io.platform));
   if (values.json) writeEvent(io.stdout, 'result', { ...explanation, exitCode: ExitCode.OK });
   else io.stdout.write(render(explanation, styleFor(io.stdout, io.env)));
   return ExitCode.OK;

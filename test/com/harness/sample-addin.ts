@@ -35,7 +35,6 @@ interface Registrar {
   register(options: { exe: string; proxy: string; scenario: string; log: string; watchdogSeconds: number; idleSeconds: number; replace: boolean }): unknown;
 }
 // The installer-like script the add-in's README documents: the tests register exactly as a user would.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const registrar = require(join(root, 'examples', 'sample-addin', 'register.js')) as Registrar;
 
 /** What registerScenario() set up: where the add-in logs, and how to read it. */
