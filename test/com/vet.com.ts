@@ -65,9 +65,8 @@ const BROKEN: [string, ComponentScenario, Partial<ApplicationScenario>, { fails:
   ['S_FALSE', { statuses: [RUNNING, 'S_FALSE'] }, {}, { fails: ['check.success-code'], warns: [] }],
   ['Abort fails', { ...CONFORMING, abort: { returns: 'E_UNEXPECTED' } }, {}, { fails: ['abort.returns-ok'], warns: [] }],
   ['crash', { statuses: [RUNNING, { crash: true }] }, {}, { fails: ['lifetime.no-crash'], warns: [] }],
-  // The next two use scenario shapes of the unified scenario engine (check.operation, orderComponents.returns).
-  ['pointer with a failure', { check: { fail: 'E_FAIL', operation: true } as unknown as ComponentScenario['check'] }, {}, { fails: ['check.no-object-on-failure'], warns: [] }],
-  ['bad OrderComponents', CONFORMING, { orderComponents: { returns: [{ name: 'db', logicalPath: 'Data' }, { name: 'db', logicalPath: 'Data' }] } as unknown as ApplicationScenario['orderComponents'] }, { fails: ['restore.order-components'], warns: [] }],
+  ['pointer with a failure', { check: { fail: 'E_FAIL', operation: true } }, {}, { fails: ['check.no-object-on-failure'], warns: [] }],
+  ['bad OrderComponents', CONFORMING, { orderComponents: { returns: [{ name: 'db', logicalPath: 'Data' }, { name: 'db', logicalPath: 'Data' }] } }, { fails: ['restore.order-components'], warns: [] }],
 ];
 
 for (const [name, component, app, expected] of BROKEN) {
