@@ -34,6 +34,13 @@ export interface WsbErrorDetails {
   readonly returnedByCall?: boolean;
 }
 
+/** The interface a failed QueryInterface asked for, where the backend knows it. */
+export interface MissingInterface {
+  readonly name: string;
+  /** In braces: `{8D3BDB38-...}`. */
+  readonly iid: string;
+}
+
 /** The base class of every error this library raises for a failed WSB call or operation. */
 export class WsbError extends Error {
   /** Stable, Node-style: branch on this, not on the message. */
@@ -220,17 +227,20 @@ function abortSummary(d: StopDetails): string {
  * The typed error for a COM call that returned a failure `hresult`. Backends use this so that
  * every backend maps codes the same way.
  */
-export function errorForCall(call: WsbCall, hresult: number, extra: Omit<WsbErrorDetails, 'hresult' | 'call'> = {}): WsbError {
+export function errorForCall(
+  call: WsbCall,
+  hresult: number,
+  { missingInterface, ...extra }: Omit<WsbErrorDetails, 'hresult' | 'call'> & { readonly missingInterface?: MissingInterface } = {},
+): WsbError {
   const hr = toUnsigned(hresult);
   const details = { ...extra, hresult: hr, call };
   if (hr === HRESULT.E_ACCESSDENIED) return new AccessDeniedError('access denied', details);
   if (hr === HRESULT.REGDB_E_CLASSNOTREG) return new NotRegisteredError("the add-in's COM class is not registered", details);
   if (isDisconnection(hr)) return new AddinDisconnectedError('the add-in disconnected or its process died', details);
   if (hr === HRESULT.E_NOINTERFACE) {
-    return new InterfaceNotAvailableError(
-      'the add-in does not expose the interface, or no proxy/stub is registered for it (HKCR\\Interface\\{IID}\\ProxyStubClsid32, the IID named in the QueryInterface)',
-      details,
-    );
+    const which = missingInterface === undefined ? 'the interface' : `${missingInterface.name} ${missingInterface.iid}`;
+    const iid = missingInterface?.iid ?? '{IID}';
+    return new InterfaceNotAvailableError(`the add-in does not expose ${which}, or no proxy/stub is registered for it (HKCR\\Interface\\${iid}\\ProxyStubClsid32)`, details);
   }
   if (call === 'PreRestore' || call === 'PostRestore') return new RestoreFailedError(`${call} failed`, details);
   // CheckConsistency may refuse at once with a WSBAPP failure: that is the check failing, not the call.

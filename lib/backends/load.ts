@@ -32,6 +32,9 @@ export interface NativeCallFailure extends Error {
   readonly hresult: number;
   readonly detail: string;
   readonly systemMessage?: string;
+  /** A failed QueryInterface: the interface's name and IID. */
+  readonly interfaceName?: string;
+  readonly interfaceId?: string;
   readonly protocol?: boolean;
 }
 

@@ -77,7 +77,8 @@ function typedError(call: WsbCall, error: unknown, context?: string): unknown {
     return new AddinProtocolError(`the add-in broke the API's rules: ${error.detail}`, { hresult: error.hresult, call, context });
   }
   const detail = [context, error.detail].filter((part) => part).join(': ');
-  return errorForCall(call, error.hresult, { systemMessage: error.systemMessage, context: detail || undefined });
+  const missing = error.interfaceName === undefined || error.interfaceId === undefined ? undefined : { name: error.interfaceName, iid: error.interfaceId };
+  return errorForCall(call, error.hresult, { systemMessage: error.systemMessage, context: detail || undefined, missingInterface: missing });
 }
 
 async function mapped<T>(call: WsbCall, promise: Promise<T>, context?: string): Promise<T> {

@@ -24,7 +24,7 @@ const Failure kReleased{kE_POINTER, "the add-in was released while the call was 
 // (E_NOINTERFACE across processes also means no proxy/stub is registered) is lib/errors.ts's.
 template <class Interface>
 Failure queryFailure(HRESULT query, const char* name) {
-  return Failure{query, std::string("QueryInterface(") + name + " " + guidText(InterfaceId<Interface>::value) + ")"};
+  return Failure{query, std::string("QueryInterface(") + name + ")", name, guidText(InterfaceId<Interface>::value)};
 }
 
 void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::string& fields) {

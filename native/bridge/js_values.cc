@@ -126,6 +126,8 @@ Napi::Error callError(Napi::Env env, const Failure& failure) {
   error.Set("detail", Napi::String::New(env, failure.message));
   const std::string system = systemMessage(failure.hresult);
   if (!system.empty()) error.Set("systemMessage", Napi::String::New(env, system));
+  if (!failure.interfaceName.empty()) error.Set("interfaceName", Napi::String::New(env, failure.interfaceName));
+  if (!failure.interfaceId.empty()) error.Set("interfaceId", Napi::String::New(env, failure.interfaceId));
   return error;
 }
 

@@ -20,6 +20,10 @@ struct Registration {
 struct Failure {
   HRESULT hresult = kS_OK;
   std::string message;  // extra detail in UTF-8, may be empty
+  // A failed QueryInterface: which interface (name, IID in braces). Facts only: the sentence is
+  // the TypeScript side's (lib/errors.ts).
+  std::string interfaceName = {};
+  std::string interfaceId = {};
 };
 
 class Runtime {
