@@ -4,7 +4,7 @@
  * event per answer, and releases the add-in's objects exactly once.
  */
 import { publishCheckAbort, publishCheckEnd, publishCheckRelease, publishCheckStatus, type CheckEnding } from './diagnostics';
-import { CheckFailedError, ReleasedError } from './errors';
+import { CheckFailedError, ReleasedError, withTarget } from './errors';
 import { HRESULT } from './hresult';
 import { abortWithin, pollStatuses, pollUntilDone, statusEvent, Stopper, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
@@ -100,7 +100,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
       },
       (error: unknown) => {
         this.inFlight = undefined;
-        throw error;
+        throw withTarget(error, this.describe());
       },
     );
     return this.inFlight;

@@ -6,6 +6,7 @@
 import { activateWithin } from './activation';
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from './applications';
 import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
+import { withTarget } from './errors';
 import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
 import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
@@ -133,7 +134,7 @@ async function begin({ id, parsed, settings, backend, startedAt, stopper }: Star
     const operation = await callCheckConsistency(addin, parsed.args, stopper);
     return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
   } catch (error) {
-    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : error;
+    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : withTarget(error, contextOf(parsed));
     publishCheckEnd(id, startedAt, { error: thrown });
     throw thrown;
   }

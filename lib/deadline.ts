@@ -8,7 +8,7 @@
  * platform can (CoCancelCall on Windows). Nothing here keeps the event loop alive past the
  * deadline: the deadline's own timer is what holds it while a call is pending.
  */
-import { AbortedError, TimeoutError, type WsbCall } from './errors';
+import { AbortedError, TimeoutError, withTarget, type WsbCall } from './errors';
 import { StopRequested, Stopper } from './poll';
 import { rejectUnknownKeys } from './strict';
 import { optionalObject, optionalSignal, requireDuration } from './validate';
@@ -83,7 +83,7 @@ export class CallDeadline {
       return await this.stopper.race(work());
     } catch (error) {
       if (error instanceof StopRequested) throw this.stop(error.reason, call);
-      throw error;
+      throw withTarget(error, this.context);
     }
   }
 

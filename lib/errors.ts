@@ -56,6 +56,10 @@ export class WsbError extends Error {
   /** The call that produced the HRESULT. */
   readonly call: WsbCall;
   readonly systemMessage: string | undefined;
+  /** What the failed call was made for (`application "Contoso", component "db"`), once the library named it. */
+  target: string | undefined;
+  private readonly summary: string;
+  private readonly origin: string;
 
   constructor(summary: string, details: WsbErrorDetails) {
     const decoded = decode(details.hresult);
@@ -64,6 +68,8 @@ export class WsbError extends Error {
     const system = details.systemMessage ? `: ${details.systemMessage.trim()}` : '';
     const origin = details.returnedByCall === false ? ` [${decoded.hex}${name}]` : `: ${details.call} returned ${decoded.hex}${name}${system}`;
     super(`${summary}${context}${origin}`, { cause: details.cause });
+    this.summary = `${summary}${context}`;
+    this.origin = origin;
     this.name = new.target.name;
     this.hresult = decoded.hresult;
     this.hex = decoded.hex;
@@ -73,6 +79,22 @@ export class WsbError extends Error {
     this.call = details.call;
     this.systemMessage = details.systemMessage;
   }
+
+  /**
+   * @internal Name what the call was made for, once (the library's entry points do, since a
+   * backend's call knows only its arguments): `... for application "Contoso", component "db": ...`.
+   */
+  nameTarget(target: string): this {
+    if (this.target !== undefined || this.summary.includes(target)) return this;
+    this.target = target;
+    this.message = `${this.summary} for ${target}${this.origin}`;
+    return this;
+  }
+}
+
+/** `error` with `target` named in it when it is a WsbError (anything else passes through). */
+export function withTarget(error: unknown, target: string): unknown {
+  return error instanceof WsbError ? error.nameTarget(target) : error;
 }
 
 /** The call worked; the operation it reports on failed (a failure status or return code). */

@@ -141,7 +141,7 @@ describe('wsbapp check', () => {
   it('names the application and component when a call fails', async () => {
     const { code, io } = await check(['--component', 'crash', '--json']);
     expect(code).toBe(ExitCode.ADDIN_UNAVAILABLE);
-    expect(io.err()).toMatch(/^wsbapp check: "Quick App" \/ "crash": the add-in disconnected or its process died/);
+    expect(io.err()).toMatch(/^wsbapp check: the add-in disconnected or its process died for application "Quick App", component "crash": QueryStatus returned/);
     expect(io.events().at(-1)).toMatchObject({ type: 'error', app: 'Quick App', component: 'crash', call: 'QueryStatus' });
   });
 

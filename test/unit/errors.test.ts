@@ -14,6 +14,7 @@ import {
   errorForCall,
   statusNotWrittenError,
 } from '../../lib';
+import { withTarget } from '../../lib/errors';
 
 describe('errorForCall maps a failed call to its class', () => {
   test.each([
@@ -69,4 +70,21 @@ test('the abort error is recognisable as Node users expect: name AbortError, its
 
 test('an unwritten status is a protocol error', () => {
   expect(statusNotWrittenError()).toMatchObject({ code: 'ERR_WSB_ADDIN_PROTOCOL', hresult: 0, call: 'QueryStatus' });
+});
+
+describe('naming the target of a failed call', () => {
+  it('puts the application and component in the message once', () => {
+    const error = errorForCall('PreRestore', 0x80004005);
+    expect(error.target).toBeUndefined();
+    withTarget(error, 'application "Contoso", component "db"');
+    withTarget(error, 'application "Other"');
+    expect(error.target).toBe('application "Contoso", component "db"');
+    expect(error.message).toBe('PreRestore failed for application "Contoso", component "db": PreRestore returned 0x80004005 E_FAIL');
+  });
+
+  it('passes anything that is not a WsbError through untouched', () => {
+    const plain = new TypeError('x');
+    expect(withTarget(plain, 'application "Contoso"')).toBe(plain);
+    expect(plain.message).toBe('x');
+  });
 });
