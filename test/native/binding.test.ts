@@ -134,7 +134,10 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
   // Posted after the 64 hung calls, so queued behind them: it waits for a call slot.
   let settled = false;
   const queued = healthy.checkConsistency(null, 'quick', null, [], []).finally(() => (settled = true));
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Every hung call is inside the add-in (a fixed sleep was too short under ASan on a busy machine:
+  // a call released before it started fails with E_POINTER instead of being cancelled).
+  const inAddin = () => runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus').length ?? 0;
+  expect(await eventually(() => inAddin() >= 64, 20_000)).toBe(true);
   expect(settled).toBe(false);
   for (const operation of operations) operation?.release();
   expect(await Promise.all(hung)).toEqual(Array(64).fill(0x80010002)); // RPC_E_CALL_CANCELED
