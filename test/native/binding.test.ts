@@ -134,7 +134,12 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
   // Posted after the 64 hung calls, so queued behind them: it waits for a call slot.
   let settled = false;
   const queued = healthy.checkConsistency(null, 'quick', null, [], []).finally(() => (settled = true));
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Every hung call is inside the add-in (a fixed sleep was too short under ASan on a busy machine:
+  // a call released before it started fails with E_POINTER instead of being cancelled).
+  const inAddin = () => runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus').length ?? 0;
+  const allInAddin = await eventually(() => inAddin() >= 64, 20_000);
+  for (const operation of operations) if (!allInAddin) operation?.release(); // never leave the slots filled for later tests
+  expect(allInAddin).toBe(true);
   expect(settled).toBe(false);
   for (const operation of operations) void operation.release();
   expect(await Promise.all(hung)).toEqual(Array(64).fill(0x80010002)); // RPC_E_CALL_CANCELED
@@ -145,7 +150,7 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
   expect(await eventually(() => runtime.mockStats()?.objects.every((o) => o.kind === 'addin') ?? false)).toBe(true);
   // The same add-in works again.
   expect(await addin.isRollForwardSupported()).toBe(false);
-});
+}, 30_000);
 
 test('500 concurrent checks through the public API all reach consistent (calls beyond the 64 running queue, none refused)', async () => {
   const backend = createNativeMockBackend(scenarioWith({
