@@ -138,7 +138,7 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
   // a call released before it started fails with E_POINTER instead of being cancelled).
   const inAddin = () => runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus').length ?? 0;
   const allInAddin = await eventually(() => inAddin() >= 64, 20_000);
-  for (const operation of operations) if (!allInAddin) operation?.release(); // never leave the slots filled for later tests
+  for (const operation of operations) if (!allInAddin) void operation?.release(); // never leave the slots filled for later tests
   expect(allInAddin).toBe(true);
   expect(settled).toBe(false);
   for (const operation of operations) void operation.release();
