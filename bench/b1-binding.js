@@ -26,7 +26,14 @@ function checkStatus(status) {
 /** ns per call of `call(handle)`, in batches (or `batch(handle, n)` making n calls itself). The
  * operation is reopened every few batches, untimed: the mock logs every call it receives, and an
  * endless log would grow (and reallocate) under the loop. */
-function timeSync({ open, close, call, batch = (handle, n) => { for (let i = 0; i < n; i++) call(handle); } }) {
+function timeSync({
+  open,
+  close,
+  call,
+  batch = (handle, n) => {
+    for (let i = 0; i < n; i++) call(handle);
+  },
+}) {
   const perCall = [];
   let handle;
   for (let s = 0; s < SYNC.warmup + SYNC.samples; s++) {
@@ -88,7 +95,8 @@ async function backendOperations(count) {
   const backend = wsbapp().createNativeMockBackend(sc);
   const addin = await backend.activate(sc.applications[0]);
   const ops = [];
-  for (let i = 0; i < count; i++) ops.push(await addin.checkConsistency({ writerMetadata: null, component: COMPONENT, logicalPath: null, volumes: [] }));
+  for (let i = 0; i < count; i++)
+    ops.push(await addin.checkConsistency({ writerMetadata: null, component: COMPONENT, logicalPath: null, volumes: [] }));
   return ops;
 }
 
@@ -125,7 +133,9 @@ function koffiAsyncCall(queryStatus, ops) {
   const outs = ops.map(() => new Int32Array(1));
   return (i) =>
     new Promise((resolve, reject) =>
-      queryStatus.async(ops[i], outs[i], (error, hr) => (error ? reject(error) : hr < 0 ? reject(new Error('QueryStatus failed')) : resolve(outs[i][0] >>> 0))),
+      queryStatus.async(ops[i], outs[i], (error, hr) =>
+        error ? reject(error) : hr < 0 ? reject(new Error('QueryStatus failed')) : resolve(outs[i][0] >>> 0),
+      ),
     );
 }
 

@@ -19,7 +19,9 @@ async function round(lib, checks) {
   const options = { backend, interval: 10, maxInterval: 10, backoff: 1 };
   const watch = watchProcess();
   const start = process.hrtime.bigint();
-  const results = await Promise.all(Array.from({ length: checks }, () => lib.checkConsistency({ application: WRITER, component: COMPONENT }, options)));
+  const results = await Promise.all(
+    Array.from({ length: checks }, () => lib.checkConsistency({ application: WRITER, component: COMPONENT }, options)),
+  );
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const usage = watch.stop();
   const polls = results.reduce((sum, r) => sum + r.polls, 0);

@@ -35,7 +35,13 @@ runChild(async () => {
   for (let i = 0; i < OTHERS; i++) others.push(await addin.checkConsistency(args(COMPONENT)));
   const stuck = await addin.checkConsistency(args(HUNG));
   let hungSettled = false;
-  const hung = variant === 'hang' ? stuck.queryStatus().then(() => (hungSettled = true), () => (hungSettled = true)) : undefined;
+  const hung =
+    variant === 'hang'
+      ? stuck.queryStatus().then(
+          () => (hungSettled = true),
+          () => (hungSettled = true),
+        )
+      : undefined;
 
   await Promise.all(others.map((op) => pollFor(op, Date.now() + 300, []))); // warm-up
   const latencies = [];

@@ -8,7 +8,7 @@
 'use strict';
 const { WRITER, COMPONENT, wsbapp, scenario, mib, runChild } = require('./lib/common');
 
-const DURATION_MS = Number(process.env.B4_MS) || (process.env.BENCH_QUICK === "1" ? 10_000 : 60_000);
+const DURATION_MS = Number(process.env.B4_MS) || (process.env.BENCH_QUICK === '1' ? 10_000 : 60_000);
 const INTERVAL_MS = 100;
 // Polls before the steady state: the first ones pay for JIT compilation and the first COM thread.
 const WARM_POLLS = 10;
@@ -24,7 +24,14 @@ async function timerLoop(signal, warm) {
 
 async function check(lib, signal, warm) {
   const onStatus = (event) => event.polls === WARM_POLLS && (warm.cpu = process.cpuUsage());
-  const options = { backend: lib.createNativeMockBackend(scenario(Infinity)), interval: INTERVAL_MS, maxInterval: INTERVAL_MS, backoff: 1, signal, onStatus };
+  const options = {
+    backend: lib.createNativeMockBackend(scenario(Infinity)),
+    interval: INTERVAL_MS,
+    maxInterval: INTERVAL_MS,
+    backoff: 1,
+    signal,
+    onStatus,
+  };
   try {
     await lib.checkConsistency({ application: WRITER, component: COMPONENT }, options);
     throw new Error('the check ended before it was stopped');
@@ -44,11 +51,26 @@ runChild(async () => {
   const stop = setTimeout(() => controller.abort(), DURATION_MS);
   const warm = {};
   const idle = () => new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve(0)));
-  const polls = variant === 'check' ? await check(lib, controller.signal, warm) : variant === 'timer' ? await timerLoop(controller.signal, warm) : await idle();
+  const polls =
+    variant === 'check'
+      ? await check(lib, controller.signal, warm)
+      : variant === 'timer'
+        ? await timerLoop(controller.signal, warm)
+        : await idle();
   clearTimeout(stop);
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1e3;
   const steady = warm.cpu && process.cpuUsage(warm.cpu);
   const steadyCpuUsPerPoll = steady ? (steady.user + steady.system) / (polls - WARM_POLLS) : undefined;
-  return { variant, durationMs: DURATION_MS, intervalMs: INTERVAL_MS, polls, cpuMs, cpuPercentOfCore: (100 * cpuMs) / DURATION_MS, steadyCpuUsPerPoll, rssStartMiB, rssEndMiB: mib() };
+  return {
+    variant,
+    durationMs: DURATION_MS,
+    intervalMs: INTERVAL_MS,
+    polls,
+    cpuMs,
+    cpuPercentOfCore: (100 * cpuMs) / DURATION_MS,
+    steadyCpuUsPerPoll,
+    rssStartMiB,
+    rssEndMiB: mib(),
+  };
 });

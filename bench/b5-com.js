@@ -77,13 +77,18 @@ function wine(w, name, program, args) {
  */
 function startChild(w, name, program, args, extraEnv = {}) {
   const err = openSync(join(logDir(w), `${name}.err`), 'w');
-  const proc = spawn('timeout', ['--kill-after=5', String(CHILD_SECONDS), 'wine', program, ...args], { env: { ...w.env, ...extraEnv }, stdio: ['pipe', 'pipe', err] });
+  const proc = spawn('timeout', ['--kill-after=5', String(CHILD_SECONDS), 'wine', program, ...args], {
+    env: { ...w.env, ...extraEnv },
+    stdio: ['pipe', 'pipe', err],
+  });
   const waiting = [];
-  const exited = new Promise((resolve) => proc.on('exit', (code) => {
-    closeSync(err);
-    for (const w of waiting.splice(0)) w.reject(new Error(`${name} exited (${code}) before answering; see ${name}.err`));
-    resolve(code);
-  }));
+  const exited = new Promise((resolve) =>
+    proc.on('exit', (code) => {
+      closeSync(err);
+      for (const w of waiting.splice(0)) w.reject(new Error(`${name} exited (${code}) before answering; see ${name}.err`));
+      resolve(code);
+    }),
+  );
   readline.createInterface({ input: proc.stdout }).on('line', (line) => {
     const next = waiting.shift();
     if (!next) return;
@@ -99,7 +104,9 @@ function startChild(w, name, program, args, extraEnv = {}) {
     const answer = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
     if (line !== undefined) proc.stdin.write(`${line}\n`);
     let timer;
-    const limit = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${name}: no answer within ${BLOCK_MS} ms`)), BLOCK_MS)));
+    const limit = new Promise(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${name}: no answer within ${BLOCK_MS} ms`)), BLOCK_MS)),
+    );
     return Promise.race([answer, limit]).finally(() => clearTimeout(timer));
   };
   return {
@@ -118,26 +125,40 @@ function startChild(w, name, program, args, extraEnv = {}) {
 
 function build() {
   const r = spawnSync('bash', [join(__dirname, 'com', 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
-  if (r.status !== 0) throw new Error('bench/com/build.sh failed (its output is above; B5 needs Debian 12 with Wine 8 and mingw-w64, see README, "Testing real COM without Windows")');
+  if (r.status !== 0)
+    throw new Error(
+      'bench/com/build.sh failed (its output is above; B5 needs Debian 12 with Wine 8 and mingw-w64, see README, "Testing real COM without Windows")',
+    );
 }
 
 /** Registers the bench scenario (one application, "in progress" forever) without a call log. */
 async function register(w) {
   const { normalizeScenario } = require(join(ROOT, 'dist', 'index.js'));
   const scenario = normalizeScenario({
-    applications: [{ writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Bench', components: { bench: { statuses: [0x407a0004] } } }],
+    applications: [
+      { writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Bench', components: { bench: { statuses: [0x407a0004] } } },
+    ],
   });
   const scenarioFile = join(w.build, 'bench', 'b5.scenario.json');
   writeFileSync(scenarioFile, JSON.stringify(scenario));
   // The register.js of the tree the add-in was built from (bench/com/build.sh with WSBAPP_BENCH_REV).
   const exported = join(w.build, 'src', 'examples', 'sample-addin', 'register.js');
-  const registerJs = process.env.WSBAPP_BENCH_REV && existsSync(exported) ? exported : join(ROOT, 'examples', 'sample-addin', 'register.js');
+  const registerJs =
+    process.env.WSBAPP_BENCH_REV && existsSync(exported) ? exported : join(ROOT, 'examples', 'sample-addin', 'register.js');
   const sample = join(w.build, 'sample-addin');
   // No --log: the add-in writes no call log (CallLog is disabled without a LogFile value).
   // --replace: the bench application is the only one (use a prefix of its own: WSBAPP_WINEPREFIX).
   await wine(w, 'register', w.nodeExe, [
-    winpath(registerJs), '--exe', winpath(join(sample, 'wsbapp-sample-addin.exe')), '--proxy', winpath(join(sample, 'wsbapp-proxy.dll')),
-    '--scenario', winpath(scenarioFile), '--watchdog', String(CHILD_SECONDS), '--replace',
+    winpath(registerJs),
+    '--exe',
+    winpath(join(sample, 'wsbapp-sample-addin.exe')),
+    '--proxy',
+    winpath(join(sample, 'wsbapp-proxy.dll')),
+    '--scenario',
+    winpath(scenarioFile),
+    '--watchdog',
+    String(CHILD_SECONDS),
+    '--replace',
   ]);
   return scenario.applications[0].clsid;
 }
@@ -145,9 +166,19 @@ async function register(w) {
 function startImpl(w, impl, clsid, warmup, name) {
   if (impl.startsWith('plain-cpp')) {
     const hop = impl === 'plain-cpp-hop' ? ['--hop', '1'] : [];
-    return startChild(w, name, join(w.build, 'bench', 'wsbapp-bench-client.exe'), ['--clsid', clsid, '--component', 'bench', '--warmup', String(warmup), ...hop]);
+    return startChild(w, name, join(w.build, 'bench', 'wsbapp-bench-client.exe'), [
+      '--clsid',
+      clsid,
+      '--component',
+      'bench',
+      '--warmup',
+      String(warmup),
+      ...hop,
+    ]);
   }
-  return startChild(w, name, w.nodeExe, [winpath(join(__dirname, 'b5-node.js')), impl, String(warmup)], { WSBAPP_BINDING: winpath(join(w.build, 'wsbapp.node')) });
+  return startChild(w, name, w.nodeExe, [winpath(join(__dirname, 'b5-node.js')), impl, String(warmup)], {
+    WSBAPP_BINDING: winpath(join(w.build, 'wsbapp.node')),
+  });
 }
 
 /** One session: a fresh process of each implementation, `blocks` interleaved blocks of `block` calls. */
@@ -202,10 +233,23 @@ async function b5({ quick = false } = {}) {
       for (const impl of IMPLS) {
         const x = summarize(result.ns[impl]);
         const { activationMs, checkConsistencyMs } = result.started[impl];
-        samples[impl].push({ session: s, median: us(x.median), p99: us(x.p99), mean: us(x.mean), min: us(x.min), max: us(x.max), quietest: Math.min(...result.blockMedians[impl]), activationMs, checkConsistencyMs, ns: result.ns[impl] });
+        samples[impl].push({
+          session: s,
+          median: us(x.median),
+          p99: us(x.p99),
+          mean: us(x.mean),
+          min: us(x.min),
+          max: us(x.max),
+          quietest: Math.min(...result.blockMedians[impl]),
+          activationMs,
+          checkConsistencyMs,
+          ns: result.ns[impl],
+        });
         blocks[impl].push(...result.blockMedians[impl]);
       }
-      process.stderr.write(`B5 session ${s + 1}/${config.sessions}: ${IMPLS.map((impl) => `${impl} ${samples[impl][s].median.toFixed(1)}`).join(', ')} µs (medians)\n`);
+      process.stderr.write(
+        `B5 session ${s + 1}/${config.sessions}: ${IMPLS.map((impl) => `${impl} ${samples[impl][s].median.toFixed(1)}`).join(', ')} µs (medians)\n`,
+      );
     }
     const summary = {};
     for (const impl of IMPLS) {
@@ -239,7 +283,13 @@ async function b5({ quick = false } = {}) {
       };
     };
     const ratios = { library: ratio('library'), binding: ratio('binding'), 'plain-cpp-hop': ratio('plain-cpp-hop') };
-    return { config: { ...config, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' }, summary, ratios, samples, blockMedians: blocks };
+    return {
+      config: { ...config, wine: wineVersion, prefix: w.prefix, rev: process.env.WSBAPP_BENCH_REV ?? 'work tree' },
+      summary,
+      ratios,
+      samples,
+      blockMedians: blocks,
+    };
   } finally {
     stopServer();
   }

@@ -22,7 +22,9 @@ const CHECK = {
   writerMetadata: '<WRITER_METADATA/>',
   component: 'bench',
   logicalPath: 'bench',
-  volumes: [{ source: '\\\\?\\Volume{11111111-2222-3333-4444-555555555555}\\', snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\' }],
+  volumes: [
+    { source: '\\\\?\\Volume{11111111-2222-3333-4444-555555555555}\\', snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\' },
+  ],
 };
 
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -47,8 +49,13 @@ async function open() {
   if (impl === 'binding' || impl === 'binding-mock') {
     const { loadBinding } = require(join(ROOT, 'dist', 'backends', 'load.js'));
     const { normalizeScenario } = require(join(ROOT, 'dist', 'index.js'));
-    const scenario = normalizeScenario({ applications: [{ ...APPLICATION, components: { [CHECK.component]: { statuses: [IN_PROGRESS] } } }] });
-    const runtime = impl === 'binding' ? loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false }) : loadBinding().createMockRuntime(scenario);
+    const scenario = normalizeScenario({
+      applications: [{ ...APPLICATION, components: { [CHECK.component]: { statuses: [IN_PROGRESS] } } }],
+    });
+    const runtime =
+      impl === 'binding'
+        ? loadBinding().createComRuntime({ inProcess: false, allowUnregisteredClsid: false })
+        : loadBinding().createMockRuntime(scenario);
     const apps = await runtime.listApplications();
     const app = apps.find((a) => a.writerId === APPLICATION.writerId);
     if (!app?.clsid) throw new Error(`the bench application is not registered (found ${JSON.stringify(apps)})`);
@@ -57,7 +64,13 @@ async function open() {
     const activationMs = ms(t0);
     t0 = process.hrtime.bigint();
     const { writerMetadata, component, logicalPath, volumes } = CHECK;
-    const operation = await addin.checkConsistency(writerMetadata, component, logicalPath, volumes.map((v) => v.source), volumes.map((v) => v.snapshot));
+    const operation = await addin.checkConsistency(
+      writerMetadata,
+      component,
+      logicalPath,
+      volumes.map((v) => v.source),
+      volumes.map((v) => v.snapshot),
+    );
     const checkConsistencyMs = ms(t0);
     if (operation === null) throw new Error('CheckConsistency returned no async object');
     return {

@@ -18,7 +18,16 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const only = argv.filter((a) => /^B\d$/i.test(a)).map((a) => a.toUpperCase());
 const CHILD_LIMIT_MS = 5 * 60_000;
 
-const B1_IMPLS = ['ours-async', 'koffi-async', 'ours-backend-async', 'ours-async-64', 'koffi-async-64', 'ours-sync', 'koffi-sync', 'callee-only'];
+const B1_IMPLS = [
+  'ours-async',
+  'koffi-async',
+  'ours-backend-async',
+  'ours-async-64',
+  'koffi-async-64',
+  'ours-sync',
+  'koffi-sync',
+  'callee-only',
+];
 // B1's figures drift between processes on a small VM, so each implementation runs in several
 // processes, interleaved (ABAB...), and the median of their medians is reported.
 const B1_REPEATS = QUICK ? 1 : 3;
@@ -53,7 +62,10 @@ async function b1() {
   const runs = Object.fromEntries(B1_IMPLS.map((impl) => [impl, []]));
   for (let r = 0; r < B1_REPEATS; r++) for (const impl of B1_IMPLS) runs[impl].push(await child('b1-binding.js', [impl]));
   const summary = Object.fromEntries(
-    Object.entries(runs).map(([impl, rs]) => [impl, { unit: rs[0].unit, median: median(rs.map((x) => x.median)), p99: median(rs.map((x) => x.p99)), medians: rs.map((x) => x.median) }]),
+    Object.entries(runs).map(([impl, rs]) => [
+      impl,
+      { unit: rs[0].unit, median: median(rs.map((x) => x.median)), p99: median(rs.map((x) => x.p99)), medians: rs.map((x) => x.median) },
+    ]),
   );
   const s = (impl) => summary[impl].median;
   const ratios = {
@@ -68,9 +80,19 @@ async function b1() {
   table(
     `B1 binding cost: QueryStatus on the native mock (${B1_REPEATS} process(es) each; koffi resident_async_pools=${koffiConfig.resident_async_pools})`,
     ['implementation', 'unit', 'median', 'p99', 'medians per process'],
-    B1_IMPLS.map((impl) => [impl, summary[impl].unit, f(summary[impl].median), f(summary[impl].p99), summary[impl].medians.map((m) => f(m)).join(', ')]),
+    B1_IMPLS.map((impl) => [
+      impl,
+      summary[impl].unit,
+      f(summary[impl].median),
+      f(summary[impl].p99),
+      summary[impl].medians.map((m) => f(m)).join(', '),
+    ]),
   );
-  console.log(`ratios ours/koffi (median): ${Object.entries(ratios).map(([k, v]) => `${k} ${f(v, 2)}`).join(', ')}`);
+  console.log(
+    `ratios ours/koffi (median): ${Object.entries(ratios)
+      .map(([k, v]) => `${k} ${f(v, 2)}`)
+      .join(', ')}`,
+  );
   return { summary, ratios, koffiConfig, runs };
 }
 
@@ -82,7 +104,15 @@ async function b2() {
   table(
     'B2 scale: N concurrent checkConsistency() on native-mock, interval 10 ms, 20 polls each (warm round; peak RSS per round; "+ sub": a subscriber on every wsbapp channel)',
     ['N', 'wall ms', 'CPU µs/poll', 'loop delay p50 ms', 'p99 ms', 'max ms', 'peak RSS MiB (rounds 1/2/3)'],
-    rows.map((r) => [`${r.checks}${r.subscribed ? ' + sub' : ''}`, f(r.warm.wallMs), f(r.warm.cpuUsPerPoll, 1), f(r.warm.loopDelayP50Ms, 2), f(r.warm.loopDelayP99Ms, 2), f(r.warm.loopDelayMaxMs, 1), r.rounds.map((x) => f(x.peakRssMiB)).join(' / ')]),
+    rows.map((r) => [
+      `${r.checks}${r.subscribed ? ' + sub' : ''}`,
+      f(r.warm.wallMs),
+      f(r.warm.cpuUsPerPoll, 1),
+      f(r.warm.loopDelayP50Ms, 2),
+      f(r.warm.loopDelayP99Ms, 2),
+      f(r.warm.loopDelayMaxMs, 1),
+      r.rounds.map((x) => f(x.peakRssMiB)).join(' / '),
+    ]),
   );
   return rows;
 }
@@ -106,7 +136,15 @@ async function b4() {
   table(
     `B4 long wait: one check polled every ${rows[0].intervalMs} ms for ${rows[0].durationMs / 1000} s (timer: a bare setTimeout loop; idle: no work)`,
     ['variant', 'polls/ticks', 'CPU ms', '% of one core', 'steady µs/tick', 'RSS start MiB', 'RSS end MiB'],
-    rows.map((r) => [r.variant, r.polls, f(r.cpuMs, 1), f(r.cpuPercentOfCore, 3), f(r.steadyCpuUsPerPoll), f(r.rssStartMiB, 1), f(r.rssEndMiB, 1)]),
+    rows.map((r) => [
+      r.variant,
+      r.polls,
+      f(r.cpuMs, 1),
+      f(r.cpuPercentOfCore, 3),
+      f(r.steadyCpuUsPerPoll),
+      f(r.rssStartMiB, 1),
+      f(r.rssEndMiB, 1),
+    ]),
   );
   return rows;
 }
@@ -117,11 +155,21 @@ async function b5() {
   table(
     `B5 real COM: one QueryStatus round trip to the out-of-process sample add-in under ${config.wine} (${config.sessions} sessions of fresh processes, ${config.blocks} interleaved blocks of ${config.block} timed calls each; µs)`,
     ['implementation', 'median', 'p99', 'quietest stretch', 'pooled median', 'pooled p99', 'medians per process'],
-    B5_IMPLS.map((impl) => [impl, f(s[impl].median, 1), f(s[impl].p99, 1), f(s[impl].quietest, 1), f(s[impl].pooledMedian, 1), f(s[impl].pooledP99, 1), s[impl].medians.map((m) => f(m)).join(', ')]),
+    B5_IMPLS.map((impl) => [
+      impl,
+      f(s[impl].median, 1),
+      f(s[impl].p99, 1),
+      f(s[impl].quietest, 1),
+      f(s[impl].pooledMedian, 1),
+      f(s[impl].pooledP99, 1),
+      s[impl].medians.map((m) => f(m)).join(', '),
+    ]),
   );
   console.log(`(median, p99, quietest: median over sessions of each process's median, p99, and lowest median of one block)`);
   for (const [impl, r] of Object.entries(ratios)) {
-    console.log(`${impl}/plain-cpp: median ${f(r.median, 2)}, paired blocks ${f(r.pairedBlocks, 2)} (${f(r.pairedBlocksRange[0], 2)}-${f(r.pairedBlocksRange[1], 2)}), p99 ${f(r.p99, 2)}, quietest ${f(r.quietest, 2)}; +${f(r.extraUs, 1)} µs per call (quietest +${f(r.quietestExtraUs, 1)})`);
+    console.log(
+      `${impl}/plain-cpp: median ${f(r.median, 2)}, paired blocks ${f(r.pairedBlocks, 2)} (${f(r.pairedBlocksRange[0], 2)}-${f(r.pairedBlocksRange[1], 2)}), p99 ${f(r.p99, 2)}, quietest ${f(r.quietest, 2)}; +${f(r.extraUs, 1)} µs per call (quietest +${f(r.quietestExtraUs, 1)})`,
+    );
   }
   return result;
 }

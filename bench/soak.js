@@ -34,7 +34,9 @@ function slope(xs, ys) {
 
 async function round(lib, polls) {
   const backend = lib.createNativeMockBackend(scenario(Infinity));
-  const checks = await Promise.all(Array.from({ length: CONCURRENT }, () => lib.startConsistencyCheck({ application: WRITER, component: COMPONENT }, { backend })));
+  const checks = await Promise.all(
+    Array.from({ length: CONCURRENT }, () => lib.startConsistencyCheck({ application: WRITER, component: COMPONENT }, { backend })),
+  );
   let left = polls;
   await Promise.all(
     checks.map(async (check) => {
@@ -77,7 +79,11 @@ runChild(async () => {
     process.stderr.write(`soak: ${done} polls, RSS ${mib().toFixed(1)} MiB\n`);
   }
   const elapsedS = (Date.now() - started) / 1e3;
-  const slopeOf = (from) => slope(samples.slice(from).map((s) => s.polls / 1e6), samples.slice(from).map((s) => s.rssMiB));
+  const slopeOf = (from) =>
+    slope(
+      samples.slice(from).map((s) => s.polls / 1e6),
+      samples.slice(from).map((s) => s.rssMiB),
+    );
   return {
     polls: done,
     rounds: samples.length - 1,

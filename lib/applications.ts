@@ -18,10 +18,7 @@ import { requireGuid, requireObject, requireStrictObject, requireString } from '
  * `allowUnregisteredClsid` unless an application registered with WSB names that CLSID).
  */
 export type ApplicationSelector =
-  | string
-  | { readonly writerId: string }
-  | { readonly identifier: string }
-  | { readonly clsid: string; readonly identifier?: string };
+  string | { readonly writerId: string } | { readonly identifier: string } | { readonly clsid: string; readonly identifier?: string };
 
 /** Options every call takes. */
 export interface BackendOptions {
@@ -69,11 +66,14 @@ export async function findApplication(backend: Backend, selector: Selector): Pro
         apps.find((a) => a.identifier.toLowerCase() === selector.identifier.toLowerCase()));
   if (!found) {
     const known = apps.map((a) => JSON.stringify(a.identifier)).join(', ') || 'none';
-    throw new NotRegisteredError(`no application with ${describe(selector)} is registered with Windows Server Backup (registered: ${known})`, {
-      hresult: HRESULT.ERROR_NOT_FOUND,
-      call: 'ListApplications',
-      returnedByCall: false,
-    });
+    throw new NotRegisteredError(
+      `no application with ${describe(selector)} is registered with Windows Server Backup (registered: ${known})`,
+      {
+        hresult: HRESULT.ERROR_NOT_FOUND,
+        call: 'ListApplications',
+        returnedByCall: false,
+      },
+    );
   }
   if (found.clsid === null) {
     throw new NotRegisteredError(`application ${JSON.stringify(found.identifier)} has no add-in (no CLSID under its WSB key)`, {

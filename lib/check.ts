@@ -6,7 +6,16 @@
 import { publishCheckAbort, publishCheckEnd, publishCheckRelease, publishCheckStatus, type CheckEnding } from './diagnostics';
 import { CheckFailedError, ReleasedError, withTarget } from './errors';
 import { HRESULT } from './hresult';
-import { abortWithin, pollStatuses, pollUntilDone, statusEvent, Stopper, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
+import {
+  abortWithin,
+  pollStatuses,
+  pollUntilDone,
+  statusEvent,
+  Stopper,
+  type AbortOutcome,
+  type PollSettings,
+  type StatusEvent,
+} from './poll';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
 import { DEFAULT_ABORT_TIMEOUT_MS, parseOptions, type PollOptions, type StatusesOptions } from './options';
 import { parseCloseOptions, releaseAll, settlesWithin, type CloseOptions, type ReleaseWait } from './releases';
@@ -217,7 +226,13 @@ async function verdictOf(check: ConsistencyCheck, settings: PollSettings, stoppe
   if (!check.requiresPolling) return resultOf(check, statusEvent(HRESULT.S_OK, 0, check.startedAt), 'no-check-required');
   const final = await pollUntilDone(check, settings, stopper);
   if (final.state === 'failed') {
-    throw new CheckFailedError({ hresult: final.hresult, call: 'QueryStatus', polls: final.polls, elapsedMs: final.elapsedMs, context: check.describe() });
+    throw new CheckFailedError({
+      hresult: final.hresult,
+      call: 'QueryStatus',
+      polls: final.polls,
+      elapsedMs: final.elapsedMs,
+      context: check.describe(),
+    });
   }
   return resultOf(check, final, final.state === 'succeeded' ? 'consistent' : 'undocumented-success');
 }

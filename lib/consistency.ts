@@ -94,7 +94,14 @@ function startOf(request: unknown, options: unknown, entry: 'checkConsistency' |
   const startedAt = Date.now();
   const parsed = parseRequest(request);
   const { settings, backend } = parseOptions(options, entry);
-  const start = { id: nextId(), parsed, settings, backend: selectBackend(backend), startedAt, stopper: Stopper.forCheck(settings, startedAt) };
+  const start = {
+    id: nextId(),
+    parsed,
+    settings,
+    backend: selectBackend(backend),
+    startedAt,
+    stopper: Stopper.forCheck(settings, startedAt),
+  };
   publishCheckStart(start.id, parsed.application, parsed.args.component, startedAt);
   return start;
 }
@@ -134,7 +141,8 @@ async function begin({ id, parsed, settings, backend, startedAt, stopper }: Star
     const operation = await callCheckConsistency(addin, parsed.args, stopper);
     return new ConsistencyCheck(addin, operation, application, parsed.args.component, startedAt, id);
   } catch (error) {
-    const thrown = error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : withTarget(error, contextOf(parsed));
+    const thrown =
+      error instanceof StopRequested ? stopBeforePolling(error, parsed, startedAt, settings) : withTarget(error, contextOf(parsed));
     publishCheckEnd(id, startedAt, { error: thrown });
     throw thrown;
   }

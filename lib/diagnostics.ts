@@ -119,17 +119,23 @@ export function publishCheckRelease(id: number): void {
 export type CheckEnding = { readonly result: CheckResult } | { readonly error: unknown } | undefined;
 
 export function publishCheckEnd(id: number, startedAt: number, ending: CheckEnding): void {
-  if (channel.checkEnd.hasSubscribers) channel.checkEnd.publish({ id, elapsedMs: Date.now() - startedAt, ...ending } satisfies CheckEndMessage);
+  if (channel.checkEnd.hasSubscribers)
+    channel.checkEnd.publish({ id, elapsedMs: Date.now() - startedAt, ...ending } satisfies CheckEndMessage);
 }
 
 /** Run `work` as one traced call: `wsbapp:call:start`, then `wsbapp:call:end` with its result or error. */
-export async function traceCall<T>(call: WsbCall, target: Pick<CallStartMessage, 'application' | 'component'>, work: () => Promise<T>): Promise<T> {
+export async function traceCall<T>(
+  call: WsbCall,
+  target: Pick<CallStartMessage, 'application' | 'component'>,
+  work: () => Promise<T>,
+): Promise<T> {
   if (!channel.callStart.hasSubscribers && !channel.callEnd.hasSubscribers) return work();
   const id = nextId();
   const startedAt = Date.now();
   if (channel.callStart.hasSubscribers) channel.callStart.publish({ id, call, ...target } satisfies CallStartMessage);
   const end = (settled: { result: T } | { error: unknown }) => {
-    if (channel.callEnd.hasSubscribers) channel.callEnd.publish({ id, call, elapsedMs: Date.now() - startedAt, ...settled } satisfies CallEndMessage);
+    if (channel.callEnd.hasSubscribers)
+      channel.callEnd.publish({ id, call, elapsedMs: Date.now() - startedAt, ...settled } satisfies CallEndMessage);
   };
   try {
     const result = await work();

@@ -66,7 +66,8 @@ export class WsbError extends Error {
     const name = decoded.symbol ? ` ${decoded.symbol}` : '';
     const context = details.context ? ` (${details.context})` : '';
     const system = details.systemMessage ? `: ${details.systemMessage.trim()}` : '';
-    const origin = details.returnedByCall === false ? ` [${decoded.hex}${name}]` : `: ${details.call} returned ${decoded.hex}${name}${system}`;
+    const origin =
+      details.returnedByCall === false ? ` [${decoded.hex}${name}]` : `: ${details.call} returned ${decoded.hex}${name}${system}`;
     super(`${summary}${context}${origin}`, { cause: details.cause });
     this.summary = `${summary}${context}`;
     this.origin = origin;
@@ -162,7 +163,8 @@ export abstract class CheckStoppedError extends WsbError {
   readonly abortHresult: number | undefined;
 
   protected constructor(summary: string, hresult: number, call: WsbCall, details: StopDetails, cause?: unknown) {
-    const progress = details.call === undefined ? ` (${details.polls} polls, last status ${lastStatusText(details)}, ${abortSummary(details)})` : '';
+    const progress =
+      details.call === undefined ? ` (${details.polls} polls, last status ${lastStatusText(details)}, ${abortSummary(details)})` : '';
     super(`${summary} after ${details.elapsedMs} ms${progress}`, {
       hresult,
       call,
@@ -187,7 +189,12 @@ export class TimeoutError extends CheckStoppedError {
   override readonly code: string = 'ERR_WSB_TIMEOUT';
   readonly timeoutMs: number;
   constructor(details: StopDetails & { timeoutMs: number }) {
-    super(`${details.call ?? 'consistency check'} timed out (timeout ${details.timeoutMs} ms)`, HRESULT.ERROR_TIMEOUT, details.call ?? 'QueryStatus', details);
+    super(
+      `${details.call ?? 'consistency check'} timed out (timeout ${details.timeoutMs} ms)`,
+      HRESULT.ERROR_TIMEOUT,
+      details.call ?? 'QueryStatus',
+      details,
+    );
     this.timeoutMs = details.timeoutMs;
   }
 }
@@ -262,11 +269,15 @@ export function errorForCall(
   if (hr === HRESULT.E_NOINTERFACE) {
     const which = missingInterface === undefined ? 'the interface' : `${missingInterface.name} ${missingInterface.iid}`;
     const iid = missingInterface?.iid ?? '{IID}';
-    return new InterfaceNotAvailableError(`the add-in does not expose ${which}, or no proxy/stub is registered for it (HKCR\\Interface\\${iid}\\ProxyStubClsid32)`, details);
+    return new InterfaceNotAvailableError(
+      `the add-in does not expose ${which}, or no proxy/stub is registered for it (HKCR\\Interface\\${iid}\\ProxyStubClsid32)`,
+      details,
+    );
   }
   if (call === 'PreRestore' || call === 'PostRestore') return new RestoreFailedError(`${call} failed`, details);
   // CheckConsistency may refuse at once with a WSBAPP failure: that is the check failing, not the call.
-  if (call === 'CheckConsistency' && decode(hr).facility === Facility.WSBAPP) return new CheckFailedError({ ...details, polls: 0, elapsedMs: 0 });
+  if (call === 'CheckConsistency' && decode(hr).facility === Facility.WSBAPP)
+    return new CheckFailedError({ ...details, polls: 0, elapsedMs: 0 });
   return new AddinCallError(`${call} call failed`, details);
 }
 
@@ -315,4 +326,3 @@ export class ReleasedError extends Error {
     this.name = 'ReleasedError';
   }
 }
-

@@ -23,9 +23,7 @@ export const Facility = {
   WSBAPP: 0x7a,
 } as const;
 
-const FACILITY_NAMES: ReadonlyMap<number, string> = new Map(
-  Object.entries(Facility).map(([name, value]) => [value, name]),
-);
+const FACILITY_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Facility).map(([name, value]) => [value, name]));
 
 /** A symbol of a code a WSB client meets: the keys of {@link HRESULT}, the codes with a meaning. */
 export type WsbHresultSymbol = keyof typeof WSB_CODES;

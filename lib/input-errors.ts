@@ -32,5 +32,8 @@ export function outOfRange(message: string): InputError {
 /** True for an error this module made (any realm). */
 export function isInputError(error: unknown): error is InputError {
   const code = (error as { code?: unknown } | null)?.code;
-  return (error instanceof TypeError || error instanceof RangeError) && (code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_OUT_OF_RANGE');
+  return (
+    (error instanceof TypeError || error instanceof RangeError) &&
+    (code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_OUT_OF_RANGE')
+  );
 }

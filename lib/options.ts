@@ -39,7 +39,15 @@ export interface PollOptions {
 /** The options of `ConsistencyCheck.statuses()`: those of `wait()` but `onStatus` (the events are yielded instead). */
 export type StatusesOptions = Omit<PollOptions, 'onStatus'>;
 
-const POLL_KEYS = ['interval', 'maxInterval', 'backoff', 'timeout', 'abortTimeout', 'signal', 'onStatus'] as const satisfies readonly (keyof PollOptions)[];
+const POLL_KEYS = [
+  'interval',
+  'maxInterval',
+  'backoff',
+  'timeout',
+  'abortTimeout',
+  'signal',
+  'onStatus',
+] as const satisfies readonly (keyof PollOptions)[];
 
 /** The keys each entry point accepts; any other key is a typo and a TypeError. */
 const KEYS_OF = {
@@ -68,7 +76,8 @@ export function parseOptions(options: unknown, entry: OptionsOf): ParsedOptions 
   // Each key is read once: what is validated is what is used, even from a getter.
   const { backend, interval, maxInterval, backoff, timeout, abortTimeout, signal, onStatus } = o;
   const intervalMs = interval === undefined ? DEFAULT_INTERVAL_MS : requireDuration(interval, 'options.interval');
-  const maxIntervalMs = maxInterval === undefined ? Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs) : requireDuration(maxInterval, 'options.maxInterval');
+  const maxIntervalMs =
+    maxInterval === undefined ? Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs) : requireDuration(maxInterval, 'options.maxInterval');
   if (maxIntervalMs < intervalMs) {
     throw outOfRange(`options.maxInterval (${maxIntervalMs}) must not be less than options.interval (${intervalMs})`);
   }

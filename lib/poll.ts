@@ -188,7 +188,11 @@ export function stopError(
  * holds an event) it calls Abort once, bounded, and throws a TimeoutError or AbortedError.
  * Call failures are thrown as they are.
  */
-export async function* pollStatuses(target: Pollable, settings: PollSettings, stopper: Stopper): AsyncGenerator<StatusEvent, StatusEvent, undefined> {
+export async function* pollStatuses(
+  target: Pollable,
+  settings: PollSettings,
+  stopper: Stopper,
+): AsyncGenerator<StatusEvent, StatusEvent, undefined> {
   let wait = settings.intervalMs;
   try {
     for (;;) {
@@ -201,7 +205,12 @@ export async function* pollStatuses(target: Pollable, settings: PollSettings, st
   } catch (error) {
     if (!(error instanceof StopRequested)) throw error;
     const abort = await target.abort(settings.abortTimeoutMs);
-    throw stopError(error.reason, abort, { startedAt: target.startedAt, context: target.describe(), lastStatus: target.lastStatus }, settings);
+    throw stopError(
+      error.reason,
+      abort,
+      { startedAt: target.startedAt, context: target.describe(), lastStatus: target.lastStatus },
+      settings,
+    );
   }
 }
 

@@ -64,7 +64,8 @@ export interface CloseOptions {
 
 /** Validate close() options (a TypeError/RangeError with a Node code); the bound in ms. */
 export function parseCloseOptions(options: unknown): number {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidType(`options must be an object, got ${String(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalidType(`options must be an object, got ${String(options)}`);
   rejectUnknownKeys(options, ['timeout'], 'option');
   const timeout = (options as CloseOptions).timeout;
   if (timeout === undefined) return DEFAULT_RELEASE_TIMEOUT_MS;
@@ -82,7 +83,13 @@ export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): 
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([work.then(() => true, () => true), expired]);
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      expired,
+    ]);
   } finally {
     clearTimeout(timer);
   }

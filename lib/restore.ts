@@ -17,7 +17,14 @@ import { HRESULT } from './hresult';
 import { DEFAULT_RELEASE_TIMEOUT_MS, parseCloseOptions, releaseAll, settlesWithin, type CloseOptions, type ReleaseWait } from './releases';
 import { selectBackend, type BackendChoice } from './backends/select';
 import type { BackendAddin, ComponentRef, RegisteredApplication, RestoreArguments } from './backends/types';
-import { MAX_WRITER_METADATA_UNITS, optionalString, requireBoolean, requireComponents, requireObject, requireStrictObject } from './validate';
+import {
+  MAX_WRITER_METADATA_UNITS,
+  optionalString,
+  requireBoolean,
+  requireComponents,
+  requireObject,
+  requireStrictObject,
+} from './validate';
 
 /** One component to restore. */
 export interface RestoreRequest {
@@ -145,10 +152,13 @@ async function orderOn(addin: BackendAddin, input: readonly ComponentRef[]): Pro
   const wanted = input.map(key).sort();
   const got = ordered.map(key).sort();
   if (wanted.length !== got.length || wanted.some((k, i) => k !== got[i])) {
-    throw new AddinProtocolError(`OrderComponents returned ${ordered.length} components that are not a reordering of the ${input.length} given`, {
-      hresult: HRESULT.S_OK,
-      call: 'OrderComponents',
-    });
+    throw new AddinProtocolError(
+      `OrderComponents returned ${ordered.length} components that are not a reordering of the ${input.length} given`,
+      {
+        hresult: HRESULT.S_OK,
+        call: 'OrderComponents',
+      },
+    );
   }
   return [...ordered];
 }
@@ -203,7 +213,12 @@ async function oneShot<T>(
   return traceCall(call, { application, component }, () => activatedFor(call, prepared, component, work));
 }
 
-async function activatedFor<T>(call: WsbCall, prepared: Prepared, component: string | null | undefined, work: (addin: BackendAddin) => Promise<T>): Promise<T> {
+async function activatedFor<T>(
+  call: WsbCall,
+  prepared: Prepared,
+  component: string | null | undefined,
+  work: (addin: BackendAddin) => Promise<T>,
+): Promise<T> {
   const backend = selectBackend(prepared.backendChoice);
   const deadline = new CallDeadline(prepared.settings, target(selectorText(prepared.selector), component));
   const race = <R>(step: WsbCall, run: () => Promise<R>) => deadline.step(step, run);
@@ -234,7 +249,11 @@ export async function postRestore(application: ApplicationSelector, request: Res
 }
 
 /** OrderComponents on a freshly activated add-in: the wanted order, or null for any order (default deadline 5 minutes). */
-export async function orderComponents(application: ApplicationSelector, components: readonly ComponentRef[], options: RestoreOptions = {}): Promise<ComponentRef[] | null> {
+export async function orderComponents(
+  application: ApplicationSelector,
+  components: readonly ComponentRef[],
+  options: RestoreOptions = {},
+): Promise<ComponentRef[] | null> {
   const input = requireComponents(components, 'components');
   const prepared = prepare(application, options, DEFAULT_CALL_TIMEOUTS.orderComponents);
   return oneShot('OrderComponents', application, prepared, undefined, (addin) => orderOn(addin, input));

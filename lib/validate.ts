@@ -116,7 +116,8 @@ export function requireDuration(value: unknown, field: string): number {
 /** A number >= 1 (a backoff multiplier). */
 export function requireFactor(value: unknown, field: string): number {
   if (typeof value !== 'number') throw invalidType(`${field} must be a number, got ${show(value)}`);
-  if (!Number.isFinite(value) || value < 1 || value > 100) throw outOfRange(`${field} must be a finite number in [1, 100], got ${show(value)}`);
+  if (!Number.isFinite(value) || value < 1 || value > 100)
+    throw outOfRange(`${field} must be a finite number in [1, 100], got ${show(value)}`);
   return value;
 }
 
@@ -139,7 +140,8 @@ export function optionalSignal(value: unknown, field: string): AbortSignal | und
 
 /** An object argument (the request or the options bag). */
 export function requireObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidType(`${field} must be an object, got ${show(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalidType(`${field} must be an object, got ${show(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -165,6 +167,9 @@ export function requireComponents(value: unknown, field: string): ComponentRef[]
     const entry = requireStrictObject(c, at, COMPONENT_KEYS);
     const logicalPath = entry.logicalPath === undefined ? '' : entry.logicalPath;
     if (typeof logicalPath !== 'string') throw invalidType(`${at}.logicalPath must be a string, got ${show(logicalPath)}`);
-    return { name: requireString(entry.name, `${at}.name`), logicalPath: logicalPath === '' ? '' : checkString(logicalPath, `${at}.logicalPath`, MAX_STRING_UNITS) };
+    return {
+      name: requireString(entry.name, `${at}.name`),
+      logicalPath: logicalPath === '' ? '' : checkString(logicalPath, `${at}.logicalPath`, MAX_STRING_UNITS),
+    };
   });
 }

@@ -50,7 +50,14 @@ function percentile(sorted, p) {
 function summarize(samples) {
   const sorted = Float64Array.from(samples).sort();
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { n: sorted.length, median: percentile(sorted, 50), p99: percentile(sorted, 99), mean, min: sorted[0], max: sorted[sorted.length - 1] };
+  return {
+    n: sorted.length,
+    median: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
 }
 
 /** Event-loop delay and peak RSS over a stretch of work; stop() returns them in ms and MiB. */
@@ -101,4 +108,18 @@ function runChild(main) {
     .finally(() => clearInterval(keepAlive));
 }
 
-module.exports = { ROOT, WRITER, IDENTIFIER, COMPONENT, IN_PROGRESS, wsbapp, wsbbenchPath, scenario, summarize, watchProcess, mib, report, runChild };
+module.exports = {
+  ROOT,
+  WRITER,
+  IDENTIFIER,
+  COMPONENT,
+  IN_PROGRESS,
+  wsbapp,
+  wsbbenchPath,
+  scenario,
+  summarize,
+  watchProcess,
+  mib,
+  report,
+  runChild,
+};

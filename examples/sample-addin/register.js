@@ -88,7 +88,12 @@ function register({ exe, proxy, scenario, log, watchdogSeconds = DEFAULT_WATCHDO
   const apps = applicationsOf(scenario);
   const lines = replace ? [`[-${WSB_KEY}]`] : [];
   // A fresh config key: a value left by an earlier run (say, a scenario) must not leak into this one.
-  lines.push(`[-${CONFIG_KEY}]`, `[${CONFIG_KEY}]`, `"WatchdogSeconds"=${regDword(watchdogSeconds)}`, `"IdleSeconds"=${regDword(idleSeconds)}`);
+  lines.push(
+    `[-${CONFIG_KEY}]`,
+    `[${CONFIG_KEY}]`,
+    `"WatchdogSeconds"=${regDword(watchdogSeconds)}`,
+    `"IdleSeconds"=${regDword(idleSeconds)}`,
+  );
   if (scenario) lines.push(`"ScenarioFile"=${regString(path.resolve(scenario))}`);
   if (log) lines.push(`"LogFile"=${regString(path.resolve(log))}`);
   lines.push('');
@@ -123,7 +128,8 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === '--unregister') options.unregister = true;
     else if (arg === '--replace') options.replace = true;
-    else if (['--exe', '--proxy', '--scenario', '--log', '--watchdog', '--idle'].includes(arg) && i + 1 < argv.length) options[arg.slice(2)] = argv[++i];
+    else if (['--exe', '--proxy', '--scenario', '--log', '--watchdog', '--idle'].includes(arg) && i + 1 < argv.length)
+      options[arg.slice(2)] = argv[++i];
     else throw new TypeError(`unknown or incomplete argument: ${arg}`);
   }
   return options;
@@ -131,12 +137,22 @@ function parseArgs(argv) {
 
 if (require.main === module) {
   try {
-    if (process.platform !== 'win32') throw new Error('register.js writes the Windows registry: run it with node.exe (on Windows or under Wine)');
+    if (process.platform !== 'win32')
+      throw new Error('register.js writes the Windows registry: run it with node.exe (on Windows or under Wine)');
     const o = parseArgs(process.argv.slice(2));
     const apps = o.unregister
       ? unregister({ proxy: o.proxy, scenario: o.scenario })
-      : register({ exe: o.exe, proxy: o.proxy, scenario: o.scenario, log: o.log, watchdogSeconds: o.watchdog === undefined ? undefined : Number(o.watchdog), idleSeconds: o.idle === undefined ? undefined : Number(o.idle), replace: o.replace });
-    for (const app of apps) console.log(`${o.unregister ? 'unregistered' : 'registered'} ${app.writerId} ${JSON.stringify(app.identifier)} clsid ${app.clsid}`);
+      : register({
+          exe: o.exe,
+          proxy: o.proxy,
+          scenario: o.scenario,
+          log: o.log,
+          watchdogSeconds: o.watchdog === undefined ? undefined : Number(o.watchdog),
+          idleSeconds: o.idle === undefined ? undefined : Number(o.idle),
+          replace: o.replace,
+        });
+    for (const app of apps)
+      console.log(`${o.unregister ? 'unregistered' : 'registered'} ${app.writerId} ${JSON.stringify(app.identifier)} clsid ${app.clsid}`);
   } catch (error) {
     console.error(`register.js: ${error.message}`);
     process.exitCode = 1;

@@ -195,10 +195,13 @@ class MockAddin implements BackendAddin {
         // one leaves NULL entries, which the native call layer reports as a broken add-in.
         if (returns.length < components.length) {
           return Promise.reject(
-            new AddinProtocolError('the add-in broke the API\'s rules: OrderComponents returned a NULL or malformed component name or logical path', {
-              hresult: HRESULT.S_OK,
-              call: 'OrderComponents',
-            }),
+            new AddinProtocolError(
+              "the add-in broke the API's rules: OrderComponents returned a NULL or malformed component name or logical path",
+              {
+                hresult: HRESULT.S_OK,
+                call: 'OrderComponents',
+              },
+            ),
           );
         }
         return Promise.resolve(returns.slice(0, components.length).map((c) => ({ ...c })));
@@ -229,7 +232,11 @@ class MockAddin implements BackendAddin {
     return Promise.resolve();
   }
 
-  private restoreStep(call: 'PreRestore' | 'PostRestore', args: RestoreArguments, pick: (s: NormalizedComponent) => NormalizedAnswer): Promise<void> {
+  private restoreStep(
+    call: 'PreRestore' | 'PostRestore',
+    args: RestoreArguments,
+    pick: (s: NormalizedComponent) => NormalizedAnswer,
+  ): Promise<void> {
     this.backend.record(call, this.app, args.component, args);
     const failure = this.callFailure(call) ?? this.restoreFailure(call);
     if (failure) return failure;
@@ -266,9 +273,11 @@ class MockBackendImpl implements MockBackend {
       this.scenario.applications.find((a) => a.writerId === application.writerId) ??
       this.scenario.applications.find((a) => a.clsid !== null && a.clsid === application.clsid);
     this.calls.push({ method: 'Activate', writerId: application.writerId });
-    if (!app || app.clsid === null) return Promise.reject(errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: application.identifier }));
+    if (!app || app.clsid === null)
+      return Promise.reject(errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: application.identifier }));
     if (app.activation.hang) return never;
-    if (app.activation.hresult !== HRESULT.S_OK) return Promise.reject(errorForCall('Activate', app.activation.hresult, { context: application.identifier }));
+    if (app.activation.hresult !== HRESULT.S_OK)
+      return Promise.reject(errorForCall('Activate', app.activation.hresult, { context: application.identifier }));
     this.live += 1;
     return Promise.resolve(new MockAddin(this, app));
   }

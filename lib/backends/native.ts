@@ -77,7 +77,10 @@ function typedError(call: WsbCall, error: unknown, context?: string): unknown {
     return new AddinProtocolError(`the add-in broke the API's rules: ${error.detail}`, { hresult: error.hresult, call, context });
   }
   const detail = [context, error.detail].filter((part) => part).join(': ');
-  const missing = error.interfaceName === undefined || error.interfaceId === undefined ? undefined : { name: error.interfaceName, iid: error.interfaceId };
+  const missing =
+    error.interfaceName === undefined || error.interfaceId === undefined
+      ? undefined
+      : { name: error.interfaceName, iid: error.interfaceId };
   return errorForCall(call, error.hresult, { systemMessage: error.systemMessage, context: detail || undefined, missingInterface: missing });
 }
 
@@ -120,7 +123,11 @@ class NativeProbes implements AddinProbes {
 
   async checkConsistencyRaw(args: CheckArguments): Promise<RawCheckResult> {
     const raw = await mapped('CheckConsistency', this.addin.checkConsistencyRaw(...checkCallArguments(args)));
-    return { call: raw.call, strayObject: raw.strayObject, operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation) };
+    return {
+      call: raw.call,
+      strayObject: raw.strayObject,
+      operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation),
+    };
   }
 }
 
@@ -134,7 +141,10 @@ class NativeBackendAddin implements BackendAddin {
 
   constructor(private readonly addin: NativeAddin) {
     const { probeIdentity, checkConsistencyRaw } = addin;
-    this.probes = probeIdentity && checkConsistencyRaw ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) }) : undefined;
+    this.probes =
+      probeIdentity && checkConsistencyRaw
+        ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) })
+        : undefined;
   }
 
   async checkConsistency(args: CheckArguments): Promise<BackendOperation | null> {
@@ -181,7 +191,11 @@ class NativeRuntimeBackend implements Backend {
     if (application.clsid === null) {
       throw errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: `${application.identifier} has no add-in (no CLSID value)` });
     }
-    const addin = await mapped('Activate', this.runtime.activate(application.writerId, application.identifier, application.clsid, false), application.identifier);
+    const addin = await mapped(
+      'Activate',
+      this.runtime.activate(application.writerId, application.identifier, application.clsid, false),
+      application.identifier,
+    );
     return new NativeBackendAddin(addin);
   }
 }
@@ -208,7 +222,10 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
         "use the 'native-mock' or 'mock' backend to run against a scripted add-in",
     );
   }
-  const runtime = binding.createComRuntime({ inProcess: options.inProcess ?? false, allowUnregisteredClsid: options.allowUnregisteredClsid ?? false });
+  const runtime = binding.createComRuntime({
+    inProcess: options.inProcess ?? false,
+    allowUnregisteredClsid: options.allowUnregisteredClsid ?? false,
+  });
   return new NativeRuntimeBackend('native', runtime);
 }
 

@@ -209,7 +209,11 @@ function strictObject(value: unknown, allowed: readonly string[], field: string)
 function delayOf(value: unknown, field: string): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MS) {
-    throw bad(outOfRange, field, `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+    throw bad(
+      outOfRange,
+      field,
+      `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`,
+    );
   }
   return Math.ceil(value);
 }
@@ -249,7 +253,8 @@ function normalizeCheck(check: unknown, field: string): Pick<NormalizedComponent
   if (check === undefined || check === 'async' || check === 'no-async' || check === 'hang') {
     return { check: check ?? 'async', checkHresult: HRESULT.S_OK, checkOperation: false };
   }
-  if (!isObject(check)) throw bad(invalidValue, field, `must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
+  if (!isObject(check))
+    throw bad(invalidValue, field, `must be "async", "no-async", "hang" or { "fail": HRESULT }, got ${JSON.stringify(check)}`);
   strictObject(check, ['fail', 'operation'], field);
   if (check.operation !== undefined && typeof check.operation !== 'boolean') {
     throw bad(invalidType, `${field}.operation`, `must be a boolean, got ${JSON.stringify(check.operation)}`);
@@ -265,7 +270,8 @@ function normalizeComponent(raw: unknown, field: string): NormalizedComponent {
   const statuses = component.statuses ?? ['S_OK'];
   if (!Array.isArray(statuses) || statuses.length === 0) throw bad(invalidType, `${field}.statuses`, 'must be a non-empty array');
   const abort = strictObject(component.abort ?? {}, ABORT_KEYS, `${field}.abort`);
-  if (abort.hang !== undefined && typeof abort.hang !== 'boolean') throw bad(invalidType, `${field}.abort.hang`, `must be a boolean, got ${JSON.stringify(abort.hang)}`);
+  if (abort.hang !== undefined && typeof abort.hang !== 'boolean')
+    throw bad(invalidType, `${field}.abort.hang`, `must be a boolean, got ${JSON.stringify(abort.hang)}`);
   return {
     ...normalizeCheck(component.check, `${field}.check`),
     statuses: statuses.map((s, i) => normalizeStep(s, `${field}.statuses[${i}]`)),
@@ -306,7 +312,8 @@ function normalizeOrder(raw: unknown, field: string): NormalizedApplication['ord
     });
     return { kind: 'order', ...none, order: raw as string[] };
   }
-  if (!isObject(raw)) throw bad(invalidValue, field, `must be an array of names, null, { "fail" }, { "returns" } or "hang", got ${JSON.stringify(raw)}`);
+  if (!isObject(raw))
+    throw bad(invalidValue, field, `must be an array of names, null, { "fail" }, { "returns" } or "hang", got ${JSON.stringify(raw)}`);
   if ('returns' in raw) {
     strictObject(raw, ['returns'], field);
     if (!Array.isArray(raw.returns)) throw bad(invalidType, `${field}.returns`, 'must be an array of { name, logicalPath }');
@@ -316,7 +323,16 @@ function normalizeOrder(raw: unknown, field: string): NormalizedApplication['ord
   return { kind: 'fail', ...none, hresult: checked(parseHresult, raw.fail, `${field}.fail`) };
 }
 
-const APPLICATION_KEYS = ['writerId', 'identifier', 'clsid', 'activation', 'restoreSupport', 'rollForwardSupported', 'orderComponents', 'components'] as const;
+const APPLICATION_KEYS = [
+  'writerId',
+  'identifier',
+  'clsid',
+  'activation',
+  'restoreSupport',
+  'rollForwardSupported',
+  'orderComponents',
+  'components',
+] as const;
 
 function normalizeApplication(raw: unknown, field: string): NormalizedApplication {
   const app = strictObject(raw, APPLICATION_KEYS, field);
@@ -377,7 +393,8 @@ export function loadScenarioFile(path: string): NormalizedScenario {
   } catch (error) {
     const where = typeof error === 'object' && error !== null ? locations.get(error) : undefined;
     if (where !== undefined) throw new ScenarioError(where.problem, { file: path, path: where.path, cause: error });
-    if (error instanceof TypeError || error instanceof RangeError) throw new ScenarioError((error as Error).message, { file: path, cause: error });
+    if (error instanceof TypeError || error instanceof RangeError)
+      throw new ScenarioError((error as Error).message, { file: path, cause: error });
     throw error;
   }
 }

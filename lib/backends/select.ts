@@ -43,7 +43,12 @@ function byName(name: string, source: string, env: NodeJS.ProcessEnv): Backend {
 
 function isBackend(value: unknown): value is Backend {
   const candidate = value as Backend;
-  return typeof value === 'object' && value !== null && typeof candidate.listApplications === 'function' && typeof candidate.activate === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof candidate.listApplications === 'function' &&
+    typeof candidate.activate === 'function'
+  );
 }
 
 /**
@@ -51,7 +56,11 @@ function isBackend(value: unknown): value is Backend {
  * @param choice the `backend` option, if the caller gave one
  * @throws UnsupportedPlatformError off Windows when nothing names a backend
  */
-export function selectBackend(choice?: BackendChoice, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Backend {
+export function selectBackend(
+  choice?: BackendChoice,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Backend {
   if (choice !== undefined) {
     if (isBackend(choice)) return choice;
     if (typeof choice === 'string') return byName(choice, 'options.backend', env);

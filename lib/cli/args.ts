@@ -79,13 +79,19 @@ function unknownFlagMessage(message: string, flags: readonly string[]): string {
 /** parseArgs in strict mode, with COMMON_OPTIONS added and its errors turned into UsageErrors. */
 export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[], options: O): ParsedCommandLine<O> {
   try {
-    const { values, positionals } = parseArgs({ args: expandMockFlag(argv), options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: expandMockFlag(argv),
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
     // parseArgs' own result type names an interface @types/node does not export; the shapes agree.
     return { values: values as OptionValues<typeof COMMON_OPTIONS & O>, positionals };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = (error as Error).message;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(unknownFlagMessage(message, Object.keys({ ...COMMON_OPTIONS, ...options })));
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(unknownFlagMessage(message, Object.keys({ ...COMMON_OPTIONS, ...options })));
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(firstSentence(message));
     throw error;
   }

@@ -31,7 +31,12 @@ function saveMockRecord(backend: Backend, io: CliIo): void {
  * Run `use` on the backend the flags pick, saving the mock's record afterwards whatever happens.
  * A failure is noted as one on `target`, so its report names the application and component.
  */
-export async function withBackend<T>(flags: BackendFlags, io: CliIo, use: (backend: Backend) => Promise<T>, target?: FailureTarget): Promise<T> {
+export async function withBackend<T>(
+  flags: BackendFlags,
+  io: CliIo,
+  use: (backend: Backend) => Promise<T>,
+  target?: FailureTarget,
+): Promise<T> {
   const backend = resolveBackend(flags, io);
   try {
     return await use(backend);

@@ -50,21 +50,37 @@ export class CheckReport {
     if (event.hresult === HRESULT.WSBAPP_ASYNC_IN_PROGRESS_METADATA && !this.warnedMetadataValue) {
       this.warnedMetadataValue = true;
       // Windows Server Backup is built against the SDK header and compares with 0x407A0004.
-      this.warn('IN_PROGRESS_METADATA_VALUE', 'the add-in reports "in progress" as 0x007A0004, not the SDK value 0x407A0004; Windows Server Backup may take its running check for finished');
+      this.warn(
+        'IN_PROGRESS_METADATA_VALUE',
+        'the add-in reports "in progress" as 0x007A0004, not the SDK value 0x407A0004; Windows Server Backup may take its running check for finished',
+      );
     }
   }
 
   /** The check ended without failing. */
   verdict(result: CheckResult): number {
-    if (result.undocumented) this.warn('UNDOCUMENTED_SUCCESS', `the final status ${codeLabel(result.hresult)} is a success code the WSB API does not define`);
-    const fields: VerdictFields = { outcome: result.outcome, hresult: result.hresult, hex: result.hex, symbol: result.symbol ?? null, undocumented: result.undocumented };
+    if (result.undocumented)
+      this.warn('UNDOCUMENTED_SUCCESS', `the final status ${codeLabel(result.hresult)} is a success code the WSB API does not define`);
+    const fields: VerdictFields = {
+      outcome: result.outcome,
+      hresult: result.hresult,
+      hex: result.hex,
+      symbol: result.symbol ?? null,
+      undocumented: result.undocumented,
+    };
     this.finish(fields, result.polls, result.elapsedMs, ExitCode.OK, HUMAN_OUTCOME[result.outcome]);
     return ExitCode.OK;
   }
 
   /** The add-in reported that the check failed. */
   failed(error: CheckFailedError): number {
-    const fields: VerdictFields = { outcome: 'failed', hresult: error.hresult, hex: error.hex, symbol: error.symbol ?? null, undocumented: false };
+    const fields: VerdictFields = {
+      outcome: 'failed',
+      hresult: error.hresult,
+      hex: error.hex,
+      symbol: error.symbol ?? null,
+      undocumented: false,
+    };
     this.finish(fields, error.polls, error.elapsedMs, ExitCode.FAILED, 'FAILED');
     return ExitCode.FAILED;
   }
@@ -74,7 +90,13 @@ export class CheckReport {
     const paint = exitCode === ExitCode.OK ? style.green : style.red;
     const meaning = fields.outcome === 'failed' ? `, ${meaningOf(fields.hresult)}` : '';
     const human = `${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})`;
-    printResult(this.io, this.json, { command: 'check', app: this.app, component: this.component, ...fields, polls, elapsedMs }, human, exitCode);
+    printResult(
+      this.io,
+      this.json,
+      { command: 'check', app: this.app, component: this.component, ...fields, polls, elapsedMs },
+      human,
+      exitCode,
+    );
   }
 
   private warn(code: string, message: string): void {

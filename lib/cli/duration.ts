@@ -4,7 +4,6 @@
 import { MAX_DURATION_MS } from '../validate';
 import { UsageError } from './usage-error';
 
-
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** Parse `text` given to `flag` into milliseconds; a UsageError naming the flag when it is not a positive duration. */
@@ -12,7 +11,9 @@ export function parseDuration(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? 'ms'] : Number.NaN;
   if (!(ms > 0 && ms <= MAX_DURATION_MS)) {
-    throw new UsageError(`${flag} must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `${flag} must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`,
+    );
   }
   return ms;
 }

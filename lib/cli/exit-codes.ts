@@ -59,4 +59,12 @@ export function exitCodesHelp(codes: readonly ExitCodeValue[], words: Partial<Re
 }
 
 /** The codes any command that calls an add-in can end with, besides its own verdicts. */
-export const COMMON_EXIT_CODES: readonly ExitCodeValue[] = [ExitCode.USAGE, ExitCode.ABORTED, ExitCode.ADDIN_UNAVAILABLE, ExitCode.ENVIRONMENT, ExitCode.INTERNAL, ExitCode.OUTPUT_ERROR, ExitCode.OUTPUT_CLOSED];
+export const COMMON_EXIT_CODES: readonly ExitCodeValue[] = [
+  ExitCode.USAGE,
+  ExitCode.ABORTED,
+  ExitCode.ADDIN_UNAVAILABLE,
+  ExitCode.ENVIRONMENT,
+  ExitCode.INTERNAL,
+  ExitCode.OUTPUT_ERROR,
+  ExitCode.OUTPUT_CLOSED,
+];

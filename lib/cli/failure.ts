@@ -39,10 +39,22 @@ export const EXIT_CODE_RULES: Readonly<Record<string, CodeRule>> = {
   ERR_WSB_ABORTED: { exitCode: ExitCode.ABORTED },
   ERR_INTERRUPTED: { exitCode: ExitCode.ABORTED },
   // Access denied is fixed on the machine (elevation, group membership), not in the add-in.
-  ERR_WSB_ACCESS_DENIED: { exitCode: ExitCode.ENVIRONMENT, hint: () => 'run from an elevated prompt, as a member of Administrators or Backup Operators' },
-  ERR_WSB_UNSUPPORTED_PLATFORM: { exitCode: ExitCode.ENVIRONMENT, hint: () => 'add --mock to run against the built-in demo add-ins (or --mock=scenario.json)' },
-  ERR_WSB_NOT_REGISTERED: { exitCode: ExitCode.ADDIN_UNAVAILABLE, hint: () => "run 'wsbapp list' to see the registered applications and their add-ins" },
-  ERR_WSB_NO_INTERFACE: { exitCode: ExitCode.ADDIN_UNAVAILABLE, hint: () => "run 'wsbapp doctor' to see whether the interfaces' marshalling is registered" },
+  ERR_WSB_ACCESS_DENIED: {
+    exitCode: ExitCode.ENVIRONMENT,
+    hint: () => 'run from an elevated prompt, as a member of Administrators or Backup Operators',
+  },
+  ERR_WSB_UNSUPPORTED_PLATFORM: {
+    exitCode: ExitCode.ENVIRONMENT,
+    hint: () => 'add --mock to run against the built-in demo add-ins (or --mock=scenario.json)',
+  },
+  ERR_WSB_NOT_REGISTERED: {
+    exitCode: ExitCode.ADDIN_UNAVAILABLE,
+    hint: () => "run 'wsbapp list' to see the registered applications and their add-ins",
+  },
+  ERR_WSB_NO_INTERFACE: {
+    exitCode: ExitCode.ADDIN_UNAVAILABLE,
+    hint: () => "run 'wsbapp doctor' to see whether the interfaces' marshalling is registered",
+  },
   ERR_WSB: addinUnavailable,
   ERR_WSB_ADDIN_CALL_FAILED: addinUnavailable,
   ERR_WSB_ADDIN_DISCONNECTED: addinUnavailable,
@@ -127,7 +139,8 @@ export function errorEvent(error: unknown, target = targetOf(error)): ErrorField
 
 /** The stderr line: the message, prefixed with the target when the message does not name it. */
 function humanLine(event: ErrorFields, target: FailureTarget | undefined, env: NodeJS.ProcessEnv): string {
-  if (event.exitCode === ExitCode.INTERNAL) return `internal error, please report it: ${event.message}${env[DEBUG_ENV] ? '' : ` (set ${DEBUG_ENV}=1 for the stack)`}`;
+  if (event.exitCode === ExitCode.INTERNAL)
+    return `internal error, please report it: ${event.message}${env[DEBUG_ENV] ? '' : ` (set ${DEBUG_ENV}=1 for the stack)`}`;
   // Every call failure names what it was a call on; the library's stop errors already do.
   if (target === undefined || event.call === null || event.message.includes(target.app)) return event.message;
   return `${targetLabel(target.app, target.component)}: ${event.message}`;
@@ -140,6 +153,7 @@ export function reportFailure(error: unknown, commandLine: string, json: boolean
   if (json) writeEvent(io.stdout, 'error', event);
   const hint = hintFor(error, commandLine);
   io.stderr.write(`${commandLine}: ${humanLine(event, target, io.env)}\n${hint ? `hint: ${hint}\n` : ''}`);
-  if (event.exitCode === ExitCode.INTERNAL && io.env[DEBUG_ENV] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  if (event.exitCode === ExitCode.INTERNAL && io.env[DEBUG_ENV] && error instanceof Error && error.stack)
+    io.stderr.write(`${error.stack}\n`);
   return event.exitCode;
 }

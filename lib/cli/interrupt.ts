@@ -57,7 +57,9 @@ export function watchInterrupts(io: CliIo, onFirst: (cause: StopCause) => void):
 export async function interruptible<T>(io: CliIo, what: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const interrupts = watchInterrupts(io, () => {});
   const stopped = new Promise<never>((_, reject) => {
-    interrupts.signal.addEventListener('abort', () => reject(new InterruptedError(what, interrupts.signal.reason as StopCause)), { once: true });
+    interrupts.signal.addEventListener('abort', () => reject(new InterruptedError(what, interrupts.signal.reason as StopCause)), {
+      once: true,
+    });
   });
   try {
     return await Promise.race([call(interrupts.signal), stopped]);

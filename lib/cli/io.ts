@@ -21,7 +21,8 @@ export interface ProgramResult {
 }
 
 /** Why a run is asked to stop: a signal, or stdout failing (its reader went away, the disk is full). */
-export type StopCause = { readonly kind: 'signal'; readonly signal: NodeJS.Signals } | { readonly kind: 'output'; readonly error: NodeJS.ErrnoException };
+export type StopCause =
+  { readonly kind: 'signal'; readonly signal: NodeJS.Signals } | { readonly kind: 'output'; readonly error: NodeJS.ErrnoException };
 
 export interface CliIo {
   readonly stdout: OutputStream;

@@ -110,7 +110,9 @@ export async function awaitReleases(io: CliIo, timeoutMs = RELEASE_WAIT_MS): Pro
     const wait = await Promise.race([waitForReleases({ timeout: timeoutMs }), interrupted]);
     if (wait === 'interrupted' || !wait.settled) {
       const pending = wait === 'interrupted' ? 'some' : String(wait.pending);
-      io.stderr.write(`wsbapp: exiting with ${pending} Release call(s) still in flight; the add-in may keep its process until COM's rundown\n`);
+      io.stderr.write(
+        `wsbapp: exiting with ${pending} Release call(s) still in flight; the add-in may keep its process until COM's rundown\n`,
+      );
     }
   } finally {
     unsubscribe();

@@ -3,7 +3,15 @@
  * addon (doctor must diagnose a machine where the addon does not load).
  */
 import type { CliIo } from './io';
-import { defaultValueOf, parseRegQuery, WSB_INTERFACES, WSB_KEY, applicationsFromRegistry, type RegisteredEntry, type RegKey } from './registry';
+import {
+  defaultValueOf,
+  parseRegQuery,
+  WSB_INTERFACES,
+  WSB_KEY,
+  applicationsFromRegistry,
+  type RegisteredEntry,
+  type RegKey,
+} from './registry';
 
 /** How a COM class is registered: the server kind and its command line or DLL path. */
 export interface ClassRegistration {

@@ -27,7 +27,8 @@ function details(rule: RuleResult): string {
 function testcase(rule: RuleResult, strict: boolean): string {
   const open = `    <testcase classname="wsbapp.vet.${rule.group}" name="${escapeXml(rule.id)}">`;
   const failing = rule.verdict === 'fail' || (strict && rule.verdict === 'warn');
-  if (failing) return `${open}\n      <failure type="${rule.verdict}" message="${escapeXml(rule.summary)}">${escapeXml(details(rule))}</failure>\n    </testcase>`;
+  if (failing)
+    return `${open}\n      <failure type="${rule.verdict}" message="${escapeXml(rule.summary)}">${escapeXml(details(rule))}</failure>\n    </testcase>`;
   if (rule.verdict === 'skipped') return `${open}\n      <skipped message="${escapeXml(rule.reason ?? '')}"/>\n    </testcase>`;
   return `${open}\n      <system-out>${escapeXml(`${rule.verdict.toUpperCase()}: ${details(rule)}`)}</system-out>\n    </testcase>`;
 }

@@ -16,17 +16,32 @@ async function afterAbort(ctx: VetContext, operation: BackendOperation, componen
   const deadline = performance.now() + ctx.bounds.abortSettleMs;
   for (;;) {
     const answer = await ctx.call('QueryStatus', component, () => operation.queryStatus());
-    if (answer.kind === 'timeout') return fail('abort.status-aborted', `QueryStatus after Abort did not answer within ${answer.elapsedMs} ms`);
+    if (answer.kind === 'timeout')
+      return fail('abort.status-aborted', `QueryStatus after Abort did not answer within ${answer.elapsedMs} ms`);
     if (answer.kind === 'error') {
       if (ctx.crashes.some((c) => c.call === 'QueryStatus')) return skip('abort.status-aborted', crashReason('QueryStatus after Abort'));
-      return fail('abort.status-aborted', `QueryStatus after Abort failed: ${errorText(answer.error)}`, [errorSeen('QueryStatus', component, answer)]);
+      return fail('abort.status-aborted', `QueryStatus after Abort failed: ${errorText(answer.error)}`, [
+        errorSeen('QueryStatus', component, answer),
+      ]);
     }
     const status = answer.value.status;
     const observed = [seen('QueryStatus', status, answer.elapsedMs, { component })];
     if (status === HRESULT.E_ABORT) return pass('abort.status-aborted', 'after Abort the status became E_ABORT', observed);
-    if (isFailure(status)) return warn('abort.status-aborted', `after Abort the status became ${codeText(status)} (E_ABORT expected)`, observed, 'report E_ABORT 0x80004004 as the status of an aborted check');
-    if (!isInProgress(status)) return fail('abort.status-aborted', `after Abort the check reported ${codeText(status)}, a success: the Abort changed nothing`, observed);
-    if (performance.now() > deadline) return fail('abort.status-aborted', `the check was still in progress ${ctx.bounds.abortSettleMs} ms after Abort`, observed);
+    if (isFailure(status))
+      return warn(
+        'abort.status-aborted',
+        `after Abort the status became ${codeText(status)} (E_ABORT expected)`,
+        observed,
+        'report E_ABORT 0x80004004 as the status of an aborted check',
+      );
+    if (!isInProgress(status))
+      return fail(
+        'abort.status-aborted',
+        `after Abort the check reported ${codeText(status)}, a success: the Abort changed nothing`,
+        observed,
+      );
+    if (performance.now() > deadline)
+      return fail('abort.status-aborted', `the check was still in progress ${ctx.bounds.abortSettleMs} ms after Abort`, observed);
     await pause(POLL_MS);
   }
 }
@@ -36,7 +51,10 @@ export async function abortRules(ctx: VetContext): Promise<RuleResult[]> {
   const target = targets.find((t) => ctx.mainChecks.get(t?.name ?? null)?.kind === 'running');
   if (target === undefined) {
     const crash = targets.map((t) => ctx.mainChecks.get(t?.name ?? null)).find((o) => o?.kind === 'crashed');
-    return skipAll(ABORT_RULES, crash?.kind === 'crashed' ? crashReason(crash.call) : "no component's check stayed in progress long enough to abort");
+    return skipAll(
+      ABORT_RULES,
+      crash?.kind === 'crashed' ? crashReason(crash.call) : "no component's check stayed in progress long enough to abort",
+    );
   }
   const component = target?.name ?? null;
   const activated = await ctx.shared();
@@ -46,10 +64,19 @@ export async function abortRules(ctx: VetContext): Promise<RuleResult[]> {
   const operation = ctx.own(started.value);
   try {
     const first = await ctx.call('QueryStatus', component, () => operation.queryStatus());
-    if (first.kind !== 'value' || !isInProgress(first.value.status)) return skipAll(ABORT_RULES, 'the second check was not in progress at its first QueryStatus');
+    if (first.kind !== 'value' || !isInProgress(first.value.status))
+      return skipAll(ABORT_RULES, 'the second check was not in progress at its first QueryStatus');
     const aborted = await ctx.call('Abort', component, () => operation.abort());
-    if (aborted.kind === 'timeout') return [fail('abort.returns-ok', `Abort did not return within ${aborted.elapsedMs} ms`), skip('abort.status-aborted', 'Abort did not return')];
-    if (aborted.kind === 'error') return skipAll(ABORT_RULES, ctx.crashes.some((c) => c.call === 'Abort') ? crashReason('Abort') : `Abort could not be called: ${errorText(aborted.error)}`);
+    if (aborted.kind === 'timeout')
+      return [
+        fail('abort.returns-ok', `Abort did not return within ${aborted.elapsedMs} ms`),
+        skip('abort.status-aborted', 'Abort did not return'),
+      ];
+    if (aborted.kind === 'error')
+      return skipAll(
+        ABORT_RULES,
+        ctx.crashes.some((c) => c.call === 'Abort') ? crashReason('Abort') : `Abort could not be called: ${errorText(aborted.error)}`,
+      );
     const returned = aborted.value;
     const observed = [seen('Abort', returned, aborted.elapsedMs, { component })];
     const verdict =

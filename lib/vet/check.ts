@@ -12,7 +12,13 @@ import { codeText, errorText, fail, hresultOfError, mergeByRule, pass, seen, ski
 import type { Observation, RuleResult } from './report';
 import type { RuleId } from './rules';
 
-const STATUS_RULES: readonly RuleId[] = ['check.in-progress-value', 'check.success-code', 'check.query-status-answers', 'check.completes', 'check.final-status-stable'];
+const STATUS_RULES: readonly RuleId[] = [
+  'check.in-progress-value',
+  'check.success-code',
+  'check.query-status-answers',
+  'check.completes',
+  'check.final-status-stable',
+];
 const VARIANT_RULES: readonly RuleId[] = ['check.large-metadata', 'check.non-ascii-path', 'check.several-volumes', 'check.null-arguments'];
 /** Later polls wait longer, up to this (WSB polls every few seconds; vet wants an answer sooner). */
 const MAX_POLL_INTERVAL_MS = 1000;
@@ -42,21 +48,41 @@ async function startCheck(ctx: VetContext, addin: BackendAddin, args: CheckArgum
 }
 
 function returnsPromptly(ctx: VetContext, outcome: Bounded<Started>, component: string | null): RuleResult {
-  if (outcome.kind === 'timeout') return fail('check.returns-promptly', `CheckConsistency did not return within ${outcome.elapsedMs} ms`, [seen('CheckConsistency', undefined, outcome.elapsedMs, { component })]);
-  const observed = [outcome.kind === 'error' ? errorSeen('CheckConsistency', component, outcome) : seen('CheckConsistency', outcome.value.call, outcome.elapsedMs, { component })];
+  if (outcome.kind === 'timeout')
+    return fail('check.returns-promptly', `CheckConsistency did not return within ${outcome.elapsedMs} ms`, [
+      seen('CheckConsistency', undefined, outcome.elapsedMs, { component }),
+    ]);
+  const observed = [
+    outcome.kind === 'error'
+      ? errorSeen('CheckConsistency', component, outcome)
+      : seen('CheckConsistency', outcome.value.call, outcome.elapsedMs, { component }),
+  ];
   if (outcome.elapsedMs > ctx.bounds.promptCheckMs) {
-    return warn('check.returns-promptly', `CheckConsistency took ${outcome.elapsedMs} ms to return (more than ${ctx.bounds.promptCheckMs} ms): it seems to run the check inside the call`, observed);
+    return warn(
+      'check.returns-promptly',
+      `CheckConsistency took ${outcome.elapsedMs} ms to return (more than ${ctx.bounds.promptCheckMs} ms): it seems to run the check inside the call`,
+      observed,
+    );
   }
   return pass('check.returns-promptly', `CheckConsistency returned in ${outcome.elapsedMs} ms`, observed);
 }
 
 function noObjectOnFailure(outcome: Bounded<Started>, component: string | null): RuleResult {
   if (outcome.kind !== 'value' || !isFailure(outcome.value.call)) {
-    return skip('check.no-object-on-failure', outcome.kind === 'error' ? 'the backend cannot tell whether the failed call returned an object (the native backends can)' : 'CheckConsistency did not fail');
+    return skip(
+      'check.no-object-on-failure',
+      outcome.kind === 'error'
+        ? 'the backend cannot tell whether the failed call returned an object (the native backends can)'
+        : 'CheckConsistency did not fail',
+    );
   }
   const observed = [seen('CheckConsistency', outcome.value.call, outcome.elapsedMs, { component })];
   return outcome.value.strayObject
-    ? fail('check.no-object-on-failure', `CheckConsistency returned ${codeText(outcome.value.call)} and an async object (vet released it)`, observed)
+    ? fail(
+        'check.no-object-on-failure',
+        `CheckConsistency returned ${codeText(outcome.value.call)} and an async object (vet released it)`,
+        observed,
+      )
     : pass('check.no-object-on-failure', `CheckConsistency returned ${codeText(outcome.value.call)} and no object`, observed);
 }
 
@@ -67,7 +93,11 @@ interface Polled {
   readonly polls: number;
   readonly maxMs: number;
   /** How it ended: a final status, the timeout, a hung or failed QueryStatus. */
-  readonly end: { kind: 'final'; status: number } | { kind: 'timeout' } | { kind: 'hung'; elapsedMs: number } | { kind: 'error'; outcome: Bounded<unknown> & { kind: 'error' } };
+  readonly end:
+    | { kind: 'final'; status: number }
+    | { kind: 'timeout' }
+    | { kind: 'hung'; elapsedMs: number }
+    | { kind: 'error'; outcome: Bounded<unknown> & { kind: 'error' } };
 }
 
 async function poll(ctx: VetContext, operation: BackendOperation, component: string | null): Promise<Polled> {
@@ -93,38 +123,60 @@ async function poll(ctx: VetContext, operation: BackendOperation, component: str
 function inProgressValue(polled: Polled): RuleResult {
   const observed = [...polled.statuses].filter(isInProgress).map((s) => seen('QueryStatus', s));
   if (polled.statuses.has(HRESULT.WSBAPP_ASYNC_IN_PROGRESS_METADATA)) {
-    return warn('check.in-progress-value', 'the in-progress status was 0x007A0004, not 0x407A0004: WSB compares with 0x407A0004 and may take the running check for finished', observed);
+    return warn(
+      'check.in-progress-value',
+      'the in-progress status was 0x007A0004, not 0x407A0004: WSB compares with 0x407A0004 and may take the running check for finished',
+      observed,
+    );
   }
   const other = [...polled.statuses].find((s) => isInProgress(s) && s !== HRESULT.WSBAPP_ASYNC_IN_PROGRESS);
-  if (other !== undefined) return warn('check.in-progress-value', `the in-progress status was ${codeText(other)}, not 0x407A0004`, observed);
-  if (observed.length === 0) return skip('check.in-progress-value', 'the check was final at the first QueryStatus: no in-progress status to compare');
+  if (other !== undefined)
+    return warn('check.in-progress-value', `the in-progress status was ${codeText(other)}, not 0x407A0004`, observed);
+  if (observed.length === 0)
+    return skip('check.in-progress-value', 'the check was final at the first QueryStatus: no in-progress status to compare');
   return pass('check.in-progress-value', 'the in-progress status was 0x407A0004', observed);
 }
 
 function successCode(started: Started, polled: Polled, component: string | null): RuleResult {
-  if (started.call !== HRESULT.S_OK) return fail('check.success-code', `CheckConsistency returned the undocumented success code ${codeText(started.call)}`, [seen('CheckConsistency', started.call, undefined, { component })]);
+  if (started.call !== HRESULT.S_OK)
+    return fail('check.success-code', `CheckConsistency returned the undocumented success code ${codeText(started.call)}`, [
+      seen('CheckConsistency', started.call, undefined, { component }),
+    ]);
   if (polled.end.kind !== 'final') return skip('check.success-code', 'the check reached no final status');
   const final = polled.end.status;
-  if (isFailure(final) || final === HRESULT.S_OK) return pass('check.success-code', `the final status was ${codeText(final)}`, [seen('QueryStatus', final, undefined, { component })]);
-  return fail('check.success-code', `the final status was the undocumented success code ${codeText(final)}`, [seen('QueryStatus', final, undefined, { component })]);
+  if (isFailure(final) || final === HRESULT.S_OK)
+    return pass('check.success-code', `the final status was ${codeText(final)}`, [seen('QueryStatus', final, undefined, { component })]);
+  return fail('check.success-code', `the final status was the undocumented success code ${codeText(final)}`, [
+    seen('QueryStatus', final, undefined, { component }),
+  ]);
 }
 
 function queryStatusAnswers(ctx: VetContext, polled: Polled, component: string | null): RuleResult {
   const { end } = polled;
-  if (end.kind === 'hung') return fail('check.query-status-answers', `QueryStatus did not answer within ${end.elapsedMs} ms`, [seen('QueryStatus', undefined, end.elapsedMs, { component })]);
+  if (end.kind === 'hung')
+    return fail('check.query-status-answers', `QueryStatus did not answer within ${end.elapsedMs} ms`, [
+      seen('QueryStatus', undefined, end.elapsedMs, { component }),
+    ]);
   if (end.kind === 'error') {
     if (ctx.crashes.some((c) => c.call === 'QueryStatus')) return skip('check.query-status-answers', crashReason('QueryStatus'));
-    return fail('check.query-status-answers', `QueryStatus failed: ${errorText(end.outcome.error)}`, [errorSeen('QueryStatus', component, end.outcome)]);
+    return fail('check.query-status-answers', `QueryStatus failed: ${errorText(end.outcome.error)}`, [
+      errorSeen('QueryStatus', component, end.outcome),
+    ]);
   }
   if (polled.slow.length > 0) {
-    return fail('check.query-status-answers', `QueryStatus took up to ${polled.maxMs} ms to answer (the bound is ${ctx.bounds.queryStatusMs} ms): it blocks`, polled.slow);
+    return fail(
+      'check.query-status-answers',
+      `QueryStatus took up to ${polled.maxMs} ms to answer (the bound is ${ctx.bounds.queryStatusMs} ms): it blocks`,
+      polled.slow,
+    );
   }
   return pass('check.query-status-answers', `${polled.polls} QueryStatus calls, each answered within ${polled.maxMs} ms`);
 }
 
 function completes(ctx: VetContext, polled: Polled): RuleResult {
   if (polled.end.kind === 'final') return pass('check.completes', `the check finished after ${polled.polls} polls`);
-  if (polled.end.kind === 'timeout') return fail('check.completes', `the check was still in progress after ${ctx.bounds.checkTimeoutMs} ms (${polled.polls} polls)`);
+  if (polled.end.kind === 'timeout')
+    return fail('check.completes', `the check was still in progress after ${ctx.bounds.checkTimeoutMs} ms (${polled.polls} polls)`);
   return skip('check.completes', 'QueryStatus did not answer (see check.query-status-answers)');
 }
 
@@ -134,10 +186,19 @@ async function finalStable(ctx: VetContext, operation: BackendOperation, polled:
   const again: Observation[] = [];
   for (let i = 0; i < 2; i += 1) {
     const answer = await ctx.call('QueryStatus', component, () => operation.queryStatus());
-    if (answer.kind === 'timeout') return fail('check.final-status-stable', `QueryStatus after completion did not answer within ${answer.elapsedMs} ms`);
-    if (answer.kind === 'error') return fail('check.final-status-stable', `QueryStatus after completion failed: ${errorText(answer.error)}`, [errorSeen('QueryStatus', component, answer)]);
+    if (answer.kind === 'timeout')
+      return fail('check.final-status-stable', `QueryStatus after completion did not answer within ${answer.elapsedMs} ms`);
+    if (answer.kind === 'error')
+      return fail('check.final-status-stable', `QueryStatus after completion failed: ${errorText(answer.error)}`, [
+        errorSeen('QueryStatus', component, answer),
+      ]);
     again.push(seen('QueryStatus', answer.value.status, answer.elapsedMs, { component }));
-    if (answer.value.status !== final) return fail('check.final-status-stable', `after the final status ${codeText(final)} QueryStatus returned ${codeText(answer.value.status)}`, again);
+    if (answer.value.status !== final)
+      return fail(
+        'check.final-status-stable',
+        `after the final status ${codeText(final)} QueryStatus returned ${codeText(answer.value.status)}`,
+        again,
+      );
   }
   return pass('check.final-status-stable', `QueryStatus kept returning ${codeText(final)}`, again);
 }
@@ -146,7 +207,10 @@ async function finalStable(ctx: VetContext, operation: BackendOperation, polled:
 function outcomeOfPolling(ctx: VetContext, polled: Polled): MainCheckOutcome {
   const { end } = polled;
   if (end.kind === 'hung') return { kind: 'hung', call: 'QueryStatus' };
-  if (end.kind === 'error') return ctx.crashes.some((c) => c.call === 'QueryStatus') ? { kind: 'crashed', call: 'QueryStatus' } : { kind: 'failed', hresult: hresultOfError(end.outcome.error) };
+  if (end.kind === 'error')
+    return ctx.crashes.some((c) => c.call === 'QueryStatus')
+      ? { kind: 'crashed', call: 'QueryStatus' }
+      : { kind: 'failed', hresult: hresultOfError(end.outcome.error) };
   return [...polled.statuses].some(isInProgress) ? { kind: 'running' } : { kind: 'finished-at-once' };
 }
 
@@ -163,20 +227,40 @@ async function checkOne(ctx: VetContext, addin: BackendAddin, target: CheckTarge
     const hresult = started.kind === 'error' ? hresultOfError(started.error) : started.value.call;
     const crash = started.kind === 'error' && ctx.crashes.some((c) => c.call === 'CheckConsistency');
     ctx.mainChecks.set(component, crash ? { kind: 'crashed', call: 'CheckConsistency' } : { kind: 'failed', hresult });
-    const why = crash ? crashReason('CheckConsistency') : `CheckConsistency failed with ${hresult === undefined ? errorText(started.kind === 'error' ? started.error : '') : codeText(hresult)}: nothing to poll`;
+    const why = crash
+      ? crashReason('CheckConsistency')
+      : `CheckConsistency failed with ${hresult === undefined ? errorText(started.kind === 'error' ? started.error : '') : codeText(hresult)}: nothing to poll`;
     return [...first, ...skipAll(STATUS_RULES, why)];
   }
   const operation = started.value.operation;
   if (operation === null) {
     ctx.mainChecks.set(component, { kind: 'no-async' });
-    const noCheck = skipAll(STATUS_RULES.filter((id) => id !== 'check.success-code'), 'CheckConsistency returned S_OK and no async object ("no check needed"): nothing to poll');
-    return [...first, successCode(started.value, { statuses: new Set(), slow: [], polls: 0, maxMs: 0, end: { kind: 'final', status: HRESULT.S_OK } }, component), ...noCheck];
+    const noCheck = skipAll(
+      STATUS_RULES.filter((id) => id !== 'check.success-code'),
+      'CheckConsistency returned S_OK and no async object ("no check needed"): nothing to poll',
+    );
+    return [
+      ...first,
+      successCode(
+        started.value,
+        { statuses: new Set(), slow: [], polls: 0, maxMs: 0, end: { kind: 'final', status: HRESULT.S_OK } },
+        component,
+      ),
+      ...noCheck,
+    ];
   }
   const polled = await poll(ctx, operation, component);
   const stable = await finalStable(ctx, operation, polled, component);
   await ctx.finish(operation, polled.end.kind !== 'final');
   ctx.mainChecks.set(component, outcomeOfPolling(ctx, polled));
-  return [...first, inProgressValue(polled), successCode(started.value, polled, component), queryStatusAnswers(ctx, polled, component), completes(ctx, polled), stable];
+  return [
+    ...first,
+    inProgressValue(polled),
+    successCode(started.value, polled, component),
+    queryStatusAnswers(ctx, polled, component),
+    completes(ctx, polled),
+    stable,
+  ];
 }
 
 /** One argument variant: it passes when CheckConsistency takes the arguments and returns. */
@@ -185,15 +269,24 @@ async function variant(ctx: VetContext, addin: BackendAddin, id: RuleId, what: s
   if (started.kind === 'timeout') return fail(id, `CheckConsistency with ${what} did not return within ${started.elapsedMs} ms`);
   if (started.kind === 'error') {
     if (ctx.crashes.some((c) => c.call === 'CheckConsistency')) return skip(id, crashReason('CheckConsistency'));
-    return warn(id, `CheckConsistency refused ${what}: ${errorText(started.error)}`, [errorSeen('CheckConsistency', args.component, started)]);
+    return warn(id, `CheckConsistency refused ${what}: ${errorText(started.error)}`, [
+      errorSeen('CheckConsistency', args.component, started),
+    ]);
   }
   await ctx.finish(started.value.operation, true);
-  if (isFailure(started.value.call)) return warn(id, `CheckConsistency refused ${what}: ${codeText(started.value.call)}`, [seen('CheckConsistency', started.value.call, started.elapsedMs)]);
-  return pass(id, `CheckConsistency took ${what} (${started.elapsedMs} ms)`, [seen('CheckConsistency', started.value.call, started.elapsedMs, { component: args.component })]);
+  if (isFailure(started.value.call))
+    return warn(id, `CheckConsistency refused ${what}: ${codeText(started.value.call)}`, [
+      seen('CheckConsistency', started.value.call, started.elapsedMs),
+    ]);
+  return pass(id, `CheckConsistency took ${what} (${started.elapsedMs} ms)`, [
+    seen('CheckConsistency', started.value.call, started.elapsedMs, { component: args.component }),
+  ]);
 }
 
 async function variants(ctx: VetContext): Promise<RuleResult[]> {
-  const usable = ctx.checkTargets().find((t) => ['running', 'finished-at-once', 'no-async'].includes(ctx.mainChecks.get(t?.name ?? null)?.kind ?? ''));
+  const usable = ctx
+    .checkTargets()
+    .find((t) => ['running', 'finished-at-once', 'no-async'].includes(ctx.mainChecks.get(t?.name ?? null)?.kind ?? ''));
   if (usable === undefined) return skipAll(VARIANT_RULES, "no component's CheckConsistency worked with ordinary arguments");
   const base = ctx.checkArguments(usable);
   const metadata = largeMetadata(ctx.writerMetadata, ctx.checkTargets());
@@ -207,7 +300,9 @@ async function variants(ctx: VetContext): Promise<RuleResult[]> {
   for (const [id, what, args] of cases) {
     // A variant that killed or hung the add-in leaves the next one a fresh activation.
     const current = await ctx.shared();
-    results.push(current.kind === 'value' ? await variant(ctx, current.value, id, what, args) : skip(id, 'the add-in could not be activated again'));
+    results.push(
+      current.kind === 'value' ? await variant(ctx, current.value, id, what, args) : skip(id, 'the add-in could not be activated again'),
+    );
   }
   return results;
 }
@@ -216,7 +311,11 @@ export async function checkRules(ctx: VetContext): Promise<RuleResult[]> {
   const perComponent: RuleResult[][] = [];
   for (const target of ctx.checkTargets()) {
     const activated = await ctx.shared();
-    if (activated.kind !== 'value') return skipAll([...STATUS_RULES, 'check.returns-promptly', 'check.no-object-on-failure', ...VARIANT_RULES], 'the add-in could not be activated (see identity.activates)');
+    if (activated.kind !== 'value')
+      return skipAll(
+        [...STATUS_RULES, 'check.returns-promptly', 'check.no-object-on-failure', ...VARIANT_RULES],
+        'the add-in could not be activated (see identity.activates)',
+      );
     perComponent.push(await checkOne(ctx, activated.value, target));
   }
   return [...mergeByRule(perComponent), ...(await variants(ctx))];

@@ -4,7 +4,15 @@
  * handed out (released before vetAddin() returns, whatever happened).
  */
 import { AddinDisconnectedError } from '../errors';
-import type { Backend, BackendAddin, BackendOperation, CheckArguments, ComponentRef, RegisteredApplication, VolumePair } from '../backends/types';
+import type {
+  Backend,
+  BackendAddin,
+  BackendOperation,
+  CheckArguments,
+  ComponentRef,
+  RegisteredApplication,
+  VolumePair,
+} from '../backends/types';
 import { releaseAll, type Releasable } from '../releases';
 import { bounded, type Bounded } from './deadline';
 import type { Observation } from './report';
@@ -39,11 +47,18 @@ export type MainCheckOutcome =
 /** A component as CheckConsistency gets it; `null` name: the NULL-argument call. */
 export type CheckTarget = ComponentRef | null;
 
-const SOURCE_VOLUMES = ['\\\\?\\Volume{6B29FC40-CA47-1067-B31D-00DD010662DA}\\', '\\\\?\\Volume{2E1F3C5A-7D9B-4E60-8A1C-3F5B7D9E1A2C}\\', '\\\\?\\Volume{9A8B7C6D-5E4F-4A3B-9C2D-1E0F9A8B7C6D}\\'];
+const SOURCE_VOLUMES = [
+  '\\\\?\\Volume{6B29FC40-CA47-1067-B31D-00DD010662DA}\\',
+  '\\\\?\\Volume{2E1F3C5A-7D9B-4E60-8A1C-3F5B7D9E1A2C}\\',
+  '\\\\?\\Volume{9A8B7C6D-5E4F-4A3B-9C2D-1E0F9A8B7C6D}\\',
+];
 
 /** Volume pairs as WSB passes them: `\\?\Volume{GUID}\` and its shadow copy device. */
 export function volumePairs(count: number): VolumePair[] {
-  return SOURCE_VOLUMES.slice(0, count).map((source, i) => ({ source, snapshot: `\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy${i + 1}\\` }));
+  return SOURCE_VOLUMES.slice(0, count).map((source, i) => ({
+    source,
+    snapshot: `\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy${i + 1}\\`,
+  }));
 }
 
 export class VetContext {
@@ -73,7 +88,13 @@ export class VetContext {
 
   /** The realistic CheckConsistency arguments for `target`: its name and path, the metadata, one volume pair. */
   checkArguments(target: CheckTarget, changes: Partial<CheckArguments> = {}): CheckArguments {
-    return { writerMetadata: this.writerMetadata, component: target?.name ?? null, logicalPath: target?.logicalPath ?? null, volumes: volumePairs(1), ...changes };
+    return {
+      writerMetadata: this.writerMetadata,
+      component: target?.name ?? null,
+      logicalPath: target?.logicalPath ?? null,
+      volumes: volumePairs(1),
+      ...changes,
+    };
   }
 
   /** A fresh activation, bounded; its add-in is owned (released at the end unless released before). */
@@ -119,7 +140,12 @@ export class VetContext {
    * A call on the add-in, bounded by the call deadline. A disconnection is recorded as a crash
    * (and drops the shared add-in), as is a hang.
    */
-  async call<T>(call: string, component: string | null | undefined, start: () => Promise<T>, deadlineMs = this.bounds.callTimeoutMs): Promise<Bounded<T>> {
+  async call<T>(
+    call: string,
+    component: string | null | undefined,
+    start: () => Promise<T>,
+    deadlineMs = this.bounds.callTimeoutMs,
+  ): Promise<Bounded<T>> {
     const outcome = await bounded(start, deadlineMs);
     if (outcome.kind === 'error' && outcome.error instanceof AddinDisconnectedError) {
       this.crashes.push(seen(call, outcome.error.hresult, outcome.elapsedMs, { component, note: errorText(outcome.error) }));

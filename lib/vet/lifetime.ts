@@ -18,12 +18,16 @@ export async function concurrentActivations(ctx: VetContext): Promise<RuleResult
   const targets = ctx.checkTargets();
   const pair = [targets[0], targets[1] ?? targets[0]];
   const unusable = pair.find((t) => !['running', 'finished-at-once', 'no-async'].includes(ctx.mainChecks.get(t?.name ?? null)?.kind ?? ''));
-  if (unusable !== undefined) return skip(id, `the check of ${JSON.stringify(unusable?.name ?? null)} does not work with one activation (see the check rules)`);
+  if (unusable !== undefined)
+    return skip(id, `the check of ${JSON.stringify(unusable?.name ?? null)} does not work with one activation (see the check rules)`);
   const crashesBefore = ctx.crashes.length;
   const runs = await Promise.all(
     pair.map(async (target) => {
       const activated = await ctx.activate();
-      if (activated.kind !== 'value') return activated.kind === 'timeout' ? `activation did not finish within ${activated.elapsedMs} ms` : `activation failed: ${errorText(activated.error)}`;
+      if (activated.kind !== 'value')
+        return activated.kind === 'timeout'
+          ? `activation did not finish within ${activated.elapsedMs} ms`
+          : `activation failed: ${errorText(activated.error)}`;
       const addin = activated.value;
       const started = await ctx.call('CheckConsistency', target?.name, () => addin.checkConsistency(ctx.checkArguments(target)));
       const operation = started.kind === 'value' && started.value !== null ? ctx.own(started.value) : null;
@@ -39,14 +43,20 @@ export async function concurrentActivations(ctx: VetContext): Promise<RuleResult
   if (ctx.crashes.length > crashesBefore) return skip(id, crashReason(ctx.crashes[crashesBefore].call));
   const problems = runs.filter((p): p is string => p !== null);
   const names = pair.map((t) => JSON.stringify(t?.name ?? null)).join(' and ');
-  return problems.length === 0 ? pass(id, `two activations checked ${names} at the same time`) : fail(id, `with two activations at once: ${problems.join('; ')}`);
+  return problems.length === 0
+    ? pass(id, `two activations checked ${names} at the same time`)
+    : fail(id, `with two activations at once: ${problems.join('; ')}`);
 }
 
 /** Every disconnection any rule saw. Run last. */
 export function noCrash(ctx: VetContext): RuleResult {
   if (ctx.crashes.length === 0) return pass('lifetime.no-crash', 'no call saw the add-in process die');
   const calls = [...new Set(ctx.crashes.map((c) => c.call))].join(', ');
-  return fail('lifetime.no-crash', `the add-in process died during ${calls} (${ctx.crashes.length} call(s) saw it disconnected)`, ctx.crashes);
+  return fail(
+    'lifetime.no-crash',
+    `the add-in process died during ${calls} (${ctx.crashes.length} call(s) saw it disconnected)`,
+    ctx.crashes,
+  );
 }
 
 /** The server executable and how many copies ran before vet activated anything. */
@@ -69,7 +79,8 @@ export async function processBaseline(ctx: VetContext): Promise<ProcessBaseline 
 /** After every object was released: the server processes are back to the count before vet. */
 export async function processExits(ctx: VetContext, baseline: ProcessBaseline | string): Promise<RuleResult> {
   const id = 'lifetime.process-exits';
-  if (typeof baseline === 'string' || ctx.system === null) return skip(id, typeof baseline === 'string' ? baseline : noSystemReason(ctx.backend));
+  if (typeof baseline === 'string' || ctx.system === null)
+    return skip(id, typeof baseline === 'string' ? baseline : noSystemReason(ctx.backend));
   const { processes } = ctx.system;
   const startedAt = performance.now();
   const elapsed = () => Math.round(performance.now() - startedAt);
@@ -78,7 +89,16 @@ export async function processExits(ctx: VetContext, baseline: ProcessBaseline | 
     await pause(PROCESS_POLL_MS);
     now = await processes.count(baseline.executable);
   }
-  const observed = [seen('Release', HRESULT.S_OK, elapsed(), { note: `${baseline.executable}: ${baseline.before} process(es) before vet, ${now ?? 'unknown'} after` })];
-  if (now !== null && now <= baseline.before) return pass(id, `the server process exited within ${elapsed()} ms of the last Release`, observed);
-  return fail(id, `${now ?? 'some'} ${baseline.executable} process(es) still ran ${ctx.bounds.processExitMs} ms after the last Release (${baseline.before} before vet)`, observed);
+  const observed = [
+    seen('Release', HRESULT.S_OK, elapsed(), {
+      note: `${baseline.executable}: ${baseline.before} process(es) before vet, ${now ?? 'unknown'} after`,
+    }),
+  ];
+  if (now !== null && now <= baseline.before)
+    return pass(id, `the server process exited within ${elapsed()} ms of the last Release`, observed);
+  return fail(
+    id,
+    `${now ?? 'some'} ${baseline.executable} process(es) still ran ${ctx.bounds.processExitMs} ms after the last Release (${baseline.before} before vet)`,
+    observed,
+  );
 }

@@ -9,7 +9,8 @@ import { ruleInfo, type RuleId } from './rules';
 
 /** An observation of a call that returned `hresult`. */
 export function seen(call: string, hresult: number | undefined, elapsedMs?: number, extra: Partial<Observation> = {}): Observation {
-  const code = hresult === undefined ? {} : { hresult: decode(hresult).hresult, hex: decode(hresult).hex, symbol: decode(hresult).symbol ?? null };
+  const code =
+    hresult === undefined ? {} : { hresult: decode(hresult).hresult, hex: decode(hresult).hex, symbol: decode(hresult).symbol ?? null };
   return { call, ...code, ...(elapsedMs === undefined ? {} : { elapsedMs }), ...extra };
 }
 
@@ -30,12 +31,19 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function make(id: RuleId, verdict: Verdict, summary: string, observations: readonly Observation[], extra: { fix?: string; reason?: string }): RuleResult {
+function make(
+  id: RuleId,
+  verdict: Verdict,
+  summary: string,
+  observations: readonly Observation[],
+  extra: { fix?: string; reason?: string },
+): RuleResult {
   const info = ruleInfo(id);
   return { id, group: info.group, title: info.title, verdict, summary, observations, ...extra };
 }
 
-export const pass = (id: RuleId, summary: string, observations: readonly Observation[] = []): RuleResult => make(id, 'pass', summary, observations, {});
+export const pass = (id: RuleId, summary: string, observations: readonly Observation[] = []): RuleResult =>
+  make(id, 'pass', summary, observations, {});
 
 export const warn = (id: RuleId, summary: string, observations: readonly Observation[] = [], fix = ruleInfo(id).fix): RuleResult =>
   make(id, 'warn', summary, observations, { fix });

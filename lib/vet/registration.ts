@@ -24,7 +24,10 @@ async function wsbValues(ctx: VetContext, system: VetSystem): Promise<RuleResult
     if (value === undefined) return name === 'CLSID' ? [`${name} is missing (WSB then activates no add-in)`] : [`${name} is missing`];
     return value.type === 'REG_SZ' ? [] : [`${name} is ${value.type}, not REG_SZ`];
   });
-  const values = wrong.length === 0 ? pass('registration.wsb-values', 'Application Identifier and CLSID are REG_SZ') : fail('registration.wsb-values', wrong.join('; '));
+  const values =
+    wrong.length === 0
+      ? pass('registration.wsb-values', 'Application Identifier and CLSID are REG_SZ')
+      : fail('registration.wsb-values', wrong.join('; '));
   const others = ((await system.registry.wsbApplications()) ?? []).filter((a) => a.writerId !== writerId && a.identifier === identifier);
   const problems = [
     ...(identifier.length > MAX_IDENTIFIER ? [`it is ${identifier.length} characters long (at most ${MAX_IDENTIFIER})`] : []),
@@ -41,11 +44,20 @@ async function classRules(ctx: VetContext, system: VetSystem): Promise<RuleResul
   const clsid = ctx.app.clsid ?? '';
   const registration = await system.registry.classRegistration(clsid);
   if (registration === null) {
-    return [fail('registration.clsid-registered', `${clsid} is not registered (no HKCR\\CLSID\\${clsid}\\LocalServer32 or InprocServer32)`), ...skipAll(['registration.local-server'], 'the class is not registered')];
+    return [
+      fail('registration.clsid-registered', `${clsid} is not registered (no HKCR\\CLSID\\${clsid}\\LocalServer32 or InprocServer32)`),
+      ...skipAll(['registration.local-server'], 'the class is not registered'),
+    ];
   }
   const registered = pass('registration.clsid-registered', `${clsid} is registered (${registration.kind})`);
   if (registration.kind === 'InprocServer32') {
-    return [registered, warn('registration.local-server', `${clsid} is registered in process only (InprocServer32 ${registration.command}); WSB expects an out-of-process server`)];
+    return [
+      registered,
+      warn(
+        'registration.local-server',
+        `${clsid} is registered in process only (InprocServer32 ${registration.command}); WSB expects an out-of-process server`,
+      ),
+    ];
   }
   const executable = serverExecutable(registration.command, system.env);
   const server = system.fileExists(executable)
@@ -70,10 +82,23 @@ function marshalling(ctx: VetContext): RuleResult {
 /** The registration rules. Run after the identity rules, which learn whether restore support exists. */
 export async function registrationRules(ctx: VetContext): Promise<RuleResult[]> {
   const system = ctx.system;
-  if (system === null) return skipAll(['registration.wsb-values', 'registration.identifier', 'registration.clsid-registered', 'registration.local-server', 'registration.marshalling'], noSystemReason(ctx.backend));
+  if (system === null)
+    return skipAll(
+      [
+        'registration.wsb-values',
+        'registration.identifier',
+        'registration.clsid-registered',
+        'registration.local-server',
+        'registration.marshalling',
+      ],
+      noSystemReason(ctx.backend),
+    );
   const wsb =
     ctx.app.writerId === NO_WRITER_ID
-      ? skipAll(['registration.wsb-values', 'registration.identifier'], 'the add-in was named by --clsid: it is not registered with WSB yet')
+      ? skipAll(
+          ['registration.wsb-values', 'registration.identifier'],
+          'the add-in was named by --clsid: it is not registered with WSB yet',
+        )
       : await wsbValues(ctx, system);
   return [...wsb, ...(await classRules(ctx, system)), marshalling(ctx)];
 }

@@ -11,7 +11,12 @@ import { codeText, errorText, fail, hresultOfError, pass, seen, skip, skipAll } 
 import type { RuleResult } from './report';
 import type { RuleId } from './rules';
 
-const RESTORE_RULES: readonly RuleId[] = ['restore.roll-forward', 'restore.order-components', 'restore.pre-restore', 'restore.post-restore'];
+const RESTORE_RULES: readonly RuleId[] = [
+  'restore.roll-forward',
+  'restore.order-components',
+  'restore.pre-restore',
+  'restore.post-restore',
+];
 
 /** The verdict of a call whose error ends the rule: skipped after a crash, else a fail. */
 function failedCall(ctx: VetContext, id: RuleId, call: string, outcome: Bounded<unknown> & { kind: 'error' | 'timeout' }): RuleResult {
@@ -43,34 +48,60 @@ async function orderComponents(ctx: VetContext, addin: BackendAddin): Promise<Ru
   if (given.length === 0) return skip(id, 'no components given (--component or --metadata)');
   const answer = await ctx.call('OrderComponents', null, () => addin.orderComponents(given));
   if (answer.kind !== 'value') return failedCall(ctx, id, 'OrderComponents', answer);
-  if (answer.value === null) return pass(id, 'OrderComponents returned NULL ("any order")', [seen('OrderComponents', HRESULT.S_OK, answer.elapsedMs)]);
+  if (answer.value === null)
+    return pass(id, 'OrderComponents returned NULL ("any order")', [seen('OrderComponents', HRESULT.S_OK, answer.elapsedMs)]);
   const problems = orderProblems(given, answer.value);
   const observed = [seen('OrderComponents', HRESULT.S_OK, answer.elapsedMs, { note: `returned ${answer.value.map(key).join(', ')}` })];
-  return problems.length === 0 ? pass(id, `OrderComponents returned a permutation of the ${given.length} components`, observed) : fail(id, `OrderComponents returned a list that is not a permutation of the given components: ${problems.join('; ')}`, observed);
+  return problems.length === 0
+    ? pass(id, `OrderComponents returned a permutation of the ${given.length} components`, observed)
+    : fail(id, `OrderComponents returned a list that is not a permutation of the given components: ${problems.join('; ')}`, observed);
 }
 
-async function restoreHook(ctx: VetContext, addin: BackendAddin, id: RuleId, call: 'PreRestore' | 'PostRestore', documented: number, safe: ComponentRef): Promise<RuleResult> {
+async function restoreHook(
+  ctx: VetContext,
+  addin: BackendAddin,
+  id: RuleId,
+  call: 'PreRestore' | 'PostRestore',
+  documented: number,
+  safe: ComponentRef,
+): Promise<RuleResult> {
   const args = { writerMetadata: ctx.writerMetadata, component: safe.name, logicalPath: safe.logicalPath, noRollForward: false };
   const answer = await ctx.call(call, safe.name, () => (call === 'PreRestore' ? addin.preRestore(args) : addin.postRestore(args)));
-  if (answer.kind === 'value') return pass(id, `${call} returned S_OK`, [seen(call, HRESULT.S_OK, answer.elapsedMs, { component: safe.name })]);
-  if (answer.kind === 'error' && hresultOfError(answer.error) === documented) return pass(id, `${call} returned the documented ${codeText(documented)}`, [errorSeen(call, safe.name, answer)]);
+  if (answer.kind === 'value')
+    return pass(id, `${call} returned S_OK`, [seen(call, HRESULT.S_OK, answer.elapsedMs, { component: safe.name })]);
+  if (answer.kind === 'error' && hresultOfError(answer.error) === documented)
+    return pass(id, `${call} returned the documented ${codeText(documented)}`, [errorSeen(call, safe.name, answer)]);
   return failedCall(ctx, id, call, answer);
 }
 
 export async function restoreRules(ctx: VetContext, enabled: boolean, safeComponent: string | undefined): Promise<RuleResult[]> {
-  if (!enabled) return skipAll(RESTORE_RULES, 'the restore methods may change the application: run with --restore (restore: true) to include them');
-  if (ctx.restoreSupported === false) return skipAll(RESTORE_RULES, 'the add-in does not implement IWsbApplicationRestoreSupport (see identity.restore-support)');
+  if (!enabled)
+    return skipAll(RESTORE_RULES, 'the restore methods may change the application: run with --restore (restore: true) to include them');
+  if (ctx.restoreSupported === false)
+    return skipAll(RESTORE_RULES, 'the add-in does not implement IWsbApplicationRestoreSupport (see identity.restore-support)');
   const activated = await ctx.shared();
   if (activated.kind !== 'value') return skipAll(RESTORE_RULES, 'the add-in could not be activated');
   const addin = activated.value;
   const roll = await ctx.call('IsRollForwardSupported', null, () => addin.isRollForwardSupported());
-  if (roll.kind === 'error' && roll.error instanceof InterfaceNotAvailableError) return skipAll(RESTORE_RULES, 'the add-in does not implement IWsbApplicationRestoreSupport');
-  const rollForward = roll.kind === 'value' ? pass('restore.roll-forward', `IsRollForwardSupported wrote ${roll.value ? 'TRUE' : 'FALSE'}`, [seen('IsRollForwardSupported', HRESULT.S_OK, roll.elapsedMs)]) : failedCall(ctx, 'restore.roll-forward', 'IsRollForwardSupported', roll);
+  if (roll.kind === 'error' && roll.error instanceof InterfaceNotAvailableError)
+    return skipAll(RESTORE_RULES, 'the add-in does not implement IWsbApplicationRestoreSupport');
+  const rollForward =
+    roll.kind === 'value'
+      ? pass('restore.roll-forward', `IsRollForwardSupported wrote ${roll.value ? 'TRUE' : 'FALSE'}`, [
+          seen('IsRollForwardSupported', HRESULT.S_OK, roll.elapsedMs),
+        ])
+      : failedCall(ctx, 'restore.roll-forward', 'IsRollForwardSupported', roll);
   const again = await ctx.shared();
-  const order = again.kind === 'value' ? await orderComponents(ctx, again.value) : skip('restore.order-components', 'the add-in could not be activated again');
+  const order =
+    again.kind === 'value'
+      ? await orderComponents(ctx, again.value)
+      : skip('restore.order-components', 'the add-in could not be activated again');
   const safe = ctx.components.find((c) => c.name === safeComponent);
   if (safe === undefined) {
-    const reason = safeComponent === undefined ? 'name a component that is safe to restore with --safe-component to include PreRestore and PostRestore' : `the safe component ${JSON.stringify(safeComponent)} is not one of the components given`;
+    const reason =
+      safeComponent === undefined
+        ? 'name a component that is safe to restore with --safe-component to include PreRestore and PostRestore'
+        : `the safe component ${JSON.stringify(safeComponent)} is not one of the components given`;
     return [rollForward, order, ...skipAll(['restore.pre-restore', 'restore.post-restore'], reason)];
   }
   const hooks: RuleResult[] = [];
@@ -79,7 +110,11 @@ export async function restoreRules(ctx: VetContext, enabled: boolean, safeCompon
     ['restore.post-restore', 'PostRestore', HRESULT.WSBAPP_E_COMPONENT_POST_RESTORE_FAILED],
   ] as const) {
     const current = await ctx.shared();
-    hooks.push(current.kind === 'value' ? await restoreHook(ctx, current.value, id, call, documented, safe) : skip(id, 'the add-in could not be activated again'));
+    hooks.push(
+      current.kind === 'value'
+        ? await restoreHook(ctx, current.value, id, call, documented, safe)
+        : skip(id, 'the add-in could not be activated again'),
+    );
   }
   return [rollForward, order, ...hooks];
 }

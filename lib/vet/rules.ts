@@ -18,14 +18,20 @@ export interface RuleInfo {
   readonly fix: string;
 }
 
-const rule = <G extends RuleGroup, N extends string>(group: G, name: N, title: string, why: string, fix: string) => ({ id: `${group}.${name}` as `${G}.${N}`, group, title, why, fix });
+const rule = <G extends RuleGroup, N extends string>(group: G, name: N, title: string, why: string, fix: string) => ({
+  id: `${group}.${name}` as `${G}.${N}`,
+  group,
+  title,
+  why,
+  fix,
+});
 
 export const RULES = [
   rule(
     'registration',
     'wsb-values',
     'the WSB key has the right values and types',
-    "WSB reads `Application Identifier` and `CLSID` as REG_SZ under its Application Support key; a value of another type or a missing identifier makes WSB ignore the application.",
+    'WSB reads `Application Identifier` and `CLSID` as REG_SZ under its Application Support key; a value of another type or a missing identifier makes WSB ignore the application.',
     'write `Application Identifier` and `CLSID` as REG_SZ values under HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support\\{writer id}',
   ),
   rule(
@@ -40,7 +46,7 @@ export const RULES = [
     'clsid-registered',
     'the CLSID is a registered COM class',
     'WSB activates the add-in with CoCreateInstance of the CLSID; an unregistered class fails with REGDB_E_CLASSNOTREG and the backup loses application consistency.',
-    'register the class under HKCR\\CLSID\\{clsid} (your installer, or the server\'s /RegServer)',
+    "register the class under HKCR\\CLSID\\{clsid} (your installer, or the server's /RegServer)",
   ),
   rule(
     'registration',

@@ -9,7 +9,15 @@ import { selectBackend, type BackendChoice } from '../backends/select';
 import type { ComponentRef } from '../backends/types';
 import { DEFAULT_RELEASE_TIMEOUT_MS, settlesWithin } from '../releases';
 import { rejectUnknownKeys } from '../strict';
-import { optionalFunction, optionalString, requireBoolean, requireComponents, requireDuration, requireObject, MAX_WRITER_METADATA_UNITS } from '../validate';
+import {
+  optionalFunction,
+  optionalString,
+  requireBoolean,
+  requireComponents,
+  requireDuration,
+  requireObject,
+  MAX_WRITER_METADATA_UNITS,
+} from '../validate';
 import { abortRules } from './abort';
 import { checkRules } from './check';
 import { VetContext, type VetBounds } from './context';
@@ -49,7 +57,18 @@ export const DEFAULT_VET_CALL_TIMEOUT_MS = 30_000;
 /** The bounds the issue of every WSB add-in sets, independent of the author's options. */
 const FIXED_BOUNDS = { promptCheckMs: 5_000, queryStatusMs: 100, abortSettleMs: 5_000, processExitMs: 5_000 } as const;
 
-const OPTION_KEYS = ['backend', 'components', 'writerMetadata', 'timeout', 'callTimeout', 'restore', 'safeComponent', 'strict', 'system', 'onRule'];
+const OPTION_KEYS = [
+  'backend',
+  'components',
+  'writerMetadata',
+  'timeout',
+  'callTimeout',
+  'restore',
+  'safeComponent',
+  'strict',
+  'system',
+  'onRule',
+];
 
 interface Settings {
   readonly backend: BackendChoice | undefined;
@@ -72,16 +91,22 @@ function settingsOf(raw: unknown): Settings {
   const declared = given === undefined && writerMetadata !== null ? componentsOf(writerMetadata) : [];
   const components = given ?? declared;
   const componentSource: ComponentSource = given !== undefined ? 'option' : declared.length > 0 ? 'metadata' : 'none';
-  const duration = (key: string, fallback: number) => (options[key] === undefined ? fallback : requireDuration(options[key], `options.${key}`));
+  const duration = (key: string, fallback: number) =>
+    options[key] === undefined ? fallback : requireDuration(options[key], `options.${key}`);
   const flag = (key: string) => (options[key] === undefined ? false : requireBoolean(options[key], `options.${key}`));
   const system = options.system;
-  if (system !== undefined && system !== null && typeof system !== 'object') throw new TypeError(`options.system must be an object or null, got ${typeof system}`);
+  if (system !== undefined && system !== null && typeof system !== 'object')
+    throw new TypeError(`options.system must be an object or null, got ${typeof system}`);
   return {
     backend: options.backend as BackendChoice | undefined,
     components,
     componentSource,
     writerMetadata,
-    bounds: { ...FIXED_BOUNDS, checkTimeoutMs: duration('timeout', DEFAULT_VET_TIMEOUT_MS), callTimeoutMs: duration('callTimeout', DEFAULT_VET_CALL_TIMEOUT_MS) },
+    bounds: {
+      ...FIXED_BOUNDS,
+      checkTimeoutMs: duration('timeout', DEFAULT_VET_TIMEOUT_MS),
+      callTimeoutMs: duration('callTimeout', DEFAULT_VET_CALL_TIMEOUT_MS),
+    },
     restore: flag('restore'),
     safeComponent: optionalString(options.safeComponent, 'options.safeComponent') ?? undefined,
     strict: flag('strict'),

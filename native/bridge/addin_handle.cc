@@ -34,15 +34,13 @@ void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::s
 }  // namespace
 
 Napi::Function AddinHandle::define(Napi::Env env) {
-  return DefineClass(env, "Addin",
-                     {InstanceMethod<&AddinHandle::checkConsistency>("checkConsistency"),
-                      InstanceMethod<&AddinHandle::checkConsistencyRaw>("checkConsistencyRaw"),
-                      InstanceMethod<&AddinHandle::probeIdentity>("probeIdentity"),
-                      InstanceMethod<&AddinHandle::preRestore>("preRestore"),
-                      InstanceMethod<&AddinHandle::postRestore>("postRestore"),
-                      InstanceMethod<&AddinHandle::orderComponents>("orderComponents"),
-                      InstanceMethod<&AddinHandle::isRollForwardSupported>("isRollForwardSupported"),
-                      InstanceMethod<&AddinHandle::release>("release")});
+  return DefineClass(
+      env, "Addin",
+      {InstanceMethod<&AddinHandle::checkConsistency>("checkConsistency"),
+       InstanceMethod<&AddinHandle::checkConsistencyRaw>("checkConsistencyRaw"),
+       InstanceMethod<&AddinHandle::probeIdentity>("probeIdentity"), InstanceMethod<&AddinHandle::preRestore>("preRestore"),
+       InstanceMethod<&AddinHandle::postRestore>("postRestore"), InstanceMethod<&AddinHandle::orderComponents>("orderComponents"),
+       InstanceMethod<&AddinHandle::isRollForwardSupported>("isRollForwardSupported"), InstanceMethod<&AddinHandle::release>("release")});
 }
 
 Settle AddinHandle::activated(std::shared_ptr<Runtime> runtime, std::shared_ptr<LiveSet> live, ComPtr<IUnknown> object) {
@@ -180,11 +178,11 @@ Napi::Value AddinHandle::isRollForwardSupported(const Napi::CallbackInfo& info) 
 
 Napi::Promise AddinHandle::withRestore(const Napi::CallbackInfo& info, std::function<Settle(IWsbApplicationRestoreSupport*)> call) {
   const Failure missing = FAILED(held_.restoreQuery)
-                             ? queryFailure<IWsbApplicationRestoreSupport>(held_.restoreQuery, "IWsbApplicationRestoreSupport")
-                             : kReleased;
-  return info.Env().GetInstanceData<WsbAddon>()->run(info, this, KeepAlive::kYes, [held = held_.restore, missing, call = std::move(call)]() {
-    return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call);
-  });
+                              ? queryFailure<IWsbApplicationRestoreSupport>(held_.restoreQuery, "IWsbApplicationRestoreSupport")
+                              : kReleased;
+  return info.Env().GetInstanceData<WsbAddon>()->run(
+      info, this, KeepAlive::kYes,
+      [held = held_.restore, missing, call = std::move(call)]() { return callHeld<IWsbApplicationRestoreSupport>(*held, missing, call); });
 }
 
 // Resolves once the final Releases of both interfaces have returned (see WsbAddon::releaseHandle);

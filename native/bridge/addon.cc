@@ -44,8 +44,7 @@ Settle rejectWith(Failure failure) {
   };
 }
 
-WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports)
-    : apartment_(std::make_shared<Apartment>(kMaxComCalls)), completions_(env) {
+WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports) : apartment_(std::make_shared<Apartment>(kMaxComCalls)), completions_(env) {
   completions_.setDispose([apartment = std::weak_ptr<Apartment>(apartment_)](std::vector<Settle> settles) {
     auto owned = std::make_shared<std::vector<Settle>>(std::move(settles));
     if (auto pool = apartment.lock()) pool->post([owned] { owned->clear(); }, Apartment::Lane::kRelease);
@@ -64,20 +63,20 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
   const Napi::Env env = info.Env();
   std::uint64_t ticket = 0;
   Napi::Promise promise = completions_.begin(env, info.This().As<Napi::Object>(), owner, keepAlive, &ticket);
-  const Apartment::Posted posted =
-      apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] {
-        Settle settle = work();
-        Apartment::callDone();  // before the result can reach JS and post the next call
-        sink->complete(ticket, std::move(settle));
-      });
+  const Apartment::Posted posted = apartment_->post([sink = completions_.sink(), ticket, work = std::move(work)] {
+    Settle settle = work();
+    Apartment::callDone();  // before the result can reach JS and post the next call
+    sink->complete(ticket, std::move(settle));
+  });
   switch (posted) {
-    case Apartment::Posted::kQueued:
-      break;
+    case Apartment::Posted::kQueued: break;
     case Apartment::Posted::kBusy:
-      completions_.settleNow(env, ticket, rejectWith(Failure{kRPC_E_SERVERCALL_RETRYLATER,
-          std::to_string(Apartment::kMaxQueuedCalls) + " COM calls are already queued behind the " +
-          std::to_string(kMaxComCalls) + " the addon runs at once (hung add-ins?); "
-          "release the handles whose calls hang, which cancels them, then retry"}));
+      completions_.settleNow(
+          env, ticket,
+          rejectWith(Failure{kRPC_E_SERVERCALL_RETRYLATER, std::to_string(Apartment::kMaxQueuedCalls) +
+                                                               " COM calls are already queued behind the " + std::to_string(kMaxComCalls) +
+                                                               " the addon runs at once (hung add-ins?); "
+                                                               "release the handles whose calls hang, which cancels them, then retry"}));
       break;
     case Apartment::Posted::kNoThread:
       completions_.settleNow(env, ticket, rejectWith(Failure{kE_OUTOFMEMORY, "no thread could be started for the COM call"}));

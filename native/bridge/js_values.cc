@@ -44,7 +44,8 @@ WString wideArg(const Napi::Value& value, const std::string& field, std::size_t 
   NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, value, nullptr, 0, &length), WString());
   // Checked before anything is copied, with lib/validate.ts's wording.
   if (length > maxUnits) {
-    throw Napi::RangeError::New(env, field + " is " + std::to_string(length) + " UTF-16 units long; the limit is " + std::to_string(maxUnits));
+    throw Napi::RangeError::New(env,
+                                field + " is " + std::to_string(length) + " UTF-16 units long; the limit is " + std::to_string(maxUnits));
   }
   WString text = readUtf16<WChar>(value, length);
   std::size_t nulAt = 0;

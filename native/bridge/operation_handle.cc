@@ -13,13 +13,13 @@ const Failure kReleased{kE_POINTER, "the operation was released while the call w
 
 Napi::Function OperationHandle::define(Napi::Env env) {
   return DefineClass(env, "Operation",
-                     {InstanceMethod<&OperationHandle::queryStatus>("queryStatus"),
-                      InstanceMethod<&OperationHandle::abort>("abort"),
+                     {InstanceMethod<&OperationHandle::queryStatus>("queryStatus"), InstanceMethod<&OperationHandle::abort>("abort"),
                       InstanceMethod<&OperationHandle::release>("release")});
 }
 
 Napi::Value OperationHandle::wrap(Napi::Env env, std::shared_ptr<Held<IWsbApplicationAsync>> held) {
-  return env.GetInstanceData<WsbAddon>()->operationClass.New({Napi::External<std::shared_ptr<Held<IWsbApplicationAsync>>>::New(env, &held)});
+  return env.GetInstanceData<WsbAddon>()->operationClass.New(
+      {Napi::External<std::shared_ptr<Held<IWsbApplicationAsync>>>::New(env, &held)});
 }
 
 OperationHandle::OperationHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OperationHandle>(info) {

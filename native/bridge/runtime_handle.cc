@@ -48,8 +48,7 @@ Napi::Array jsArray(Napi::Env env, const std::vector<T>& items, Convert convert)
 Napi::Function RuntimeHandle::define(Napi::Env env) {
   return DefineClass(env, "Runtime",
                      {InstanceMethod<&RuntimeHandle::listApplications>("listApplications"),
-                      InstanceMethod<&RuntimeHandle::activate>("activate"),
-                      InstanceMethod<&RuntimeHandle::mockStats>("mockStats")});
+                      InstanceMethod<&RuntimeHandle::activate>("activate"), InstanceMethod<&RuntimeHandle::mockStats>("mockStats")});
 }
 
 void RuntimeHandle::exportFactories(Napi::Env env, Napi::Object exports) {

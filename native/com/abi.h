@@ -3,10 +3,10 @@
 // The Windows SDK declares the WSB interfaces in wsbapp.h, but mingw-w64 and Wine ship no such
 // header, and the addon is cross-compiled with mingw (scripts/wine/build-addon.sh) as well as
 // built with MSVC; so they are declared here, once for every toolchain, from the published vtable
-// layout (Microsoft's documentation of the WSB add-in interfaces and the Windows SDK's wsbapp.h). On Windows the platform's IUnknown is used. Elsewhere a
-// minimal, ABI-identical IUnknown/GUID/HRESULT lets the same call layer compile and run against the
-// native mock add-in: a single-inheritance class with only pure virtual methods and no virtual
-// destructor has the same vtable slot order under the Itanium ABI as under MSVC's COM layout.
+// layout (Microsoft's documentation of the WSB add-in interfaces and the Windows SDK's wsbapp.h). On Windows the platform's IUnknown is
+// used. Elsewhere a minimal, ABI-identical IUnknown/GUID/HRESULT lets the same call layer compile and run against the native mock add-in: a
+// single-inheritance class with only pure virtual methods and no virtual destructor has the same vtable slot order under the Itanium ABI as
+// under MSVC's COM layout.
 #pragma once
 
 #include <cstdint>
@@ -98,12 +98,9 @@ inline constexpr HRESULT kRPC_S_CALL_FAILED = hr(0x800706BE);
 inline constexpr HRESULT kREGDB_E_CLASSNOTREG = hr(0x80040154);
 
 inline constexpr GUID kIID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
-inline constexpr GUID kIID_IWsbApplicationBackupSupport = {
-    0x1EFF3510, 0x4A27, 0x46AD, {0xB9, 0xE0, 0x08, 0x33, 0x2F, 0x0F, 0x4F, 0x6D}};
-inline constexpr GUID kIID_IWsbApplicationRestoreSupport = {
-    0x8D3BDB38, 0x4EE8, 0x4718, {0x85, 0xF9, 0xC7, 0xDB, 0xC4, 0xAB, 0x77, 0xAA}};
-inline constexpr GUID kIID_IWsbApplicationAsync = {
-    0x0843F6F7, 0x895C, 0x44A6, {0xB0, 0xC2, 0x05, 0xA5, 0x02, 0x2A, 0xA3, 0xA1}};
+inline constexpr GUID kIID_IWsbApplicationBackupSupport = {0x1EFF3510, 0x4A27, 0x46AD, {0xB9, 0xE0, 0x08, 0x33, 0x2F, 0x0F, 0x4F, 0x6D}};
+inline constexpr GUID kIID_IWsbApplicationRestoreSupport = {0x8D3BDB38, 0x4EE8, 0x4718, {0x85, 0xF9, 0xC7, 0xDB, 0xC4, 0xAB, 0x77, 0xAA}};
+inline constexpr GUID kIID_IWsbApplicationAsync = {0x0843F6F7, 0x895C, 0x44A6, {0xB0, 0xC2, 0x05, 0xA5, 0x02, 0x2A, 0xA3, 0xA1}};
 
 }  // namespace wsb
 
@@ -117,10 +114,8 @@ struct IWsbApplicationAsync : public IUnknown {
 };
 
 struct IWsbApplicationBackupSupport : public IUnknown {
-  virtual HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
-                                                     LPWSTR wszComponentLogicalPath, DWORD cVolumes,
-                                                     LPWSTR* rgwszSourceVolumePath,
-                                                     LPWSTR* rgwszSnapshotVolumePath,
+  virtual HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR wszWriterMetadata, LPWSTR wszComponentName, LPWSTR wszComponentLogicalPath,
+                                                     DWORD cVolumes, LPWSTR* rgwszSourceVolumePath, LPWSTR* rgwszSnapshotVolumePath,
                                                      IWsbApplicationAsync** ppAsync) = 0;  // slot 3
 
  protected:
@@ -128,14 +123,12 @@ struct IWsbApplicationBackupSupport : public IUnknown {
 };
 
 struct IWsbApplicationRestoreSupport : public IUnknown {
-  virtual HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
-                                               LPWSTR wszComponentLogicalPath, BOOLEAN bNoRollForward) = 0;
-  virtual HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
-                                                LPWSTR wszComponentLogicalPath, BOOLEAN bNoRollForward) = 0;
-  virtual HRESULT STDMETHODCALLTYPE OrderComponents(DWORD cComponents, LPWSTR* rgComponentName,
-                                                    LPWSTR* rgComponentLogicalPaths,
-                                                    LPWSTR** prgComponentName,
-                                                    LPWSTR** prgComponentLogicalPath) = 0;
+  virtual HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName, LPWSTR wszComponentLogicalPath,
+                                               BOOLEAN bNoRollForward) = 0;
+  virtual HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName, LPWSTR wszComponentLogicalPath,
+                                                BOOLEAN bNoRollForward) = 0;
+  virtual HRESULT STDMETHODCALLTYPE OrderComponents(DWORD cComponents, LPWSTR* rgComponentName, LPWSTR* rgComponentLogicalPaths,
+                                                    LPWSTR** prgComponentName, LPWSTR** prgComponentLogicalPath) = 0;
   virtual HRESULT STDMETHODCALLTYPE IsRollForwardSupported(BYTE* pbRollForwardSupported) = 0;
 
  protected:

@@ -31,8 +31,8 @@ class MtaMembership {
   static void enableCallCancellation() {
     using Enable = HRESULT(WINAPI*)(LPVOID);
     const HMODULE ole32 = GetModuleHandleW(L"ole32.dll");
-    const auto enable = reinterpret_cast<Enable>(
-        reinterpret_cast<void*>(ole32 == nullptr ? nullptr : GetProcAddress(ole32, "CoEnableCallCancellation")));
+    const auto enable =
+        reinterpret_cast<Enable>(reinterpret_cast<void*>(ole32 == nullptr ? nullptr : GetProcAddress(ole32, "CoEnableCallCancellation")));
     if (enable != nullptr) enable(nullptr);
   }
   bool initialized_ = false;
@@ -84,8 +84,7 @@ Apartment::Posted Apartment::post(Task task, Lane lane) noexcept {
   // Every runnable task needs an idle thread of its own, else it could wait behind a hung call.
   // A call without a free slot is not runnable: a thread finishing a call takes it. Running calls
   // are capped, so only releases can push the pool past maxCalls threads.
-  if (shared_->runnable() > shared_->idle && shared_->workers.size() < 2 * maxCalls_ && !startThread() &&
-      shared_->workers.empty()) {
+  if (shared_->runnable() > shared_->idle && shared_->workers.size() < 2 * maxCalls_ && !startThread() && shared_->workers.empty()) {
     // No thread at all, and none can be started: fail now instead of waiting for one that may
     // never come. (With threads, the task waits for one of them.)
     Task unqueued = std::move(queue.back());
@@ -120,9 +119,8 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
   for (;;) {
     ++shared->idle;
     // On stop, queued calls still wait for a slot: a thread leaves only once both queues are empty.
-    shared->wake.wait(lock, [&] {
-      return shared->runnable() > 0 || (shared->stopping && shared->calls.empty() && shared->releases.empty());
-    });
+    shared->wake.wait(lock,
+                      [&] { return shared->runnable() > 0 || (shared->stopping && shared->calls.empty() && shared->releases.empty()); });
     --shared->idle;
     if (shared->signalled > 0) --shared->signalled;  // this wake-up, or one it makes unneeded
     Task next;

@@ -24,9 +24,7 @@ class RegistryKey {
   ~RegistryKey() {
     if (key_ != nullptr) RegCloseKey(key_);
   }
-  LSTATUS open(HKEY parent, const wchar_t* path) {
-    return RegOpenKeyExW(parent, path, 0, KEY_READ | KEY_WOW64_64KEY, &key_);
-  }
+  LSTATUS open(HKEY parent, const wchar_t* path) { return RegOpenKeyExW(parent, path, 0, KEY_READ | KEY_WOW64_64KEY, &key_); }
   HKEY get() const { return key_; }
 
  private:
@@ -96,8 +94,7 @@ class ComRuntime final : public Runtime {
       // An entry whose text UTF-8 cannot carry (an unpaired surrogate) is skipped the same way:
       // no GUID or CLSID contains one, and an identifier that does is not one WSB would show.
       Registration registration;
-      if (!utf8(name, &registration.writerId) ||
-          !utf8(stringValue(writer.get(), L"Application Identifier"), &registration.identifier) ||
+      if (!utf8(name, &registration.writerId) || !utf8(stringValue(writer.get(), L"Application Identifier"), &registration.identifier) ||
           !utf8(stringValue(writer.get(), L"CLSID"), &registration.clsid)) {
         continue;
       }
@@ -114,7 +111,8 @@ class ComRuntime final : public Runtime {
     // the registry), and a CLSID here must be exactly a GUID. It wants the braces.
     WString clsidText;
     CLSID clsid{};
-    const std::string braced = !application.clsid.empty() && application.clsid.front() == '{' ? application.clsid : "{" + application.clsid + "}";
+    const std::string braced =
+        !application.clsid.empty() && application.clsid.front() == '{' ? application.clsid : "{" + application.clsid + "}";
     if (toWide(braced, &clsidText) != TextError::kNone || FAILED(IIDFromString(clsidText.c_str(), &clsid))) {
       return Failure{kE_INVALIDARG, "not a CLSID: " + application.clsid};
     }
@@ -148,8 +146,9 @@ class ComRuntime final : public Runtime {
     const bool found = std::any_of(registered.begin(), registered.end(),
                                    [&](const Registration& r) { return !r.clsid.empty() && canonicalGuid(r.clsid) == wanted; });
     if (found) return {};
-    return Failure{kREGDB_E_CLASSNOTREG, clsid + " is not the CLSID of any application registered with Windows Server Backup "
-                                                 "(pass allowUnregisteredClsid: true to activate it anyway)"};
+    return Failure{kREGDB_E_CLASSNOTREG, clsid +
+                                             " is not the CLSID of any application registered with Windows Server Backup "
+                                             "(pass allowUnregisteredClsid: true to activate it anyway)"};
   }
 
   const ComRuntimeOptions options_;

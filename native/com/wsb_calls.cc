@@ -33,10 +33,9 @@ HRESULT checkConsistency(IWsbApplicationBackupSupport* addin, CheckRequest& requ
   auto snapshots = pointersTo(request.snapshotVolumes);
   const auto volumes = static_cast<DWORD>(sources.size());
   ComPtr<IWsbApplicationAsync> result;
-  const HRESULT call = addin->CheckConsistency(pointerTo(request.writerMetadata), pointerTo(request.component),
-                                               pointerTo(request.logicalPath), volumes,
-                                               volumes == 0 ? nullptr : sources.data(),
-                                               volumes == 0 ? nullptr : snapshots.data(), result.put());
+  const HRESULT call =
+      addin->CheckConsistency(pointerTo(request.writerMetadata), pointerTo(request.component), pointerTo(request.logicalPath), volumes,
+                              volumes == 0 ? nullptr : sources.data(), volumes == 0 ? nullptr : snapshots.data(), result.put());
   // A failing call that still wrote a pointer handed us a reference: `result` releases it.
   if (strayObject != nullptr) *strayObject = FAILED(call) && result;
   if (SUCCEEDED(call)) *async = std::move(result);
@@ -89,13 +88,13 @@ StatusResult queryStatus(IWsbApplicationAsync* operation) {
 HRESULT abortOperation(IWsbApplicationAsync* operation) { return operation->Abort(); }
 
 HRESULT preRestore(IWsbApplicationRestoreSupport* addin, RestoreRequest& request) {
-  return addin->PreRestore(pointerTo(request.writerMetadata), pointerTo(request.component),
-                           pointerTo(request.logicalPath), request.noRollForward ? 1 : 0);
+  return addin->PreRestore(pointerTo(request.writerMetadata), pointerTo(request.component), pointerTo(request.logicalPath),
+                           request.noRollForward ? 1 : 0);
 }
 
 HRESULT postRestore(IWsbApplicationRestoreSupport* addin, RestoreRequest& request) {
-  return addin->PostRestore(pointerTo(request.writerMetadata), pointerTo(request.component),
-                            pointerTo(request.logicalPath), request.noRollForward ? 1 : 0);
+  return addin->PostRestore(pointerTo(request.writerMetadata), pointerTo(request.component), pointerTo(request.logicalPath),
+                            request.noRollForward ? 1 : 0);
 }
 
 OrderResult orderComponents(IWsbApplicationRestoreSupport* addin, std::vector<WString>& names, std::vector<WString>& logicalPaths) {
@@ -104,8 +103,7 @@ OrderResult orderComponents(IWsbApplicationRestoreSupport* addin, std::vector<WS
   LPWSTR* rawNames = nullptr;
   LPWSTR* rawPaths = nullptr;
   OrderResult result;
-  result.call = addin->OrderComponents(static_cast<DWORD>(names.size()), namePointers.data(), pathPointers.data(),
-                                       &rawNames, &rawPaths);
+  result.call = addin->OrderComponents(static_cast<DWORD>(names.size()), namePointers.data(), pathPointers.data(), &rawNames, &rawPaths);
   // Owned from here on, whatever the outcome: COM says the caller frees what the callee wrote.
   const TaskMemStringArray orderedNames(rawNames, rawNames == nullptr ? 0 : names.size());
   const TaskMemStringArray orderedPaths(rawPaths, rawPaths == nullptr ? 0 : names.size());

@@ -54,14 +54,14 @@ struct RollForwardResult {
 // What QueryInterface answered for an add-in object, and whether COM's rules held (vet's
 // identity rules). Every reference a probe obtained is released before it returns.
 struct IdentityProbe {
-  HRESULT unknown = kS_OK;   // QueryInterface(IUnknown) from the backup interface
-  HRESULT backup = kS_OK;    // QueryInterface(IWsbApplicationBackupSupport) from that IUnknown
-  HRESULT restore = kS_OK;   // QueryInterface(IWsbApplicationRestoreSupport) from the backup interface
-  bool reflexive = false;    // the backup interface answers for itself
-  bool symmetric = false;    // the backup interface is reachable from the restore one (true without it)
-  bool sameUnknown = false;  // one IUnknown from every interface
-  HRESULT unknownIid = kS_OK;       // QueryInterface of kIID_VetUnknown
-  bool unknownIidPointer = false;   // ... wrote a non-NULL pointer
+  HRESULT unknown = kS_OK;         // QueryInterface(IUnknown) from the backup interface
+  HRESULT backup = kS_OK;          // QueryInterface(IWsbApplicationBackupSupport) from that IUnknown
+  HRESULT restore = kS_OK;         // QueryInterface(IWsbApplicationRestoreSupport) from the backup interface
+  bool reflexive = false;          // the backup interface answers for itself
+  bool symmetric = false;          // the backup interface is reachable from the restore one (true without it)
+  bool sameUnknown = false;        // one IUnknown from every interface
+  HRESULT unknownIid = kS_OK;      // QueryInterface of kIID_VetUnknown
+  bool unknownIidPointer = false;  // ... wrote a non-NULL pointer
 };
 
 // An IID no add-in implements (generated for this purpose), for the E_NOINTERFACE probe.

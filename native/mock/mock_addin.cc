@@ -125,13 +125,9 @@ class MockOperation final : public IWsbApplicationAsync {
 
   HRESULT play(const StatusStep& step, HRESULT* status) {
     switch (step.kind) {
-      case StatusStep::Kind::kHang:
-        return host().pause(std::nullopt);
-      case StatusStep::Kind::kCrash:
-        process_->crashed = true;
-        return kRPC_S_CALL_FAILED;
-      default:
-        break;
+      case StatusStep::Kind::kHang: return host().pause(std::nullopt);
+      case StatusStep::Kind::kCrash: process_->crashed = true; return kRPC_S_CALL_FAILED;
+      default: break;
     }
     const HRESULT waited = host().pause(milliseconds(step.delayMs));
     if (FAILED(waited)) return waited;
@@ -173,8 +169,8 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
     return left;
   }
 
-  HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, DWORD volumes,
-                                             LPWSTR* sources, LPWSTR* snapshots, IWsbApplicationAsync** async) override {
+  HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, DWORD volumes, LPWSTR* sources,
+                                             LPWSTR* snapshots, IWsbApplicationAsync** async) override {
     return guarded([&]() -> HRESULT {
       std::vector<std::optional<std::string>> args{utf8(metadata), utf8(logicalPath)};
       for (DWORD i = 0; i < volumes && sources != nullptr && snapshots != nullptr; ++i) {
@@ -198,14 +194,12 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
   }
 
   HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return guarded([&] {
-      return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore);
-    });
+    return guarded(
+        [&] { return restoreStep("PreRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::preRestore); });
   }
   HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward) override {
-    return guarded([&] {
-      return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore);
-    });
+    return guarded(
+        [&] { return restoreStep("PostRestore", metadata, component, logicalPath, noRollForward, &ComponentScript::postRestore); });
   }
 
   HRESULT STDMETHODCALLTYPE OrderComponents(DWORD count, LPWSTR* names, LPWSTR* paths, LPWSTR** orderedNames,
@@ -223,10 +217,8 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       std::vector<std::optional<WString>> outNames;
       std::vector<std::optional<WString>> outPaths;
       switch (answer.kind) {
-        case scenario::OrderAnswer::Kind::kHang:
-          return host_->pause(std::nullopt);
-        case scenario::OrderAnswer::Kind::kNull:
-          return answer.hresult;  // a failure, or S_OK with NULL outputs: any order
+        case scenario::OrderAnswer::Kind::kHang: return host_->pause(std::nullopt);
+        case scenario::OrderAnswer::Kind::kNull: return answer.hresult;  // a failure, or S_OK with NULL outputs: any order
         case scenario::OrderAnswer::Kind::kPermutation:
           for (const std::size_t at : answer.permutation) {
             outNames.emplace_back(WString(names[at], boundedLength(names[at])));
@@ -240,7 +232,8 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
             if (ref == nullptr) continue;  // NULL entries, as scripted
             // Scenario text is valid UTF-8 (a JS string, or JSON its parser checked); only a name
             // longer than any the call layer passes can fail here.
-            if (toWide(ref->name, &outNames.back().emplace()) != TextError::kNone || toWide(ref->logicalPath, &outPaths.back().emplace()) != TextError::kNone) {
+            if (toWide(ref->name, &outNames.back().emplace()) != TextError::kNone ||
+                toWide(ref->logicalPath, &outPaths.back().emplace()) != TextError::kNone) {
               return kE_UNEXPECTED;
             }
           }
@@ -283,7 +276,8 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
   HRESULT restoreStep(const char* method, LPWSTR metadata, LPWSTR component, LPWSTR logicalPath, BOOLEAN noRollForward,
                       scenario::Answer ComponentScript::*outcome) {
     const auto name = utf8(component);
-    host_->record(MockCall{method, app_.writerId, name, {utf8(metadata), utf8(logicalPath), std::string(noRollForward ? "true" : "false")}});
+    host_->record(
+        MockCall{method, app_.writerId, name, {utf8(metadata), utf8(logicalPath), std::string(noRollForward ? "true" : "false")}});
     if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
     const scenario::Answer answer = app_.component(name.value_or("")).*outcome;
     return answer.hang ? host_->pause(std::nullopt) : answer.hresult;

@@ -18,14 +18,11 @@ void StatusSequence::abort() {
 
 CheckAnswer checkAnswer(const ComponentScript& script) {
   switch (script.check) {
-    case ComponentScript::Check::kHang:
-      return {CheckAnswer::Kind::kHang, kOk};
-    case ComponentScript::Check::kNoAsync:
-      return {CheckAnswer::Kind::kNoOperation, kOk};
+    case ComponentScript::Check::kHang: return {CheckAnswer::Kind::kHang, kOk};
+    case ComponentScript::Check::kNoAsync: return {CheckAnswer::Kind::kNoOperation, kOk};
     case ComponentScript::Check::kFail:
       return {script.checkOperation ? CheckAnswer::Kind::kOperation : CheckAnswer::Kind::kNoOperation, script.checkHresult};
-    case ComponentScript::Check::kAsync:
-      break;
+    case ComponentScript::Check::kAsync: break;
   }
   return {CheckAnswer::Kind::kOperation, kOk};
 }
@@ -34,20 +31,14 @@ OrderAnswer orderAnswer(const ApplicationScript& app, std::size_t count, const s
   const OrderScript& script = app.orderComponents;
   OrderAnswer answer;
   switch (script.kind) {
-    case OrderScript::Kind::kHang:
-      answer.kind = OrderAnswer::Kind::kHang;
-      return answer;
-    case OrderScript::Kind::kFail:
-      answer.hresult = script.hresult;
-      return answer;
-    case OrderScript::Kind::kAny:
-      return answer;
+    case OrderScript::Kind::kHang: answer.kind = OrderAnswer::Kind::kHang; return answer;
+    case OrderScript::Kind::kFail: answer.hresult = script.hresult; return answer;
+    case OrderScript::Kind::kAny: return answer;
     case OrderScript::Kind::kReturns:
       answer.kind = OrderAnswer::Kind::kList;
       for (std::size_t i = 0; i < count; ++i) answer.list.push_back(i < script.returns.size() ? &script.returns[i] : nullptr);
       return answer;
-    case OrderScript::Kind::kOrder:
-      break;
+    case OrderScript::Kind::kOrder: break;
   }
   if (names == nullptr) {
     answer.hresult = kNullPointer;

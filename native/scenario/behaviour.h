@@ -44,8 +44,8 @@ struct OrderAnswer {
   enum class Kind { kHang, kNull, kPermutation, kList };
   Kind kind = Kind::kNull;
   Hresult hresult = kOk;
-  std::vector<std::size_t> permutation;    // kPermutation: input positions, in answer order
-  std::vector<const ComponentRef*> list;   // kList: `count` entries owned by the scenario, or nullptr
+  std::vector<std::size_t> permutation;   // kPermutation: input positions, in answer order
+  std::vector<const ComponentRef*> list;  // kList: `count` entries owned by the scenario, or nullptr
 };
 // `names`: the `count` input names as UTF-8, or nullptr when the caller passed NULL arrays with
 // a count (E_POINTER when the script needs them).

@@ -17,8 +17,8 @@ namespace wsb::scenario {
 using Hresult = std::int32_t;  // the bits of an HRESULT, without <windows.h>
 
 // The few codes a scenario's defaults and behaviours need.
-constexpr Hresult kOk = 0;                                      // S_OK
-constexpr Hresult kAborted = static_cast<Hresult>(0x80004004);  // E_ABORT
+constexpr Hresult kOk = 0;                                          // S_OK
+constexpr Hresult kAborted = static_cast<Hresult>(0x80004004);      // E_ABORT
 constexpr Hresult kNullPointer = static_cast<Hresult>(0x80004003);  // E_POINTER
 // The longest delay a scenario may script: Node's longest timer (MAX_DURATION_MS in
 // lib/validate.ts), so the TypeScript mock can play every scenario the C++ engines accept.

@@ -122,7 +122,8 @@ class Reader {
   static StatusStep step(const Value& value, const std::string& path) {
     object(value, path, {"kind", "hresult", "delayMs"});
     StatusStep out;
-    out.kind = static_cast<StatusStep::Kind>(choice(value.member("kind"), path + ".kind", {"status", "callFails", "unwritten", "hang", "crash"}));
+    out.kind =
+        static_cast<StatusStep::Kind>(choice(value.member("kind"), path + ".kind", {"status", "callFails", "unwritten", "hang", "crash"}));
     const bool hasHresult = out.kind == StatusStep::Kind::kStatus || out.kind == StatusStep::Kind::kCallFails;
     const bool hasDelay = hasHresult || out.kind == StatusStep::Kind::kUnwritten;
     if (hasHresult) out.hresult = hresult(value.member("hresult"), path + ".hresult");
@@ -174,13 +175,15 @@ class Reader {
     for (std::size_t i = 0; i < refs.size(); ++i) {
       const std::string at = indexed(path + ".returns", i);
       object(refs.at(i), at, {"name", "logicalPath"});
-      out.returns.push_back(ComponentRef{text(refs.at(i).member("name"), at + ".name"), text(refs.at(i).member("logicalPath"), at + ".logicalPath")});
+      out.returns.push_back(
+          ComponentRef{text(refs.at(i).member("name"), at + ".name"), text(refs.at(i).member("logicalPath"), at + ".logicalPath")});
     }
     return out;
   }
 
   static ApplicationScript application(const Value& value, const std::string& path) {
-    object(value, path, {"writerId", "identifier", "clsid", "activation", "restoreSupport", "rollForward", "orderComponents", "components"});
+    object(value, path,
+           {"writerId", "identifier", "clsid", "activation", "restoreSupport", "rollForward", "orderComponents", "components"});
     ApplicationScript out;
     out.writerId = text(value.member("writerId"), path + ".writerId");
     out.identifier = text(value.member("identifier"), path + ".identifier");

@@ -28,21 +28,45 @@ describe('wsbapp check', () => {
     expect(code).toBe(ExitCode.OK);
     expect(events.map((e) => e.type)).toEqual(['status', 'status', 'result']);
     expect(events.every((e) => e.v === 1)).toBe(true);
-    expect(events[0]).toMatchObject({ state: 'running', hresult: 0x407a0004, hex: '0x407A0004', symbol: 'WSBAPP_ASYNC_IN_PROGRESS', polls: 1 });
-    expect(events[2]).toMatchObject({ command: 'check', app: 'Quick App', component: 'ok', outcome: 'consistent', hresult: 0, hex: '0x00000000', symbol: 'S_OK', polls: 2, exitCode: 0 });
+    expect(events[0]).toMatchObject({
+      state: 'running',
+      hresult: 0x407a0004,
+      hex: '0x407A0004',
+      symbol: 'WSBAPP_ASYNC_IN_PROGRESS',
+      polls: 1,
+    });
+    expect(events[2]).toMatchObject({
+      command: 'check',
+      app: 'Quick App',
+      component: 'ok',
+      outcome: 'consistent',
+      hresult: 0,
+      hex: '0x00000000',
+      symbol: 'S_OK',
+      polls: 2,
+      exitCode: 0,
+    });
     expect(io.err()).toBe('');
   });
 
   it('reports a failed check as a verdict and exits 1', async () => {
     const { code, io } = await check(['--component', 'bad', '--json']);
     expect(code).toBe(ExitCode.FAILED);
-    expect(io.events().at(-1)).toMatchObject({ type: 'result', outcome: 'failed', hresult: 0x807a0001, symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', exitCode: 1 });
+    expect(io.events().at(-1)).toMatchObject({
+      type: 'result',
+      outcome: 'failed',
+      hresult: 0x807a0001,
+      symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED',
+      exitCode: 1,
+    });
   });
 
   it('says in words why a check failed', async () => {
     const { code, io } = await check(['--component', 'refused']);
     expect(code).toBe(ExitCode.FAILED);
-    expect(io.out()).toMatch(/^FAILED: "Quick App" \/ "refused": 0x807A0001 WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, the component failed its application consistency check \(0 polls/);
+    expect(io.out()).toMatch(
+      /^FAILED: "Quick App" \/ "refused": 0x807A0001 WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, the component failed its application consistency check \(0 polls/,
+    );
   });
 
   it('admits an unknown failure code', async () => {
@@ -80,7 +104,10 @@ describe('wsbapp check', () => {
     const pressOnFirstStatus = (text: string, io: { interrupt(): void }) => {
       if (text.includes('"type":"status"')) io.interrupt();
     };
-    const { code, io } = await check(['--component', 'forever', '--json'], { env: { WSBAPP_MOCK_RECORD: record }, onStdout: pressOnFirstStatus });
+    const { code, io } = await check(['--component', 'forever', '--json'], {
+      env: { WSBAPP_MOCK_RECORD: record },
+      onStdout: pressOnFirstStatus,
+    });
     expect(code).toBe(ExitCode.ABORTED);
     expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', exitCode: 4 });
     const calls = JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string }>;
@@ -91,7 +118,10 @@ describe('wsbapp check', () => {
 
   it('says on stderr that it is aborting, and how to stop waiting', async () => {
     const io = fakeIo({ onStdout: () => {} });
-    const running = runCli(['check', '--mock', SCENARIO, '--app', 'Quick App', '--component', 'stuck', ...FAST, '--abort-timeout', '20ms'], io);
+    const running = runCli(
+      ['check', '--mock', SCENARIO, '--app', 'Quick App', '--component', 'stuck', ...FAST, '--abort-timeout', '20ms'],
+      io,
+    );
     await new Promise((resolve) => setTimeout(resolve, 0));
     io.interrupt();
     expect(await running).toBe(ExitCode.ABORTED);
@@ -116,7 +146,10 @@ describe('wsbapp check', () => {
     const failOnFirstStatus = (text: string, io: { failStdout(code: string): void }) => {
       if (text.includes('"type":"status"')) io.failStdout(errno);
     };
-    const { code, io } = await check(['--component', 'forever', '--json'], { env: { WSBAPP_MOCK_RECORD: record }, onStdout: failOnFirstStatus });
+    const { code, io } = await check(['--component', 'forever', '--json'], {
+      env: { WSBAPP_MOCK_RECORD: record },
+      onStdout: failOnFirstStatus,
+    });
     expect(code).toBe(exitCode);
     // Quiet: no note about aborting, no report of the abort it caused; only the failure itself.
     expect(io.err()).toBe(stderr);
@@ -135,20 +168,31 @@ describe('wsbapp check', () => {
     };
     const { code, io } = await check(['--component', 'stuck', '--json', '--abort-timeout', '300ms'], { onStdout: pressTwice });
     expect(code).toBe(ExitCode.ABORTED);
-    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', message: expect.stringContaining('second signal: did not wait for the answer to Abort') });
+    expect(io.events().at(-1)).toMatchObject({
+      type: 'error',
+      code: 'ERR_WSB_ABORTED',
+      message: expect.stringContaining('second signal: did not wait for the answer to Abort'),
+    });
   });
 
   it('names the application and component when a call fails', async () => {
     const { code, io } = await check(['--component', 'crash', '--json']);
     expect(code).toBe(ExitCode.ADDIN_UNAVAILABLE);
-    expect(io.err()).toMatch(/^wsbapp check: the add-in disconnected or its process died for application "Quick App", component "crash": QueryStatus returned/);
+    expect(io.err()).toMatch(
+      /^wsbapp check: the add-in disconnected or its process died for application "Quick App", component "crash": QueryStatus returned/,
+    );
     expect(io.events().at(-1)).toMatchObject({ type: 'error', app: 'Quick App', component: 'crash', call: 'QueryStatus' });
   });
 
   it('exits 5 when the add-in process dies', async () => {
     const { code, io } = await check(['--component', 'crash', '--json']);
     expect(code).toBe(ExitCode.ADDIN_UNAVAILABLE);
-    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ADDIN_DISCONNECTED', symbol: 'RPC_S_CALL_FAILED', call: 'QueryStatus' });
+    expect(io.events().at(-1)).toMatchObject({
+      type: 'error',
+      code: 'ERR_WSB_ADDIN_DISCONNECTED',
+      symbol: 'RPC_S_CALL_FAILED',
+      call: 'QueryStatus',
+    });
   });
 
   it.each([
@@ -166,7 +210,16 @@ describe('wsbapp check', () => {
 
   it('passes the component, logical path, metadata and volumes to CheckConsistency', async () => {
     const record = join(mkdtempSync(join(tmpdir(), 'wsbapp-cli-')), 'calls.json');
-    const args = ['--component', 'none', '--logical-path', 'lp', '--metadata', join(FIXTURES, 'writer-metadata.xml'), '--volume', 'C:\\=\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\'];
+    const args = [
+      '--component',
+      'none',
+      '--logical-path',
+      'lp',
+      '--metadata',
+      join(FIXTURES, 'writer-metadata.xml'),
+      '--volume',
+      'C:\\=\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\',
+    ];
     await check(args, { env: { WSBAPP_MOCK_RECORD: record } });
     const calls = JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string; args?: Record<string, unknown> }>;
     expect(calls.find((c) => c.method === 'CheckConsistency')?.args).toEqual({
@@ -216,7 +269,12 @@ describe('wsbapp check', () => {
     const io = fakeIo();
     const file = join(FIXTURES, 'broken-scenario.json');
     expect(await runCli(['check', `--mock=${file}`, '--app', 'x', '--json'], io)).toBe(ExitCode.USAGE);
-    expect(io.events().at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: not valid JSON: `), exitCode: 2 });
+    expect(io.events().at(-1)).toMatchObject({
+      type: 'error',
+      code: 'ERR_WSB_SCENARIO',
+      message: expect.stringContaining(`${file}: not valid JSON: `),
+      exitCode: 2,
+    });
     expect(io.err()).toContain('hint: fix the scenario file');
   });
 

@@ -13,13 +13,18 @@ function windows(programs: Record<string, ProgramResult>, files: string[] = [ADD
   return fakeIo({ platform: 'win32', env: { ProgramFiles: 'C:\\Program Files' }, programs, files });
 }
 
-const healthy = (): Record<string, ProgramResult> => ({ ...registryPrograms(), 'whoami.exe /groups': { status: 0, stdout: WHOAMI_ELEVATED } });
+const healthy = (): Record<string, ProgramResult> => ({
+  ...registryPrograms(),
+  'whoami.exe /groups': { status: 0, stdout: WHOAMI_ELEVATED },
+});
 
 describe('wsbapp doctor', () => {
   it('off Windows reports "not Windows" with a hint to --mock and exits 6', async () => {
     const io = fakeIo({ platform: 'linux' });
     expect(await runCli(['doctor'], io)).toBe(ExitCode.ENVIRONMENT);
-    expect(io.out()).toBe('FAIL  this is linux, not Windows\n      fix: WSB add-ins exist only on Windows; to try wsbapp here, run list, check or restore with --mock\n');
+    expect(io.out()).toBe(
+      'FAIL  this is linux, not Windows\n      fix: WSB add-ins exist only on Windows; to try wsbapp here, run list, check or restore with --mock\n',
+    );
   });
 
   it('finds nothing wrong on a healthy machine and exits 0', async () => {
@@ -61,7 +66,15 @@ describe('wsbapp doctor', () => {
 
   it.each([
     [{}, 'is not registered'],
-    [{ 'reg.exe query HKCR\\CLSID\\{5D1A2B3C-4E5F-4A6B-8C7D-9E0F1A2B3C4D}\\InprocServer32 /ve': { status: 0, stdout: 'HKEY_CLASSES_ROOT\\X\r\n    (Default)    REG_SZ    C:\\a.dll\r\n' } }, 'registered in-process only'],
+    [
+      {
+        'reg.exe query HKCR\\CLSID\\{5D1A2B3C-4E5F-4A6B-8C7D-9E0F1A2B3C4D}\\InprocServer32 /ve': {
+          status: 0,
+          stdout: 'HKEY_CLASSES_ROOT\\X\r\n    (Default)    REG_SZ    C:\\a.dll\r\n',
+        },
+      },
+      'registered in-process only',
+    ],
   ])('reports an add-in class that is not a local server', async (extra, words) => {
     const programs: Record<string, ProgramResult> = { ...healthy(), ...extra };
     delete programs['reg.exe query HKCR\\CLSID\\{5D1A2B3C-4E5F-4A6B-8C7D-9E0F1A2B3C4D}\\LocalServer32 /ve'];

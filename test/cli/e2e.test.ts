@@ -32,8 +32,17 @@ function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Spawn wsbapp; `onLine` sees each stdout line as it arrives (with the child, to signal it). */
-function wsbapp(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line: string, child: ReturnType<typeof spawn>) => void, options: SpawnOptions = {}): Promise<Run> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'] });
+function wsbapp(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onLine?: (line: string, child: ReturnType<typeof spawn>) => void,
+  options: SpawnOptions = {},
+): Promise<Run> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -46,7 +55,12 @@ function wsbapp(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line: str
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((done) => {
     child.on('close', (code) => {
-      const lines = args.includes('--json') ? stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+      const lines = args.includes('--json')
+        ? stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>)
+        : [];
       done({ code, stdout, stderr, lines });
     });
   });
@@ -55,7 +69,8 @@ function wsbapp(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line: str
 const recordFile = () => join(mkdtempSync(join(tmpdir(), 'wsbapp-e2e-')), 'calls.json');
 
 /** The methods the mock recorded, in order. */
-const recordedMethods = (record: string): string[] => (JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string }>).map((c) => c.method);
+const recordedMethods = (record: string): string[] =>
+  (JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string }>).map((c) => c.method);
 
 /** A check that runs until stopped (the demo's Slow component, polled every 50 ms). */
 const SLOW_CHECK = ['check', '--mock', '--app', 'Contoso Mail', '--component', 'Slow', '--interval', '50ms', '--json'];
@@ -70,7 +85,11 @@ function expectAbortedAndReleased(record: string): void {
 
 /** `sh -c`: for pipelines; resolves with the exit code of wsbapp (the pipeline's first command) and stderr. */
 function shell(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('bash', ['-c', `${script}; exit "\${PIPESTATUS[0]}"`], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `${script}; exit "\${PIPESTATUS[0]}"`], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -96,7 +115,17 @@ describe('wsbapp, spawned', () => {
   }, 30_000);
 
   it('prints NDJSON, one status per poll and a result, for a failing check: exit 1', async () => {
-    const run = await wsbapp(['check', '--mock', '--app', 'Contoso Mail', '--component', 'Mailbox Database 02', '--interval', '50ms', '--json']);
+    const run = await wsbapp([
+      'check',
+      '--mock',
+      '--app',
+      'Contoso Mail',
+      '--component',
+      'Mailbox Database 02',
+      '--interval',
+      '50ms',
+      '--json',
+    ]);
     expect(run.code).toBe(ExitCode.FAILED);
     expect(run.lines.map((l) => [l.v, l.type])).toEqual([
       [1, 'status'],
@@ -116,7 +145,11 @@ describe('wsbapp, spawned', () => {
         child.kill('SIGINT');
       }
     };
-    const run = await wsbapp(['check', '--mock', '--app', 'Contoso Mail', '--component', 'Slow', '--interval', '50ms', '--json'], { WSBAPP_MOCK_RECORD: record }, interruptOnFirstStatus);
+    const run = await wsbapp(
+      ['check', '--mock', '--app', 'Contoso Mail', '--component', 'Slow', '--interval', '50ms', '--json'],
+      { WSBAPP_MOCK_RECORD: record },
+      interruptOnFirstStatus,
+    );
     expect(run.code).toBe(ExitCode.ABORTED);
     expect(run.lines.at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', exitCode: 4 });
     const methods = (JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string }>).map((c) => c.method);
@@ -138,31 +171,47 @@ describe('wsbapp, spawned', () => {
     [['list', '--mock'], ExitCode.OK],
     [['explain', '-2139488255'], ExitCode.OK],
     [['doctor', '--help'], ExitCode.OK],
-  ])('%j exits %d', async (args, code) => {
-    expect((await wsbapp(args)).code).toBe(code);
-  }, 30_000);
+  ])(
+    '%j exits %d',
+    async (args, code) => {
+      expect((await wsbapp(args)).code).toBe(code);
+    },
+    30_000,
+  );
 
   describe('signals and streams', () => {
-    it.each([['SIGTERM'], ['SIGHUP']] as const)('treats %s like Ctrl+C: Abort, Release, the record written, exit 4', async (signal) => {
-      const record = recordFile();
-      let signalled = false;
-      const signalOnFirstStatus = (line: string, child: ReturnType<typeof spawn>) => {
-        if (!signalled && line.includes('"type":"status"')) {
-          signalled = true;
-          child.kill(signal);
-        }
-      };
-      const run = await wsbapp(SLOW_CHECK, { WSBAPP_MOCK_RECORD: record }, signalOnFirstStatus);
-      expect(signalled).toBe(true);
-      expect(run.code).toBe(ExitCode.ABORTED);
-      expect(run.lines.at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_ABORTED', abortDelivered: true, abortHresult: { hex: '0x00000000', symbol: 'S_OK' }, exitCode: 4 });
-      expect(run.lines.at(-1)?.polls).toBeGreaterThanOrEqual(1);
-      expectAbortedAndReleased(record);
-    }, 30_000);
+    it.each([['SIGTERM'], ['SIGHUP']] as const)(
+      'treats %s like Ctrl+C: Abort, Release, the record written, exit 4',
+      async (signal) => {
+        const record = recordFile();
+        let signalled = false;
+        const signalOnFirstStatus = (line: string, child: ReturnType<typeof spawn>) => {
+          if (!signalled && line.includes('"type":"status"')) {
+            signalled = true;
+            child.kill(signal);
+          }
+        };
+        const run = await wsbapp(SLOW_CHECK, { WSBAPP_MOCK_RECORD: record }, signalOnFirstStatus);
+        expect(signalled).toBe(true);
+        expect(run.code).toBe(ExitCode.ABORTED);
+        expect(run.lines.at(-1)).toMatchObject({
+          type: 'error',
+          code: 'ERR_WSB_ABORTED',
+          abortDelivered: true,
+          abortHresult: { hex: '0x00000000', symbol: 'S_OK' },
+          exitCode: 4,
+        });
+        expect(run.lines.at(-1)?.polls).toBeGreaterThanOrEqual(1);
+        expectAbortedAndReleased(record);
+      },
+      30_000,
+    );
 
     it('ends quietly when its reader goes away (| head -1): Abort, Release, the record written, exit 141', async () => {
       const record = recordFile();
-      const run = await shell(`${quote(process.execPath)} ${quote(BIN)} ${SLOW_CHECK.map(quote).join(' ')} | head -1`, { WSBAPP_MOCK_RECORD: record });
+      const run = await shell(`${quote(process.execPath)} ${quote(BIN)} ${SLOW_CHECK.map(quote).join(' ')} | head -1`, {
+        WSBAPP_MOCK_RECORD: record,
+      });
       expect(run.code).toBe(ExitCode.OUTPUT_CLOSED);
       expect(JSON.parse(run.stdout)).toMatchObject({ v: 1, type: 'status' });
       expect(run.stderr).toBe('');
@@ -205,14 +254,24 @@ describe('wsbapp, spawned', () => {
       const file = join(ROOT, 'test/cli/fixtures/broken-scenario.json');
       const run = await wsbapp(['list', `--mock=${file}`, '--json']);
       expect(run.code).toBe(ExitCode.USAGE);
-      expect(run.lines.at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_SCENARIO', message: expect.stringContaining(`${file}: not valid JSON`), exitCode: 2 });
+      expect(run.lines.at(-1)).toMatchObject({
+        type: 'error',
+        code: 'ERR_WSB_SCENARIO',
+        message: expect.stringContaining(`${file}: not valid JSON`),
+        exitCode: 2,
+      });
     }, 30_000);
 
     it('reports a bug in wsbapp as exit 70, one line and no stack (the stack with WSBAPP_DEBUG=1)', async () => {
       const preload = ['-r', join(ROOT, 'test/cli/fixtures/break-mock.js')];
       const run = await wsbapp(['list', '--mock', '--json'], {}, undefined, { nodeArgs: preload });
       expect(run.code).toBe(ExitCode.INTERNAL);
-      expect(run.lines.at(-1)).toMatchObject({ type: 'error', code: 'ERR_INTERNAL', message: expect.stringContaining('Cannot read properties of undefined'), exitCode: 70 });
+      expect(run.lines.at(-1)).toMatchObject({
+        type: 'error',
+        code: 'ERR_INTERNAL',
+        message: expect.stringContaining('Cannot read properties of undefined'),
+        exitCode: 70,
+      });
       expect(run.stderr).toMatch(/^wsbapp list: internal error, please report it: Cannot read properties of undefined/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       const debug = await wsbapp(['list', '--mock'], { WSBAPP_DEBUG: '1' }, undefined, { nodeArgs: preload });

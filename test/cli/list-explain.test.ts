@@ -29,7 +29,9 @@ describe('wsbapp list', () => {
   it('prints one block per application for humans', async () => {
     const io = fakeIo();
     await runCli(['list', '--mock', SCENARIO], io);
-    expect(io.out()).toContain('Quick App\n  writer id    {11111111-2222-4333-8444-555555555555}\n  CLSID        {AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE}\n  add-in class registered\n  marshalling  mock');
+    expect(io.out()).toContain(
+      'Quick App\n  writer id    {11111111-2222-4333-8444-555555555555}\n  CLSID        {AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE}\n  add-in class registered\n  marshalling  mock',
+    );
     expect(io.out()).toContain('add-in class NOT registered (activation fails with REGDB_E_CLASSNOTREG)');
     expect(io.out()).toContain('add-in class none (the application has no add-in)');
   });
@@ -53,7 +55,18 @@ describe('wsbapp explain', () => {
     const io = fakeIo();
     expect(await runCli(['explain', input, '--json'], io)).toBe(ExitCode.OK);
     expect(io.events()).toEqual([
-      expect.objectContaining({ v: 1, type: 'result', command: 'explain', hresult: 0x80004005, hex: '0x80004005', signed: -2147467259, symbol: 'E_FAIL', state: 'failed', inProgress: false, exitCode: 0 }),
+      expect.objectContaining({
+        v: 1,
+        type: 'result',
+        command: 'explain',
+        hresult: 0x80004005,
+        hex: '0x80004005',
+        signed: -2147467259,
+        symbol: 'E_FAIL',
+        state: 'failed',
+        inProgress: false,
+        exitCode: 0,
+      }),
     ]);
   });
 
@@ -65,7 +78,11 @@ describe('wsbapp explain', () => {
   });
 
   it.each([
-    ['0x80070002', '0x80070002 ERROR_FILE_NOT_FOUND\n', 'a failure code Windows defines (ERROR_FILE_NOT_FOUND), with no WSB-specific meaning'],
+    [
+      '0x80070002',
+      '0x80070002 ERROR_FILE_NOT_FOUND\n',
+      'a failure code Windows defines (ERROR_FILE_NOT_FOUND), with no WSB-specific meaning',
+    ],
     ['0x8004230F', '0x8004230F VSS_E_UNEXPECTED_PROVIDER_ERROR\n', 'a failure code Windows defines (VSS_E_UNEXPECTED_PROVIDER_ERROR)'],
     ['error_access_denied', '0x80070005 E_ACCESSDENIED (also ERROR_ACCESS_DENIED)\n', 'access denied: run elevated'],
     ['WSBAPP_ASYNC_IN_PROGRESS_METADATA', '0x007A0004 WSBAPP_ASYNC_IN_PROGRESS_METADATA\n', 'IN PROGRESS, NOT SUCCESS'],
@@ -85,7 +102,9 @@ describe('wsbapp explain', () => {
       process.env.WSBAPP_BINDING = fake;
       const windows = fakeIo({ platform: 'win32' });
       await runCli(['explain', '0x80070002'], windows);
-      expect(windows.out()).toContain('meaning:   a failure code Windows defines (ERROR_FILE_NOT_FOUND), with no WSB-specific meaning\nsystem:    The system cannot find the file specified.\n');
+      expect(windows.out()).toContain(
+        'meaning:   a failure code Windows defines (ERROR_FILE_NOT_FOUND), with no WSB-specific meaning\nsystem:    The system cannot find the file specified.\n',
+      );
       const json = fakeIo({ platform: 'win32' });
       await runCli(['explain', '0x80070002', '--json'], json);
       expect(json.events()).toEqual([expect.objectContaining({ systemMessage: 'The system cannot find the file specified.' })]);
@@ -105,7 +124,9 @@ describe('wsbapp explain', () => {
   it('lists the other names of a value in --json', async () => {
     const io = fakeIo();
     await runCli(['explain', '0x8007000E', '--json'], io);
-    expect(io.events()).toEqual([expect.objectContaining({ symbol: 'E_OUTOFMEMORY', aliases: ['ERROR_OUTOFMEMORY', 'DNS_ERROR_NO_MEMORY'] })]);
+    expect(io.events()).toEqual([
+      expect.objectContaining({ symbol: 'E_OUTOFMEMORY', aliases: ['ERROR_OUTOFMEMORY', 'DNS_ERROR_NO_MEMORY'] }),
+    ]);
   });
 
   it.each([

@@ -36,7 +36,26 @@ describe('wsbapp (dispatch, help, version)', () => {
   it('rejects an unknown command with exit 2, as an error event under --json', async () => {
     const io = fakeIo();
     expect(await runCli(['bakcup', '--json'], io)).toBe(ExitCode.USAGE);
-    expect(io.events()).toEqual([{ v: 1, type: 'error', code: 'ERR_USAGE', message: expect.stringContaining('unknown command "bakcup"'), hresult: null, hex: null, symbol: null, call: null, app: null, component: null, polls: null, lastStatus: null, elapsedMs: null, abortDelivered: null, abortHresult: null, exitCode: 2 }]);
+    expect(io.events()).toEqual([
+      {
+        v: 1,
+        type: 'error',
+        code: 'ERR_USAGE',
+        message: expect.stringContaining('unknown command "bakcup"'),
+        hresult: null,
+        hex: null,
+        symbol: null,
+        call: null,
+        app: null,
+        component: null,
+        polls: null,
+        lastStatus: null,
+        elapsedMs: null,
+        abortDelivered: null,
+        abortHresult: null,
+        exitCode: 2,
+      },
+    ]);
     expect(io.err()).toContain("hint: run 'wsbapp --help' for usage");
   });
 

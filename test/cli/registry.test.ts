@@ -37,7 +37,9 @@ describe('reg.exe output parsing', () => {
   });
 
   it('keeps an empty value', () => {
-    expect(parseRegQuery('HKEY_CURRENT_USER\\K\r\n    Empty    REG_SZ\r\n')[0].values).toEqual([{ name: 'Empty', type: 'REG_SZ', data: '' }]);
+    expect(parseRegQuery('HKEY_CURRENT_USER\\K\r\n    Empty    REG_SZ\r\n')[0].values).toEqual([
+      { name: 'Empty', type: 'REG_SZ', data: '' },
+    ]);
   });
 });
 
@@ -61,12 +63,24 @@ describe('LocalServer32 command lines', () => {
 
 describe('registration facts', () => {
   const app = { writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Contoso Mail', clsid: CONTOSO_CLSID };
-  const nativeLike: Backend = { name: 'native', listApplications: async () => [app], activate: () => Promise.reject(new Error('not here')) };
+  const nativeLike: Backend = {
+    name: 'native',
+    listApplications: async () => [app],
+    activate: () => Promise.reject(new Error('not here')),
+  };
 
   it('come from reg.exe on Windows', async () => {
     const factsOf = await factsSource(nativeLike, fakeIo({ platform: 'win32', programs: registryPrograms() }));
-    expect(await factsOf(app)).toEqual({ classRegistered: true, server: '"%ProgramFiles%\\Contoso\\Mail Addin.exe" -Embedding', marshalling: 'registered' });
-    expect(await factsOf({ ...app, clsid: '{00000000-0000-0000-0000-000000000001}' })).toEqual({ classRegistered: false, server: null, marshalling: 'registered' });
+    expect(await factsOf(app)).toEqual({
+      classRegistered: true,
+      server: '"%ProgramFiles%\\Contoso\\Mail Addin.exe" -Embedding',
+      marshalling: 'registered',
+    });
+    expect(await factsOf({ ...app, clsid: '{00000000-0000-0000-0000-000000000001}' })).toEqual({
+      classRegistered: false,
+      server: null,
+      marshalling: 'registered',
+    });
     expect(await factsOf({ ...app, clsid: null })).toMatchObject({ classRegistered: false });
   });
 

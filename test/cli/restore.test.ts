@@ -19,12 +19,28 @@ describe('wsbapp restore', () => {
     ['post', 'PostRestore'],
   ])('%s calls %s with the request and exits 0', async (step, call) => {
     const record = join(mkdtempSync(join(tmpdir(), 'wsbapp-cli-')), 'calls.json');
-    const args = [step, '--app', 'Quick App', '--component', 'ok', '--logical-path', 'lp', '--metadata', join(FIXTURES, 'writer-metadata.xml'), '--no-roll-forward'];
+    const args = [
+      step,
+      '--app',
+      'Quick App',
+      '--component',
+      'ok',
+      '--logical-path',
+      'lp',
+      '--metadata',
+      join(FIXTURES, 'writer-metadata.xml'),
+      '--no-roll-forward',
+    ];
     const { code, io } = await restore(args, { WSBAPP_MOCK_RECORD: record });
     expect(code).toBe(ExitCode.OK);
     expect(io.out()).toBe(`${call} succeeded: "Quick App" / "ok"\n`);
     const calls = JSON.parse(readFileSync(record, 'utf8')) as Array<{ method: string; args?: unknown }>;
-    expect(calls.find((c) => c.method === call)?.args).toEqual({ component: 'ok', logicalPath: 'lp', writerMetadata: expect.stringContaining('WRITER_METADATA'), noRollForward: true });
+    expect(calls.find((c) => c.method === call)?.args).toEqual({
+      component: 'ok',
+      logicalPath: 'lp',
+      writerMetadata: expect.stringContaining('WRITER_METADATA'),
+      noRollForward: true,
+    });
   });
 
   it.each([
@@ -33,12 +49,27 @@ describe('wsbapp restore', () => {
   ])('%s reports a refusal as a failed verdict, exit 1', async (step, component, symbol) => {
     const { code, io } = await restore([step, '--app', 'Quick App', '--component', component, '--json']);
     expect(code).toBe(ExitCode.FAILED);
-    expect(io.events()).toEqual([{ v: 1, type: 'result', command: `restore ${step}`, app: 'Quick App', component, outcome: 'failed', hresult: expect.any(Number), hex: expect.stringMatching(/^0x807A000[23]$/), symbol, exitCode: 1 }]);
+    expect(io.events()).toEqual([
+      {
+        v: 1,
+        type: 'result',
+        command: `restore ${step}`,
+        app: 'Quick App',
+        component,
+        outcome: 'failed',
+        hresult: expect.any(Number),
+        hex: expect.stringMatching(/^0x807A000[23]$/),
+        symbol,
+        exitCode: 1,
+      },
+    ]);
   });
 
   it('says in words why PreRestore failed', async () => {
     const { io } = await restore(['pre', '--app', 'Quick App', '--component', 'pre-refused']);
-    expect(io.out()).toBe('FAILED: PreRestore of "Quick App" / "pre-refused": 0x807A0002 WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED, the add-in\'s pre-restore step failed\n');
+    expect(io.out()).toBe(
+      'FAILED: PreRestore of "Quick App" / "pre-refused": 0x807A0002 WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED, the add-in\'s pre-restore step failed\n',
+    );
   });
 
   it('order prints the order the add-in wants', async () => {
@@ -65,13 +96,20 @@ describe('wsbapp restore', () => {
     expect((await restore(['roll-forward', '--app', 'Quick App'])).io.out()).toBe('yes\n');
     expect((await restore(['roll-forward', '--app', 'Any Order'])).io.out()).toBe('no\n');
     const { io } = await restore(['roll-forward', '--app', 'Quick App', '--json']);
-    expect(io.events()).toEqual([{ v: 1, type: 'result', command: 'restore roll-forward', app: 'Quick App', supported: true, exitCode: 0 }]);
+    expect(io.events()).toEqual([
+      { v: 1, type: 'result', command: 'restore roll-forward', app: 'Quick App', supported: true, exitCode: 0 },
+    ]);
   });
 
   it('exits 5 when the add-in is not registered', async () => {
     const { code, io } = await restore(['roll-forward', '--app', 'Unregistered', '--json']);
     expect(code).toBe(ExitCode.ADDIN_UNAVAILABLE);
-    expect(io.events()[0]).toMatchObject({ type: 'error', code: 'ERR_WSB_NOT_REGISTERED', symbol: 'REGDB_E_CLASSNOTREG', call: 'Activate' });
+    expect(io.events()[0]).toMatchObject({
+      type: 'error',
+      code: 'ERR_WSB_NOT_REGISTERED',
+      symbol: 'REGDB_E_CLASSNOTREG',
+      call: 'Activate',
+    });
   });
 
   it.each([[[]], [['sideways']], [['constructor']]])('rejects the step %j with exit 2', async (argv) => {

@@ -38,7 +38,11 @@ describe('durations', () => {
   });
 
   it.each(['0', '', 'soon', '5 minutes', '-1', '30d', '600h'])('rejects %j naming the flag', (text) => {
-    expect(() => parseDuration(text, '--interval')).toThrow(new UsageError(`--interval must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`));
+    expect(() => parseDuration(text, '--interval')).toThrow(
+      new UsageError(
+        `--interval must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`,
+      ),
+    );
   });
 
   it.each([
@@ -54,10 +58,19 @@ describe('durations', () => {
 describe('argument parsing', () => {
   it.each([
     [['--mock'], ['--mock']],
-    [['--mock', 'a.JSON', 'x'], ['--mock', '--scenario', 'a.JSON', 'x']],
+    [
+      ['--mock', 'a.JSON', 'x'],
+      ['--mock', '--scenario', 'a.JSON', 'x'],
+    ],
     [['--mock=s.txt'], ['--mock', '--scenario', 's.txt']],
-    [['--mock', 'Logs'], ['--mock', 'Logs']],
-    [['--', '--mock=x'], ['--', '--mock=x']],
+    [
+      ['--mock', 'Logs'],
+      ['--mock', 'Logs'],
+    ],
+    [
+      ['--', '--mock=x'],
+      ['--', '--mock=x'],
+    ],
   ])('expands %j to %j', (argv, expanded) => {
     expect(expandMockFlag(argv)).toEqual(expanded);
   });
@@ -85,7 +98,10 @@ describe('exit codes', () => {
     [new RangeError('Invalid array length'), ExitCode.INTERNAL],
     [Object.assign(new Error('a code nobody mapped'), { code: 'ERR_SOMETHING_NEW' }), ExitCode.INTERNAL],
     [new ReleasedError('ConsistencyCheck'), ExitCode.INTERNAL],
-    [new CheckFailedError({ hresult: HRESULT.WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, call: 'QueryStatus', polls: 1, elapsedMs: 1 }), ExitCode.FAILED],
+    [
+      new CheckFailedError({ hresult: HRESULT.WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED, call: 'QueryStatus', polls: 1, elapsedMs: 1 }),
+      ExitCode.FAILED,
+    ],
     [new RestoreFailedError('PreRestore failed', { hresult: HRESULT.E_FAIL, call: 'PreRestore' }), ExitCode.FAILED],
     [new TimeoutError({ ...stop, timeoutMs: 1 }), ExitCode.TIMEOUT],
     [new AbortedError(stop), ExitCode.ABORTED],
@@ -101,7 +117,9 @@ describe('exit codes', () => {
   });
 
   it('maps every code lib/errors.ts declares (a new one must be added to the table)', () => {
-    const declared = [...readFileSync(join(__dirname, '../../lib/errors.ts'), 'utf8').matchAll(/code(?:: string)? = '(ERR_[A-Z_]+)'/g)].map((m) => m[1]);
+    const declared = [...readFileSync(join(__dirname, '../../lib/errors.ts'), 'utf8').matchAll(/code(?:: string)? = '(ERR_[A-Z_]+)'/g)].map(
+      (m) => m[1],
+    );
     expect(declared.length).toBeGreaterThan(10);
     expect(declared.filter((code) => !Object.hasOwn(EXIT_CODE_RULES, code))).toEqual([]);
   });
@@ -109,20 +127,42 @@ describe('exit codes', () => {
   it('reports a bug as one line and a plea to report it, the stack only with WSBAPP_DEBUG', () => {
     const io = fakeIo();
     expect(reportFailure(new Error('boom'), 'wsbapp list', false, io)).toBe(ExitCode.INTERNAL);
-    expect(io.err()).toBe('wsbapp list: internal error, please report it: boom (set WSBAPP_DEBUG=1 for the stack)\nhint: this is a bug in wsbapp; please report it with the command line\n');
+    expect(io.err()).toBe(
+      'wsbapp list: internal error, please report it: boom (set WSBAPP_DEBUG=1 for the stack)\nhint: this is a bug in wsbapp; please report it with the command line\n',
+    );
     const debug = fakeIo({ env: { WSBAPP_DEBUG: '1' } });
     reportFailure(new Error('boom'), 'wsbapp list', false, debug);
-    expect(debug.err()).toMatch(/^wsbapp list: internal error, please report it: boom\nhint: this is a bug in wsbapp; please report it with the command line\nError: boom\n {4}at /);
+    expect(debug.err()).toMatch(
+      /^wsbapp list: internal error, please report it: boom\nhint: this is a bug in wsbapp; please report it with the command line\nError: boom\n {4}at /,
+    );
   });
 
   const NO_STOP = { polls: null, lastStatus: null, elapsedMs: null, abortDelivered: null, abortHresult: null };
 
   it('describes non-Error throws too', () => {
-    expect(errorEvent('weird')).toEqual({ code: 'ERR_INTERNAL', message: 'weird', hresult: null, hex: null, symbol: null, call: null, app: null, component: null, ...NO_STOP, exitCode: ExitCode.INTERNAL });
+    expect(errorEvent('weird')).toEqual({
+      code: 'ERR_INTERNAL',
+      message: 'weird',
+      hresult: null,
+      hex: null,
+      symbol: null,
+      call: null,
+      app: null,
+      component: null,
+      ...NO_STOP,
+      exitCode: ExitCode.INTERNAL,
+    });
   });
 
   it('gives a stopped check its polls, last status, time and how Abort went', () => {
-    const timeout = new TimeoutError({ elapsedMs: 1234, polls: 7, lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS, abortDelivered: true, abortHresult: HRESULT.E_UNEXPECTED, timeoutMs: 1000 });
+    const timeout = new TimeoutError({
+      elapsedMs: 1234,
+      polls: 7,
+      lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS,
+      abortDelivered: true,
+      abortHresult: HRESULT.E_UNEXPECTED,
+      timeoutMs: 1000,
+    });
     expect(errorEvent(timeout)).toMatchObject({
       code: 'ERR_WSB_TIMEOUT',
       polls: 7,
@@ -138,9 +178,18 @@ describe('exit codes', () => {
 
   it('shows humans the same facts: the symbol of the last status and of what Abort returned', () => {
     const io = fakeIo();
-    const timeout = new TimeoutError({ elapsedMs: 1234, polls: 7, lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS, abortDelivered: true, abortHresult: HRESULT.E_UNEXPECTED, timeoutMs: 1000 });
+    const timeout = new TimeoutError({
+      elapsedMs: 1234,
+      polls: 7,
+      lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS,
+      abortDelivered: true,
+      abortHresult: HRESULT.E_UNEXPECTED,
+      timeoutMs: 1000,
+    });
     reportFailure(timeout, 'wsbapp check', false, io);
-    expect(io.err()).toContain('after 1234 ms (7 polls, last status 0x407A0004 WSBAPP_ASYNC_IN_PROGRESS, Abort returned 0x8000FFFF E_UNEXPECTED)');
+    expect(io.err()).toContain(
+      'after 1234 ms (7 polls, last status 0x407A0004 WSBAPP_ASYNC_IN_PROGRESS, Abort returned 0x8000FFFF E_UNEXPECTED)',
+    );
   });
 
   it('names the application and component of a failed call', () => {
@@ -149,7 +198,12 @@ describe('exit codes', () => {
     noteTarget(error, { app: 'Quick App', component: 'db' });
     reportFailure(error, 'wsbapp restore', true, io);
     expect(io.err()).toMatch(/^wsbapp restore: "Quick App" \/ "db": the add-in disconnected/);
-    expect(io.events().at(-1)).toMatchObject({ app: 'Quick App', component: 'db', call: 'PreRestore', exitCode: ExitCode.ADDIN_UNAVAILABLE });
+    expect(io.events().at(-1)).toMatchObject({
+      app: 'Quick App',
+      component: 'db',
+      call: 'PreRestore',
+      exitCode: ExitCode.ADDIN_UNAVAILABLE,
+    });
   });
 
   it('hints at doctor when an interface is missing', () => {
@@ -161,7 +215,9 @@ describe('exit codes', () => {
 
 describe('output conventions', () => {
   it('stamps every NDJSON line with the schema version and type', () => {
-    expect(ndjsonLine('result', { command: 'list', count: 0, exitCode: 0, ...{ v: 99, type: 'spoof' } })).toBe('{"v":1,"type":"result","command":"list","count":0,"exitCode":0}\n');
+    expect(ndjsonLine('result', { command: 'list', count: 0, exitCode: 0, ...{ v: 99, type: 'spoof' } })).toBe(
+      '{"v":1,"type":"result","command":"list","count":0,"exitCode":0}\n',
+    );
   });
 
   it.each([
@@ -176,18 +232,29 @@ describe('output conventions', () => {
 });
 
 describe('progress', () => {
-  const running: StatusEvent = { state: 'running', hresult: HRESULT.WSBAPP_ASYNC_IN_PROGRESS, hex: '0x407A0004', symbol: 'WSBAPP_ASYNC_IN_PROGRESS', polls: 3, elapsedMs: 1234 };
+  const running: StatusEvent = {
+    state: 'running',
+    hresult: HRESULT.WSBAPP_ASYNC_IN_PROGRESS,
+    hex: '0x407A0004',
+    symbol: 'WSBAPP_ASYNC_IN_PROGRESS',
+    polls: 3,
+    elapsedMs: 1234,
+  };
   const plain = styleFor({ write: () => true }, {});
 
   it('formats the spinner line', () => {
     const state = { target: '"App" / "db"', elapsedMs: 1234, polls: 3, last: HRESULT.WSBAPP_ASYNC_IN_PROGRESS };
-    expect(formatProgressLine(state, 1, plain)).toBe('/ checking "App" / "db"  1.2 s  poll 3  in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)');
+    expect(formatProgressLine(state, 1, plain)).toBe(
+      '/ checking "App" / "db"  1.2 s  poll 3  in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)',
+    );
     expect(formatProgressLine({ ...state, polls: 0, last: undefined }, 4, plain)).toBe('| checking "App" / "db"  1.2 s  poll 0  starting');
   });
 
   it('formats a log line per poll', () => {
     expect(formatPollLine(running)).toBe('poll 3 at 1.2 s: in progress (0x407A0004 WSBAPP_ASYNC_IN_PROGRESS)');
-    expect(formatPollLine({ ...running, hresult: HRESULT.E_ABORT })).toBe('poll 3 at 1.2 s: failed: the operation was aborted (0x80004004 E_ABORT)');
+    expect(formatPollLine({ ...running, hresult: HRESULT.E_ABORT })).toBe(
+      'poll 3 at 1.2 s: failed: the operation was aborted (0x80004004 E_ABORT)',
+    );
   });
 
   it('redraws the spinner on its own and clears it when stopped', () => {

@@ -31,7 +31,8 @@ describe('wsbapp vet', () => {
     const { code, io } = await vet(GOOD, []);
     expect(code).toBe(ExitCode.OK);
     const out = io.out();
-    for (const group of ['registration', 'identity', 'check', 'abort', 'lifetime', 'restore']) expect(out).toMatch(new RegExp(`^${group}$`, 'm'));
+    for (const group of ['registration', 'identity', 'check', 'abort', 'lifetime', 'restore'])
+      expect(out).toMatch(new RegExp(`^${group}$`, 'm'));
     expect(out).toMatch(/^ {2}pass {2}check\.in-progress-value {2}the in-progress status was 0x407A0004$/m);
     expect(out).toMatch(/^ {2}skip {2}restore\.roll-forward {2}.*--restore/m);
     expect(out).toContain('components: "db" (from --component)');
@@ -72,7 +73,15 @@ describe('wsbapp vet', () => {
       fix: expect.any(String),
       observations: [expect.objectContaining({ call: 'Abort', hresult: 0x80004005, hex: '0x80004005', symbol: 'E_FAIL' })],
     });
-    expect(events.at(-1)).toMatchObject({ type: 'result', command: 'vet', outcome: 'failed', backend: 'mock', componentSource: 'option', counts: { fail: 1 }, exitCode: 1 });
+    expect(events.at(-1)).toMatchObject({
+      type: 'result',
+      command: 'vet',
+      outcome: 'failed',
+      backend: 'mock',
+      componentSource: 'option',
+      counts: { fail: 1 },
+      exitCode: 1,
+    });
     expect(events.filter((e) => e.type === 'result')).toHaveLength(1);
     expect(io.err()).toBe('');
   });
@@ -81,8 +90,12 @@ describe('wsbapp vet', () => {
     const file = join(dir, 'report.xml');
     await vet(FAILS, ['--junit', file]);
     const xml = readFileSync(file, 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="wsbapp vet Vetted" tests="31" failures="1" errors="0" skipped="\d+"/);
-    expect(xml).toMatch(/<testcase classname="wsbapp.vet.abort" name="abort.returns-ok">\n {6}<failure type="fail" message="Abort returned 0x80004005 E_FAIL">Abort returned 0x80004005 E_FAIL\nAbort \[db\]: 0x80004005 E_FAIL \d+ ms\nfix: /);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="wsbapp vet Vetted" tests="31" failures="1" errors="0" skipped="\d+"/,
+    );
+    expect(xml).toMatch(
+      /<testcase classname="wsbapp.vet.abort" name="abort.returns-ok">\n {6}<failure type="fail" message="Abort returned 0x80004005 E_FAIL">Abort returned 0x80004005 E_FAIL\nAbort \[db\]: 0x80004005 E_FAIL \d+ ms\nfix: /,
+    );
     expect(xml).toMatch(/<testcase classname="wsbapp.vet.restore" name="restore.roll-forward">\n {6}<skipped message="[^"]*--restore/);
     expect(xml.match(/<testsuite /g)).toHaveLength(6);
   });
@@ -112,7 +125,10 @@ describe('wsbapp vet', () => {
   it('shows at least one fail and one warning against the built-in demo add-ins', async () => {
     const io = fakeIo();
     const code = await runCli(['vet', '--mock', '--app', 'Fabrikam Ledger', '--component', 'Ledger', ...BOUNDS, '--json'], io);
-    const verdicts = io.events().filter((e) => e.type === 'rule').map((e) => e.verdict);
+    const verdicts = io
+      .events()
+      .filter((e) => e.type === 'rule')
+      .map((e) => e.verdict);
     expect(code).toBe(ExitCode.FAILED);
     expect(verdicts).toContain('fail');
     expect(verdicts).toContain('warn');

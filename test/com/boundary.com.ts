@@ -35,8 +35,18 @@ const addin = registerScenario(
           restoreHangs: { preRestore: 'hang' },
         },
       },
-      { writerId: '{A2000000-0000-4000-8000-000000000002}', clsid: '{C2000000-0000-4000-8000-000000000002}', identifier: 'Order hangs', orderComponents: 'hang' },
-      { writerId: '{A2000000-0000-4000-8000-000000000003}', clsid: '{C2000000-0000-4000-8000-000000000003}', identifier: 'Activation hangs', activation: 'hang' },
+      {
+        writerId: '{A2000000-0000-4000-8000-000000000002}',
+        clsid: '{C2000000-0000-4000-8000-000000000002}',
+        identifier: 'Order hangs',
+        orderComponents: 'hang',
+      },
+      {
+        writerId: '{A2000000-0000-4000-8000-000000000003}',
+        clsid: '{C2000000-0000-4000-8000-000000000003}',
+        identifier: 'Activation hangs',
+        activation: 'hang',
+      },
     ],
   }),
   30,
@@ -64,7 +74,12 @@ function runNode(args: string[], limitMs = 60_000): Promise<Exited> {
       clearTimeout(killer);
       closeSync(out);
       closeSync(err);
-      resolve({ code, stdout: readFileSync(`${base}.out`, 'utf8'), stderr: readFileSync(`${base}.err`, 'utf8'), elapsedMs: Date.now() - started });
+      resolve({
+        code,
+        stdout: readFileSync(`${base}.out`, 'utf8'),
+        stderr: readFileSync(`${base}.err`, 'utf8'),
+        elapsedMs: Date.now() - started,
+      });
     });
   });
 }
@@ -91,16 +106,36 @@ const cli = join(root, 'bin', 'wsbapp.js');
 
 /** The 20 runs: what each does, the exit code documented for it, and the objects it must release. */
 const KINDS = {
-  'check consistent': { args: ['check', '--app', 'Boundary', '--component', 'ok', '--interval', '10ms'], code: 0, objects: ['addin', 'check'] },
-  'check failed': { args: ['check', '--app', 'Boundary', '--component', 'fails', '--interval', '10ms'], code: 1, objects: ['addin', 'check'] },
-  'check timeout': { args: ['check', '--app', 'Boundary', '--component', 'forever', '--interval', '50ms', '--timeout', '3s'], code: 3, objects: ['addin', 'check'] },
+  'check consistent': {
+    args: ['check', '--app', 'Boundary', '--component', 'ok', '--interval', '10ms'],
+    code: 0,
+    objects: ['addin', 'check'],
+  },
+  'check failed': {
+    args: ['check', '--app', 'Boundary', '--component', 'fails', '--interval', '10ms'],
+    code: 1,
+    objects: ['addin', 'check'],
+  },
+  'check timeout': {
+    args: ['check', '--app', 'Boundary', '--component', 'forever', '--interval', '50ms', '--timeout', '3s'],
+    code: 3,
+    objects: ['addin', 'check'],
+  },
   'check crash': { args: ['check', '--app', 'Boundary', '--component', 'crashes', '--interval', '10ms'], code: 5, objects: [] },
   'restore pre': { args: ['restore', 'pre', '--app', 'Boundary', '--component', 'ok'], code: 0, objects: ['addin'] },
   'restore post': { args: ['restore', 'post', '--app', 'Boundary', '--component', 'ok'], code: 0, objects: ['addin'] },
-  'restore order': { args: ['restore', 'order', '--app', 'Boundary', '--component', 'db=Mail', '--component', 'logs=Mail'], code: 0, objects: ['addin'] },
+  'restore order': {
+    args: ['restore', 'order', '--app', 'Boundary', '--component', 'db=Mail', '--component', 'logs=Mail'],
+    code: 0,
+    objects: ['addin'],
+  },
 } as const;
 type Kind = keyof typeof KINDS;
-const RUNS: Kind[] = (['check consistent', 'check failed', 'check timeout', 'check crash', 'restore pre', 'restore post', 'restore order'] as const).flatMap((k) => [k, k, k]).slice(0, 20) as Kind[];
+const RUNS: Kind[] = (
+  ['check consistent', 'check failed', 'check timeout', 'check crash', 'restore pre', 'restore post', 'restore order'] as const
+)
+  .flatMap((k) => [k, k, k])
+  .slice(0, 20) as Kind[];
 
 interface Row {
   readonly run: number;
@@ -110,38 +145,39 @@ interface Row {
   readonly addinExited: string;
 }
 
-test(
-  '20 consecutive CLI runs: every object got its final Release before the client ended, and the add-in process exited',
-  async () => {
-    const rows: Row[] = [];
-    for (const [i, kind] of RUNS.entries()) {
-      const before = addin.log().length;
-      const { args, code, objects } = KINDS[kind];
-      const child = await runNode([cli, ...args]);
-      // Read at once: what is in the log now reached the add-in before the client process ended.
-      const lines = addin.log().slice(before);
-      const start = lines.find((l) => l.event === 'start');
-      const pid = start?.pid;
-      const released = lines.filter((l: LogLine) => l.event === 'Release' && l.pid === pid).map((l) => String(l.object));
-      const exited = pid !== undefined && (await exitedWithin(pid, 10_000));
-      const exitLine = addin.log().find((l) => l.pid === pid && l.event === 'exit');
-      rows.push({
-        run: i + 1,
-        kind,
-        exitCode: child.code,
-        releasedBeforeExit: released.sort().join('+') || 'none',
-        addinExited: exited ? (typeof exitLine?.reason === 'string' ? exitLine.reason : 'terminated (crash)') : 'NO',
-      });
-      expect({ kind, code: child.code, released: released.sort(), exited }).toEqual({ kind, code, released: [...objects].sort(), exited: true });
-      if (kind === 'check crash') expect(exitLine).toBeUndefined();
-      else expect(exitLine).toMatchObject({ reason: 'last object released' });
-    }
-    diagnostic('| run | kind | exit code | final Releases seen before the client ended | add-in process exited |');
-    diagnostic('|---|---|---|---|---|');
-    for (const r of rows) diagnostic(`| ${r.run} | ${r.kind} | ${r.exitCode} | ${r.releasedBeforeExit} | ${r.addinExited} |`);
-  },
-  600_000,
-);
+test('20 consecutive CLI runs: every object got its final Release before the client ended, and the add-in process exited', async () => {
+  const rows: Row[] = [];
+  for (const [i, kind] of RUNS.entries()) {
+    const before = addin.log().length;
+    const { args, code, objects } = KINDS[kind];
+    const child = await runNode([cli, ...args]);
+    // Read at once: what is in the log now reached the add-in before the client process ended.
+    const lines = addin.log().slice(before);
+    const start = lines.find((l) => l.event === 'start');
+    const pid = start?.pid;
+    const released = lines.filter((l: LogLine) => l.event === 'Release' && l.pid === pid).map((l) => String(l.object));
+    const exited = pid !== undefined && (await exitedWithin(pid, 10_000));
+    const exitLine = addin.log().find((l) => l.pid === pid && l.event === 'exit');
+    rows.push({
+      run: i + 1,
+      kind,
+      exitCode: child.code,
+      releasedBeforeExit: released.sort().join('+') || 'none',
+      addinExited: exited ? (typeof exitLine?.reason === 'string' ? exitLine.reason : 'terminated (crash)') : 'NO',
+    });
+    expect({ kind, code: child.code, released: released.sort(), exited }).toEqual({
+      kind,
+      code,
+      released: [...objects].sort(),
+      exited: true,
+    });
+    if (kind === 'check crash') expect(exitLine).toBeUndefined();
+    else expect(exitLine).toMatchObject({ reason: 'last object released' });
+  }
+  diagnostic('| run | kind | exit code | final Releases seen before the client ended | add-in process exited |');
+  diagnostic('|---|---|---|---|---|');
+  for (const r of rows) diagnostic(`| ${r.run} | ${r.kind} | ${r.exitCode} | ${r.releasedBeforeExit} | ${r.addinExited} |`);
+}, 600_000);
 
 describe('a call that hangs in the add-in: the deadline fires, the error names it, the process exits', () => {
   const dist = JSON.stringify(join(root, 'dist', 'index.js'));

@@ -16,7 +16,14 @@ const table = conformanceScenario();
 
 // A short watchdog: it is what ends the add-in processes of the rows with scripted hangs (Wine
 // has no CoCancelCall), and their pending calls with them.
-registerScenario('conformance', { ...table, applications: [...table.applications, ...normalizeScenario({ applications: [{ ...STUCK, activation: 'hang' }] }).applications] }, WATCHDOG_SECONDS);
+registerScenario(
+  'conformance',
+  {
+    ...table,
+    applications: [...table.applications, ...normalizeScenario({ applications: [{ ...STUCK, activation: 'hang' }] }).applications],
+  },
+  WATCHDOG_SECONDS,
+);
 
 // A call crosses processes in about a millisecond; a second of silence is a hang.
 describeConformance('sample add-in, real COM out of process', () => createNativeBackend(), { outOfProcess: true, pendingMs: 1000 });

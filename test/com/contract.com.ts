@@ -16,7 +16,9 @@ function withOwnClsids(scenario: NormalizedScenario): NormalizedScenario {
   return {
     ...scenario,
     applications: scenario.applications.map((app, i) =>
-      app.clsid === null ? app : { ...app, clsid: `{5A3B7E10-C0DE-4A11-9E57-00000000${(i + 1).toString(16).padStart(4, '0').toUpperCase()}}` },
+      app.clsid === null
+        ? app
+        : { ...app, clsid: `{5A3B7E10-C0DE-4A11-9E57-00000000${(i + 1).toString(16).padStart(4, '0').toUpperCase()}}` },
     ),
   };
 }

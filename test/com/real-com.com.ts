@@ -59,7 +59,11 @@ const addin = registerScenario(
 );
 // A WSB application whose CLSID has no COM registration, and a COM class no WSB application names.
 reg('delete', `HKLM\\SOFTWARE\\Classes\\CLSID\\${NO_CLASS.clsid}`, '/f');
-reg('delete', `HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support\\${UNLISTED.writerId}`, '/f');
+reg(
+  'delete',
+  `HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support\\${UNLISTED.writerId}`,
+  '/f',
+);
 
 const backend = createNativeBackend();
 const fast = { backend, interval: 5, maxInterval: 20 };
@@ -74,9 +78,14 @@ test('lists the applications registered with WSB from the registry', async () =>
 });
 
 test('a check that succeeds runs in the add-in process, with the arguments marshalled', async () => {
-  const volumes = [{ source: '\\\\?\\Volume{6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9}\\', snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy7\\' }];
+  const volumes = [
+    { source: '\\\\?\\Volume{6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9}\\', snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy7\\' },
+  ];
   const started = Date.now();
-  const result = await checkConsistency({ application: 'Sample', component: 'ok', logicalPath: 'Mail\\Store', writerMetadata: '<WRITER_METADATA/>', volumes }, fast);
+  const result = await checkConsistency(
+    { application: 'Sample', component: 'ok', logicalPath: 'Mail\\Store', writerMetadata: '<WRITER_METADATA/>', volumes },
+    fast,
+  );
   const elapsedMs = Date.now() - started;
   expect(result).toMatchObject({ outcome: 'consistent', polls: 2 });
   const lines = addin.processOf('ok');
@@ -84,7 +93,13 @@ test('a check that succeeds runs in the add-in process, with the arguments marsh
   diagnostic(`node.exe pid ${process.pid}, add-in pid ${lines[0].pid}; activation + check took ${elapsedMs} ms`);
   diagnostic(`the add-in received: ${JSON.stringify(call)}`);
   expect(lines[0].pid).not.toBe(process.pid);
-  expect(call).toMatchObject({ component: 'ok', logicalPath: 'Mail\\Store', writerMetadataLength: 18, sourceVolumes: [volumes[0].source], snapshotVolumes: [volumes[0].snapshot] });
+  expect(call).toMatchObject({
+    component: 'ok',
+    logicalPath: 'Mail\\Store',
+    writerMetadataLength: 18,
+    sourceVolumes: [volumes[0].source],
+    snapshotVolumes: [volumes[0].snapshot],
+  });
   expect(lines.filter((l) => l.event === 'QueryStatus')).toHaveLength(2);
 });
 
@@ -92,11 +107,14 @@ test('a check that fails is CheckFailedError with the add-in HRESULT', async () 
   await expect(check('fails')).rejects.toMatchObject({ constructor: CheckFailedError, hresult: 0x807a0001, polls: 2 });
 });
 
-test.each(['sdkInProgress', 'metadataInProgress'])('%s: the in-progress code crosses the process boundary as sent, and keeps polling', async (component) => {
-  const hexes: string[] = [];
-  await check(component as string, { onStatus: (e: { hex: string }) => hexes.push(e.hex) });
-  expect(hexes).toEqual([component === 'sdkInProgress' ? '0x407A0004' : '0x007A0004', '0x00000000']);
-});
+test.each(['sdkInProgress', 'metadataInProgress'])(
+  '%s: the in-progress code crosses the process boundary as sent, and keeps polling',
+  async (component) => {
+    const hexes: string[] = [];
+    await check(component as string, { onStatus: (e: { hex: string }) => hexes.push(e.hex) });
+    expect(hexes).toEqual([component === 'sdkInProgress' ? '0x407A0004' : '0x007A0004', '0x00000000']);
+  },
+);
 
 test('Abort reaches the add-in: its own log records it', async () => {
   const controller = new AbortController();
@@ -116,16 +134,23 @@ test('an add-in killed between calls: AddinDisconnectedError on the next call, a
   await using handle = await startConsistencyCheck({ application: 'Sample', component: 'forever' }, { backend });
   await expect(handle.status()).resolves.toMatchObject({ state: 'running' });
   const pid = addin.processOf('forever')[0].pid;
-  execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'taskkill.exe'), ['/F', '/PID', String(pid)], { stdio: 'ignore', timeout: 30_000 });
+  execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'taskkill.exe'), ['/F', '/PID', String(pid)], {
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
   const error = await handle.status().catch((e: unknown) => e);
   expect(error).toMatchObject({ constructor: AddinDisconnectedError, code: 'ERR_WSB_ADDIN_DISCONNECTED' });
-  diagnostic(`QueryStatus after the add-in process was killed: ${(error as AddinDisconnectedError).hex} ${(error as AddinDisconnectedError).symbol}`);
+  diagnostic(
+    `QueryStatus after the add-in process was killed: ${(error as AddinDisconnectedError).hex} ${(error as AddinDisconnectedError).symbol}`,
+  );
   await expect(check('ok')).resolves.toMatchObject({ outcome: 'consistent' });
 });
 
 test('a hung call: the deadline still fires while another check polls to its verdict', async () => {
   const settled: string[] = [];
-  const hung = check('hangs', { timeout: 4_000, abortTimeout: 1_000 }).catch((e: unknown) => e).finally(() => settled.push('hung'));
+  const hung = check('hangs', { timeout: 4_000, abortTimeout: 1_000 })
+    .catch((e: unknown) => e)
+    .finally(() => settled.push('hung'));
   const other = check('ok').finally(() => settled.push('ok'));
   await expect(other).resolves.toMatchObject({ outcome: 'consistent' });
   const error = await hung;
@@ -146,7 +171,9 @@ test('CoCancelCall: does releasing an operation end its hung QueryStatus? (measu
   void operation!.release(); // cancels the calls in flight where the platform can (CoCancelCall)
   void activated.release();
   const outcome = await Promise.race([hungCall, new Promise<string>((resolve) => setTimeout(resolve, 3_000, 'still running'))]);
-  diagnostic(`hung QueryStatus 3 s after release: ${outcome} (Windows: cancelled with RPC_E_CALL_CANCELED; Wine 8 has no CoCancelCall, the call is abandoned)`);
+  diagnostic(
+    `hung QueryStatus 3 s after release: ${outcome} (Windows: cancelled with RPC_E_CALL_CANCELED; Wine 8 has no CoCancelCall, the call is abandoned)`,
+  );
   // Cancelled, or abandoned and still running: never answered as if the add-in had replied.
   expect(['cancelled', 'still running']).toContain(outcome);
 });
@@ -158,7 +185,10 @@ test('a WSB application whose CLSID is not a registered COM class: NotRegistered
 
 test('a COM class that no WSB application names is activated only with allowUnregisteredClsid', async () => {
   const byClsid = { application: { clsid: UNLISTED.clsid }, component: 'x' };
-  await expect(checkConsistency(byClsid, fast)).rejects.toMatchObject({ constructor: NotRegisteredError, message: expect.stringMatching(/allowUnregisteredClsid/) });
+  await expect(checkConsistency(byClsid, fast)).rejects.toMatchObject({
+    constructor: NotRegisteredError,
+    message: expect.stringMatching(/allowUnregisteredClsid/),
+  });
   const permissive = createNativeBackend({ allowUnregisteredClsid: true });
   await expect(checkConsistency(byClsid, { ...fast, backend: permissive })).resolves.toMatchObject({ outcome: 'consistent', polls: 2 });
 });
@@ -168,9 +198,15 @@ test('without the proxy/stub registration, activation is InterfaceNotAvailableEr
   try {
     const error = await check('ok').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterfaceNotAvailableError);
-    expect(error).toMatchObject({ hresult: HRESULT.E_NOINTERFACE, message: expect.stringContaining(`HKCR\\Interface\\${IID_BACKUP_SUPPORT}\\ProxyStubClsid32`) });
+    expect(error).toMatchObject({
+      hresult: HRESULT.E_NOINTERFACE,
+      message: expect.stringContaining(`HKCR\\Interface\\${IID_BACKUP_SUPPORT}\\ProxyStubClsid32`),
+    });
   } finally {
-    execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'regsvr32.exe'), ['/s', proxyDll], { stdio: 'ignore', timeout: 60_000 });
+    execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'regsvr32.exe'), ['/s', proxyDll], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
   }
   await expect(check('ok')).resolves.toMatchObject({ outcome: 'consistent' });
 });

@@ -31,7 +31,12 @@ function runClient(component) {
       windowsHide: true,
     });
     assert.equal(result.error, undefined, `client did not finish: ${result.error}`);
-    const lines = fs.readFileSync(out, 'utf8').trim().split(/\r?\n/).filter(Boolean).map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     return { exitCode: result.status, lines, pid: lines[0]?.pid };
   } finally {
     fs.closeSync(fd);
@@ -41,7 +46,11 @@ function runClient(component) {
 
 /** The add-in's log lines about `component`, from the process that served it. */
 function addinLines(component) {
-  const all = fs.readFileSync(logFile, 'utf8').trim().split(/\r?\n/).map((l) => JSON.parse(l));
+  const all = fs
+    .readFileSync(logFile, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => JSON.parse(l));
   const check = all.filter((l) => l.event === 'CheckConsistency' && l.component === component).at(-1);
   assert.ok(check, `the add-in logged no CheckConsistency for ${component}`);
   return all.filter((l) => l.pid === check.pid);
@@ -93,6 +102,9 @@ test('an add-in that dies inside QueryStatus fails that call with RPC_S_CALL_FAI
 test('a hung add-in is ended by its watchdog, and the hung call fails', { skip }, () => {
   const client = runClient('hangs');
   assert.equal(client.exitCode, 5);
-  assert.ok(steps(client.lines, 'QueryStatus').every((h) => Number(h) >>> 31 === 1), 'the hung call should fail');
+  assert.ok(
+    steps(client.lines, 'QueryStatus').every((h) => Number(h) >>> 31 === 1),
+    'the hung call should fail',
+  );
   assert.equal(addinLines('hangs').at(-1).reason, 'watchdog');
 });

@@ -1,4 +1,6 @@
 import { createMockBackend } from '../../lib/backends/mock';
 import { describeConformance } from './runner';
 
-describeConformance('mock (TypeScript)', (scenario) => createMockBackend(scenario), { liveObjects: async (backend) => backend.liveObjects() });
+describeConformance('mock (TypeScript)', (scenario) => createMockBackend(scenario), {
+  liveObjects: async (backend) => backend.liveObjects(),
+});

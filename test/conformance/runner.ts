@@ -11,7 +11,11 @@ import { CONFORMANCE, type Call, type ConformanceRow, type Outcome } from './tab
 /** The registration of row `index`: its own writer id and CLSID (to the sample EXE one CLSID is one add-in). */
 export function rowApplication(index: number): RegisteredApplication {
   const serial = (index + 1).toString(16).toUpperCase().padStart(12, '0');
-  return { writerId: `{C0F0A11C-0000-4000-8000-${serial}}`, identifier: `conformance ${index + 1}`, clsid: `{C0F0C1A5-0000-4000-8000-${serial}}` };
+  return {
+    writerId: `{C0F0A11C-0000-4000-8000-${serial}}`,
+    identifier: `conformance ${index + 1}`,
+    clsid: `{C0F0C1A5-0000-4000-8000-${serial}}`,
+  };
 }
 
 /** The scenario of the whole table: one application per row. */
@@ -70,18 +74,24 @@ class Session {
     const current = this.operations.at(-1);
     switch (call.call) {
       case 'check':
-        return this.settle(this.addin.checkConsistency({ writerMetadata: null, component: call.component, logicalPath: null, volumes: [] }), (operation) => {
-          if (operation === null) return 'no operation';
-          this.operations.push(operation);
-          return 'operation';
-        });
+        return this.settle(
+          this.addin.checkConsistency({ writerMetadata: null, component: call.component, logicalPath: null, volumes: [] }),
+          (operation) => {
+            if (operation === null) return 'no operation';
+            this.operations.push(operation);
+            return 'operation';
+          },
+        );
       case 'status':
         return this.settle(this.operation(current).queryStatus(), ({ status }) => ({ status }));
       case 'abort':
         return this.settle(this.operation(current).abort(), (returns) => ({ returns }));
       case 'preRestore':
       case 'postRestore':
-        return this.settle(this.addin[call.call]({ writerMetadata: null, component: call.component, logicalPath: null, noRollForward: false }), () => 'done');
+        return this.settle(
+          this.addin[call.call]({ writerMetadata: null, component: call.component, logicalPath: null, noRollForward: false }),
+          () => 'done',
+        );
       case 'order':
         return this.settle(this.addin.orderComponents(call.components), (order) => ({ order }));
       case 'rollForward':
@@ -123,7 +133,11 @@ async function play(backend: Backend, row: ConformanceRow, index: number, pendin
 }
 
 /** The table against the backends `makeBackend` builds (one per row, from the whole table's scenario). */
-export function describeConformance<B extends Backend>(name: string, makeBackend: (scenario: NormalizedScenario) => B, options: ConformanceOptions<B> = {}): void {
+export function describeConformance<B extends Backend>(
+  name: string,
+  makeBackend: (scenario: NormalizedScenario) => B,
+  options: ConformanceOptions<B> = {},
+): void {
   const scenario = conformanceScenario();
   describe(`Scenario conformance: ${name}`, () => {
     CONFORMANCE.forEach((row, index) => {
@@ -132,7 +146,8 @@ export function describeConformance<B extends Backend>(name: string, makeBackend
         const backend = makeBackend(scenario);
         const outcomes = await play(backend, row, index, options.pendingMs ?? 200);
         const wanted: [string, unknown][] = [['activate', expected(row.activation ?? 'done', outOfProcess)]];
-        if (outcomes[0][1] === 'done') wanted.push(...row.calls.map(([call, outcome]): [string, unknown] => [call.call, expected(outcome, outOfProcess)]));
+        if (outcomes[0][1] === 'done')
+          wanted.push(...row.calls.map(([call, outcome]): [string, unknown] => [call.call, expected(outcome, outOfProcess)]));
         expect(outcomes).toEqual(wanted);
         if (options.liveObjects) expect(await options.liveObjects(backend)).toBe(0);
       });

@@ -19,7 +19,16 @@ export interface Tally {
 }
 
 export function newTally(): Tally {
-  return { activations: 0, operations: 0, addinReleases: 0, operationReleases: 0, aborts: 0, queryStatusCalls: 0, maxInFlight: 0, checks: [] };
+  return {
+    activations: 0,
+    operations: 0,
+    addinReleases: 0,
+    operationReleases: 0,
+    aborts: 0,
+    queryStatusCalls: 0,
+    maxInFlight: 0,
+    checks: [],
+  };
 }
 
 /** Objects handed out and not released. */

@@ -48,7 +48,10 @@ export const contractScenario: Scenario = {
       components: {
         db: { statuses: [running, running, 'S_OK'] },
         metadataVariant: { statuses: [running, '0x007A0004', 'S_OK'] },
-        fails: { statuses: [running, 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED'], postRestore: 'WSBAPP_E_COMPONENT_POST_RESTORE_FAILED' },
+        fails: {
+          statuses: [running, 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED'],
+          postRestore: 'WSBAPP_E_COMPONENT_POST_RESTORE_FAILED',
+        },
         refuses: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' }, preRestore: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED' },
         noCheck: { check: 'no-async' },
         checkHangs: { check: 'hang' },
@@ -103,7 +106,8 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
       expect(tally.maxInFlight).toBeLessThanOrEqual(1);
     });
 
-    const check = (component: string, options: object = {}) => checkConsistency({ application: 'Contoso', component }, { backend, ...fast, ...options });
+    const check = (component: string, options: object = {}) =>
+      checkConsistency({ application: 'Contoso', component }, { backend, ...fast, ...options });
 
     test('lists the registered applications, with and without an add-in', async () => {
       const apps = await listApplications({ backend });
@@ -123,15 +127,26 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     });
 
     test('finds the application by writer id too, and passes the arguments through', async () => {
-      const volumes = [{ source: '\\\\?\\Volume{6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9}\\', snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy7\\' }];
+      const volumes = [
+        {
+          source: '\\\\?\\Volume{6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9}\\',
+          snapshot: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy7\\',
+        },
+      ];
       const writerMetadata = '<WRITER_METADATA>ünïcødé ✓</WRITER_METADATA>';
-      await checkConsistency({ application: CONTOSO, component: 'db', logicalPath: 'Mail\\Store', writerMetadata, volumes }, { backend, ...fast });
+      await checkConsistency(
+        { application: CONTOSO, component: 'db', logicalPath: 'Mail\\Store', writerMetadata, volumes },
+        { backend, ...fast },
+      );
       expect(tally.checks).toEqual([{ component: 'db', logicalPath: 'Mail\\Store', writerMetadata, volumes }]);
     });
 
     test('an add-in named by CLSID alone is activated without the WSB registry lookup', async () => {
       const [contoso] = await listApplications({ backend });
-      const result = await checkConsistency({ application: { clsid: contoso.clsid!, identifier: 'by CLSID' }, component: 'db' }, { backend, ...fast });
+      const result = await checkConsistency(
+        { application: { clsid: contoso.clsid!, identifier: 'by CLSID' }, component: 'db' },
+        { backend, ...fast },
+      );
       expect(result).toMatchObject({ outcome: 'consistent', application: { identifier: 'by CLSID', clsid: contoso.clsid } });
     });
 
@@ -145,12 +160,24 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     test('a failure status rejects with CheckFailedError keeping the raw HRESULT', async () => {
       const error = await check('fails').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CheckFailedError);
-      expect(error).toMatchObject({ code: 'ERR_WSB_CHECK_FAILED', hresult: 0x807a0001, hex: '0x807A0001', symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', polls: 2, call: 'QueryStatus' });
+      expect(error).toMatchObject({
+        code: 'ERR_WSB_CHECK_FAILED',
+        hresult: 0x807a0001,
+        hex: '0x807A0001',
+        symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED',
+        polls: 2,
+        call: 'QueryStatus',
+      });
       expect(tally.operationReleases).toBe(1);
     });
 
     test('CheckConsistency refusing at once is a failed check, with nothing to release but the add-in', async () => {
-      await expect(check('refuses')).rejects.toMatchObject({ code: 'ERR_WSB_CHECK_FAILED', hresult: 0x807a0001, call: 'CheckConsistency', polls: 0 });
+      await expect(check('refuses')).rejects.toMatchObject({
+        code: 'ERR_WSB_CHECK_FAILED',
+        hresult: 0x807a0001,
+        call: 'CheckConsistency',
+        polls: 0,
+      });
       expect(tally).toMatchObject({ operations: 0, addinReleases: 1 });
     });
 
@@ -160,7 +187,12 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
     });
 
     test('an undocumented success code completes, kept and flagged', async () => {
-      await expect(check('undocumented')).resolves.toMatchObject({ outcome: 'undocumented-success', hresult: 1, undocumented: true, symbol: 'S_FALSE' });
+      await expect(check('undocumented')).resolves.toMatchObject({
+        outcome: 'undocumented-success',
+        hresult: 1,
+        undocumented: true,
+        symbol: 'S_FALSE',
+      });
     });
 
     test('an add-in that disconnects after N polls gives AddinDisconnectedError', async () => {
@@ -222,7 +254,11 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
 
     test('an Abort that never answers is bounded by abortTimeout', async () => {
       const controller = new AbortController();
-      const error = await check('abortHangs', { signal: controller.signal, onStatus: () => controller.abort(), abortTimeout: deadline(30) }).catch((e: unknown) => e);
+      const error = await check('abortHangs', {
+        signal: controller.signal,
+        onStatus: () => controller.abort(),
+        abortTimeout: deadline(30),
+      }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_WSB_ABORTED', abortDelivered: false, abortHresult: undefined });
       expect(tally.operationReleases).toBe(1);
     });
@@ -311,7 +347,13 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
         })();
         const error = await iterating.catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AbortedError);
-        expect(error).toMatchObject({ name: 'AbortError', code: 'ERR_WSB_ABORTED', abortDelivered: true, polls: 1, cause: new Error('backup cancelled') });
+        expect(error).toMatchObject({
+          name: 'AbortError',
+          code: 'ERR_WSB_ABORTED',
+          abortDelivered: true,
+          polls: 1,
+          cause: new Error('backup cancelled'),
+        });
         expect(seen).toEqual([1]);
         expect(tally).toMatchObject({ aborts: 1, queryStatusCalls: 1 });
       });
@@ -338,7 +380,10 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
 
       test('PreRestore and PostRestore succeed or fail typed', async () => {
         await expect(preRestore('Contoso', { component: 'db', noRollForward: true }, { backend })).resolves.toBeUndefined();
-        await expect(preRestore('Contoso', { component: 'refuses' }, { backend })).rejects.toMatchObject({ code: 'ERR_WSB_RESTORE_FAILED', hresult: 0x807a0002 });
+        await expect(preRestore('Contoso', { component: 'refuses' }, { backend })).rejects.toMatchObject({
+          code: 'ERR_WSB_RESTORE_FAILED',
+          hresult: 0x807a0002,
+        });
         const error = await postRestore('Contoso', { component: 'fails' }, { backend }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(RestoreFailedError);
         expect(error).toMatchObject({ hresult: 0x807a0003, call: 'PostRestore' });
@@ -403,14 +448,19 @@ export function describeBackendContract(name: string, makeBackend: BackendFactor
 
       test('a session method past its deadline releases the session; later calls reject with ReleasedError', async () => {
         await using session = await openRestoreSession('Contoso', { backend });
-        await expect(session.preRestore({ component: 'restoreHangs' }, { timeout: deadline(50) })).rejects.toMatchObject({ call: 'PreRestore' });
+        await expect(session.preRestore({ component: 'restoreHangs' }, { timeout: deadline(50) })).rejects.toMatchObject({
+          call: 'PreRestore',
+        });
         await expect(session.isRollForwardSupported()).rejects.toMatchObject({ code: 'ERR_WSB_RELEASED' });
       });
 
       test('an already aborted signal stops listApplications before any backend call', async () => {
         const controller = new AbortController();
         controller.abort();
-        await expect(listApplications({ backend, signal: controller.signal })).rejects.toMatchObject({ code: 'ERR_WSB_ABORTED', call: 'ListApplications' });
+        await expect(listApplications({ backend, signal: controller.signal })).rejects.toMatchObject({
+          code: 'ERR_WSB_ABORTED',
+          call: 'ListApplications',
+        });
       });
 
       test('close() waits for the Release to return and says so', async () => {

@@ -8,7 +8,12 @@ import { checkConsistency } from '../../lib/consistency';
 import { eventually, OTHER_WRITER, scenarioWith, WRITER } from './helpers';
 
 const scenario = scenarioWith({
-  quick: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 5 }, { status: 'S_OK', delayMs: 5 }] },
+  quick: {
+    statuses: [
+      { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 5 },
+      { status: 'S_OK', delayMs: 5 },
+    ],
+  },
   hangs: { statuses: [{ hang: true }] },
   spins: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] },
 });
@@ -41,7 +46,10 @@ function thrown(call: () => unknown): { name: string; message: string } {
 
 describe('strings are validated in C++ and the field is named', () => {
   test('an embedded NUL is a RangeError naming the field and the index (as lib/validate.ts)', () => {
-    expect(thrown(() => addin.checkConsistency(null, 'a\0b', null, [], []))).toEqual({ name: 'RangeError', message: 'args.component contains a NUL character at index 1' });
+    expect(thrown(() => addin.checkConsistency(null, 'a\0b', null, [], []))).toEqual({
+      name: 'RangeError',
+      message: 'args.component contains a NUL character at index 1',
+    });
     expect(thrown(() => addin.orderComponents(['a', 'b'], ['p', 'q\0']))).toEqual({
       name: 'RangeError',
       message: 'components[].logicalPath[1] contains a NUL character at index 1',
@@ -72,7 +80,10 @@ describe('strings are validated in C++ and the field is named', () => {
 
   test('unpaired surrogates go to the add-in unchanged (UTF-16 straight through) and come back intact', async () => {
     // The mock's OrderComponents hands back copies of the very LPWSTRs it received.
-    expect(await addin.orderComponents(['\ud800', 'b\udfff'], ['p\udc00q', 'x'])).toEqual({ names: ['\ud800', 'b\udfff'], logicalPaths: ['p\udc00q', 'x'] });
+    expect(await addin.orderComponents(['\ud800', 'b\udfff'], ['p\udc00q', 'x'])).toEqual({
+      names: ['\ud800', 'b\udfff'],
+      logicalPaths: ['p\udc00q', 'x'],
+    });
     const operation = await addin.checkConsistency(null, 'a\ud800', null, [], []);
     void operation?.release();
     // Only the mock's UTF-8 call log replaces it.
@@ -81,7 +92,10 @@ describe('strings are validated in C++ and the field is named', () => {
 
   test('wrong types and mismatched arrays are refused before any COM call', () => {
     expect(() => addin.checkConsistency(null, 42 as unknown as string, null, [], [])).toThrow(/args\.component must be a string/);
-    expect(thrown(() => addin.checkConsistency(null, null, null, ['a'], []))).toEqual({ name: 'RangeError', message: 'sources and snapshots must have the same length' });
+    expect(thrown(() => addin.checkConsistency(null, null, null, ['a'], []))).toEqual({
+      name: 'RangeError',
+      message: 'sources and snapshots must have the same length',
+    });
     expect(() => addin.preRestore(null, null, null, 'yes' as unknown as boolean)).toThrow(/noRollForward must be a boolean/);
     expect(runtime.mockStats()?.calls.filter((c) => c.method !== 'Release')).toEqual([]);
   });
@@ -127,10 +141,12 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
     if (!operation) throw new Error('the "hangs" component answered without an async operation');
     operations.push(operation);
   }
-  const hung = operations.map((operation) => operation.queryStatus().then(
-    () => 'answered',
-    (error: { hresult?: number }) => error.hresult,
-  ));
+  const hung = operations.map((operation) =>
+    operation.queryStatus().then(
+      () => 'answered',
+      (error: { hresult?: number }) => error.hresult,
+    ),
+  );
   // Posted after the 64 hung calls, so queued behind them: it waits for a call slot.
   let settled = false;
   const queued = healthy.checkConsistency(null, 'quick', null, [], []).finally(() => (settled = true));
@@ -153,15 +169,22 @@ test('64 hung calls fill the call slots: a 65th call to a healthy add-in queues 
 }, 30_000);
 
 test('500 concurrent checks through the public API all reach consistent (calls beyond the 64 running queue, none refused)', async () => {
-  const backend = createNativeMockBackend(scenarioWith({
-    polled: { statuses: [
-      { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 },
-      { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 },
-      { status: 'S_OK', delayMs: 1 },
-    ] },
-  }));
-  const results = await Promise.all(Array.from({ length: 500 }, (_, i) =>
-    checkConsistency({ application: WRITER, component: 'polled' }, { backend, interval: 1 + (i % 5), maxInterval: 5, backoff: 1 })));
+  const backend = createNativeMockBackend(
+    scenarioWith({
+      polled: {
+        statuses: [
+          { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 },
+          { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1 },
+          { status: 'S_OK', delayMs: 1 },
+        ],
+      },
+    }),
+  );
+  const results = await Promise.all(
+    Array.from({ length: 500 }, (_, i) =>
+      checkConsistency({ application: WRITER, component: 'polled' }, { backend, interval: 1 + (i % 5), maxInterval: 5, backoff: 1 }),
+    ),
+  );
   expect(results.every((result) => result.outcome === 'consistent' && result.polls === 3)).toBe(true);
   expect(await eventually(() => backend.stats().liveObjects === 0)).toBe(true);
 }, 30_000);

@@ -28,21 +28,24 @@ const backends = {
 };
 
 describe.each(Object.entries(backends))('%s backend', (_name, makeBackend) => {
-  test.each(Object.entries(calls))('a hung %s: the deadline fires, the error names it, the process exits by itself', async (call, expression) => {
-    const child = await runChild(
-      `const lib = require(${DIST});
+  test.each(Object.entries(calls))(
+    'a hung %s: the deadline fires, the error names it, the process exits by itself',
+    async (call, expression) => {
+      const child = await runChild(
+        `const lib = require(${DIST});
        const backend = ${makeBackend};
        ${expression}.then(
          () => console.log('resolved'),
          (e) => console.log(JSON.stringify({ name: e.name, code: e.code, call: e.call, named: e.message.includes('Contoso') || e.message.includes('hangs"') })),
        );`,
-      scenario,
-    );
-    expect(child).toMatchObject({ code: 0, signal: null, stderr: '' });
-    expect(JSON.parse(child.stdout)).toEqual({ name: 'TimeoutError', code: 'ERR_WSB_TIMEOUT', call, named: true });
-    // Well short of the child's 10 s limit: the process did not wait for the hung call.
-    expect(child.elapsedMs).toBeLessThan(8_000);
-  });
+        scenario,
+      );
+      expect(child).toMatchObject({ code: 0, signal: null, stderr: '' });
+      expect(JSON.parse(child.stdout)).toEqual({ name: 'TimeoutError', code: 'ERR_WSB_TIMEOUT', call, named: true });
+      // Well short of the child's 10 s limit: the process did not wait for the hung call.
+      expect(child.elapsedMs).toBeLessThan(8_000);
+    },
+  );
 
   test('a call that succeeds leaves no deadline timer behind', async () => {
     const child = await runChild(

@@ -65,23 +65,52 @@ const badText = fc.oneof(
 );
 const badStringArg = fc.oneof(notAString, badText);
 /** Writer metadata may be 16 Mi units long: only a non-string or a NUL makes it bad here. */
-const badMetadataArg = fc.oneof(notAString, fc.tuple(anyText, anyText).map(([a, b]) => `${a}\0${b}`));
+const badMetadataArg = fc.oneof(
+  notAString,
+  fc.tuple(anyText, anyText).map(([a, b]) => `${a}\0${b}`),
+);
 /** Not a boolean (numbers out of range included). */
-const notABoolean = fc.oneof(fc.integer(), fc.constantFrom(0, 1, -1, 2 ** 32, Number.NaN, Infinity), fc.string(), fc.constant(null), fc.object());
-const notAnArray = fc.oneof(notAString.filter((v) => !Array.isArray(v)), fc.constant({ length: 2, 0: 'a', 1: 'b' }), fc.constant(new Set(['a'])), fc.constant(null));
+const notABoolean = fc.oneof(
+  fc.integer(),
+  fc.constantFrom(0, 1, -1, 2 ** 32, Number.NaN, Infinity),
+  fc.string(),
+  fc.constant(null),
+  fc.object(),
+);
+const notAnArray = fc.oneof(
+  notAString.filter((v) => !Array.isArray(v)),
+  fc.constant({ length: 2, 0: 'a', 1: 'b' }),
+  fc.constant(new Set(['a'])),
+  fc.constant(null),
+);
 /** An array the native layer must refuse: a bad element somewhere, or more than 0xFFFF entries. */
 const badArray = fc.oneof(
-  fc.tuple(fc.array(anyText.filter((s) => !s.includes('\0')), { maxLength: 5 }), fc.oneof(notAString, badText), fc.nat(5)).map(([good, bad, at]) => {
-    const array: unknown[] = [...good];
-    array.splice(Math.min(at, array.length), 0, bad);
-    return array;
-  }),
+  fc
+    .tuple(
+      fc.array(
+        anyText.filter((s) => !s.includes('\0')),
+        { maxLength: 5 },
+      ),
+      fc.oneof(notAString, badText),
+      fc.nat(5),
+    )
+    .map(([good, bad, at]) => {
+      const array: unknown[] = [...good];
+      array.splice(Math.min(at, array.length), 0, bad);
+      return array;
+    }),
   fc.integer({ min: 0x10000, max: 0x10010 }).map((n) => new Array<string>(n).fill('x')),
   fc.constant([, 'hole'] as unknown[]), // eslint-disable-line no-sparse-arrays
 );
 const badArrayArg = fc.oneof(notAnArray, badArray);
-const goodOptionalText = fc.oneof(fc.constant(null), fc.string({ maxLength: 8 }).filter((s) => !s.includes('\0')));
-const goodArray = fc.array(fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !s.includes('\0')), { maxLength: 3 });
+const goodOptionalText = fc.oneof(
+  fc.constant(null),
+  fc.string({ maxLength: 8 }).filter((s) => !s.includes('\0')),
+);
+const goodArray = fc.array(
+  fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !s.includes('\0')),
+  { maxLength: 3 },
+);
 
 /** Argument lists in which at least one position (chosen by `badAt`) is bad. */
 function withOneBad(good: fc.Arbitrary<unknown>[], bad: fc.Arbitrary<unknown>[]): fc.Arbitrary<unknown[]> {
@@ -90,14 +119,19 @@ function withOneBad(good: fc.Arbitrary<unknown>[], bad: fc.Arbitrary<unknown>[])
 
 type Case = { readonly target: string; readonly method: string; readonly args: unknown[]; readonly receiver?: unknown };
 
-const restoreArgs = withOneBad([goodOptionalText, goodOptionalText, goodOptionalText, fc.boolean()], [badMetadataArg, badStringArg, badStringArg, notABoolean]);
+const restoreArgs = withOneBad(
+  [goodOptionalText, goodOptionalText, goodOptionalText, fc.boolean()],
+  [badMetadataArg, badStringArg, badStringArg, notABoolean],
+);
 const checkArgs = fc.oneof(
   withOneBad(
     [goodOptionalText, goodOptionalText, goodOptionalText, goodArray, goodArray],
     [badMetadataArg, badStringArg, badStringArg, badArrayArg, badArrayArg],
   ),
   // Two good arrays of different lengths.
-  fc.tuple(goodArray, fc.nat(3)).map(([sources, extra]) => [null, null, null, sources, [...sources, ...new Array<string>(extra + 1).fill('s')]]),
+  fc
+    .tuple(goodArray, fc.nat(3))
+    .map(([sources, extra]) => [null, null, null, sources, [...sources, ...new Array<string>(extra + 1).fill('s')]]),
 );
 const orderArgs = fc.oneof(
   withOneBad([goodArray, goodArray], [badArrayArg, badArrayArg]),
@@ -106,10 +140,20 @@ const orderArgs = fc.oneof(
 const activateArgs = fc.oneof(
   withOneBad([fc.constant(WRITER), anyText, anyText, fc.boolean()], [notAString, notAString, notAString, notABoolean]),
   // Well-typed but naming nothing registered (NUL and surrogates included): a rejection.
-  fc.tuple(fc.oneof(badText, anyText.filter((s) => s.toUpperCase() !== WRITER)), anyText, anyText).map(([w, i, c]) => [w, i, c, false]),
+  fc
+    .tuple(
+      fc.oneof(
+        badText,
+        anyText.filter((s) => s.toUpperCase() !== WRITER),
+      ),
+      anyText,
+      anyText,
+    )
+    .map(([w, i, c]) => [w, i, c, false]),
 );
 function rightShape(field: string, value: unknown): boolean {
-  if (field === 'writerId' || field === 'identifier' || field === 'clsid') return typeof value === 'string' || (field === 'clsid' && value === null);
+  if (field === 'writerId' || field === 'identifier' || field === 'clsid')
+    return typeof value === 'string' || (field === 'clsid' && value === null);
   if (field === 'restoreSupport') return typeof value === 'boolean';
   if (field === 'components') return typeof value === 'object' && value !== null && !Array.isArray(value);
   return false;
@@ -128,20 +172,36 @@ const badScenario = fc.oneof(
     .filter(([field, value]) => !rightShape(field, value))
     .map(([field, value]) => ({ ...scenario, applications: [{ ...scenario.applications[0], [field]: value }] })),
   fc
-    .tuple(fc.constantFrom('checkHresult', 'preRestore', 'statuses', 'abort', 'check'), fc.constantFrom<unknown>(-1, 4294967296, 0.5, 'x', [], null))
+    .tuple(
+      fc.constantFrom('checkHresult', 'preRestore', 'statuses', 'abort', 'check'),
+      fc.constantFrom<unknown>(-1, 4294967296, 0.5, 'x', [], null),
+    )
     .map(([field, value]) => {
       const app = scenario.applications[0];
       const components = { spins: { ...app.components.spins, [field]: value } };
       return { ...scenario, applications: [{ ...app, components }] };
     }),
-  fc.constantFrom<unknown>(-1, 4294967296, 1e300, 'soon').map((delay) =>
-    ({ ...scenario, applications: [{ ...scenario.applications[0], components: { x: { ...scenario.applications[0].components.spins, statuses: [{ kind: 'status', hresult: 0, delayMs: delay }] } } }] }),
-  ),
+  fc.constantFrom<unknown>(-1, 4294967296, 1e300, 'soon').map((delay) => ({
+    ...scenario,
+    applications: [
+      {
+        ...scenario.applications[0],
+        components: { x: { ...scenario.applications[0].components.spins, statuses: [{ kind: 'status', hresult: 0, delayMs: delay }] } },
+      },
+    ],
+  })),
   fc.nat(5000).map((depth) => '['.repeat(depth + 100) + ']'.repeat(depth + 100)),
 );
 /** `OTHER_HANDLE`: a live handle of another class than the method's. */
 const OTHER_HANDLE = Symbol('another handle');
-const wrongReceiver = fc.oneof(fc.constant({}), fc.integer(), fc.constant(null), fc.constant(undefined), fc.string(), fc.constant(OTHER_HANDLE));
+const wrongReceiver = fc.oneof(
+  fc.constant({}),
+  fc.integer(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.string(),
+  fc.constant(OTHER_HANDLE),
+);
 
 const cases: fc.Arbitrary<Case> = fc.oneof(
   badScenario.map((bad) => ({ target: 'binding', method: 'createMockRuntime', args: [bad] })),
@@ -150,11 +210,26 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(fc.constantFrom('preRestore', 'postRestore'), restoreArgs).map(([method, args]) => ({ target: 'addin', method, args })),
   orderArgs.map((args) => ({ target: 'addin', method: 'orderComponents', args })),
   fc
-    .tuple(fc.constantFrom('checkConsistency', 'preRestore', 'postRestore', 'orderComponents', 'isRollForwardSupported'), fc.array(fc.anything(), { maxLength: 5 }))
+    .tuple(
+      fc.constantFrom('checkConsistency', 'preRestore', 'postRestore', 'orderComponents', 'isRollForwardSupported'),
+      fc.array(fc.anything(), { maxLength: 5 }),
+    )
     .map(([method, args]) => ({ target: 'releasedAddin', method, args })),
-  fc.tuple(fc.constantFrom('queryStatus', 'abort'), fc.array(fc.anything(), { maxLength: 3 })).map(([method, args]) => ({ target: 'releasedOperation', method, args })),
   fc
-    .tuple(fc.constantFrom<[string, string]>(['addin', 'preRestore'], ['addin', 'isRollForwardSupported'], ['addin', 'release'], ['operation', 'queryStatus'], ['runtime', 'activate'], ['runtime', 'mockStats']), wrongReceiver)
+    .tuple(fc.constantFrom('queryStatus', 'abort'), fc.array(fc.anything(), { maxLength: 3 }))
+    .map(([method, args]) => ({ target: 'releasedOperation', method, args })),
+  fc
+    .tuple(
+      fc.constantFrom<[string, string]>(
+        ['addin', 'preRestore'],
+        ['addin', 'isRollForwardSupported'],
+        ['addin', 'release'],
+        ['operation', 'queryStatus'],
+        ['runtime', 'activate'],
+        ['runtime', 'mockStats'],
+      ),
+      wrongReceiver,
+    )
     .map(([[target, method], receiver]) => ({ target, method, args: [null, 'db', null, false], receiver })),
 );
 
@@ -174,13 +249,22 @@ async function outcome(c: Case): Promise<'threw' | 'rejected' | string> {
     returned = method.apply(receiver, c.args);
   } catch (error) {
     // Errors from the addon come from the main realm: check the shape, not instanceof.
-    return typeof (error as Error).message === 'string' && typeof (error as Error).name === 'string' ? 'threw' : `threw a non-error ${String(error)}`;
+    return typeof (error as Error).message === 'string' && typeof (error as Error).name === 'string'
+      ? 'threw'
+      : `threw a non-error ${String(error)}`;
   }
-  if (!(returned instanceof Promise) && Object.prototype.toString.call(returned) !== '[object Promise]') return `returned ${String(returned)}`;
+  if (!(returned instanceof Promise) && Object.prototype.toString.call(returned) !== '[object Promise]')
+    return `returned ${String(returned)}`;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('neither resolved nor rejected in 5 s'), 5_000)));
   try {
-    return await Promise.race([(returned as Promise<unknown>).then((value) => `resolved ${String(value)}`, () => 'rejected'), late]);
+    return await Promise.race([
+      (returned as Promise<unknown>).then(
+        (value) => `resolved ${String(value)}`,
+        () => 'rejected',
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -202,7 +286,7 @@ test(`${RUNS} generated bad calls: each a JS exception or a rejection, never a c
   await expect(operation.queryStatus()).resolves.toBe(0x407a0004);
 }, 120_000);
 
-test('a second release() returns the first one\'s promise, which resolves', async () => {
+test("a second release() returns the first one's promise, which resolves", async () => {
   const extra = await runtime.activate(WRITER, 'Contoso', '{C}');
   const first = extra.release();
   expect(extra.release()).toBe(first);
@@ -254,9 +338,9 @@ describe('calls after teardown', () => {
     const failures: string[] = [];
     for (let run = 0; run < 10; run++) {
       const child = await runChild(script, scenario);
-      if (child.code !== 0 || child.stdout !== 'terminated 1\n' || child.stderr !== '') failures.push(`run ${run}: code ${child.code} signal ${child.signal} ${child.stderr.slice(0, 120)}`);
+      if (child.code !== 0 || child.stdout !== 'terminated 1\n' || child.stderr !== '')
+        failures.push(`run ${run}: code ${child.code} signal ${child.signal} ${child.stderr.slice(0, 120)}`);
     }
     expect(failures).toEqual([]);
   }, 60_000);
-
 });

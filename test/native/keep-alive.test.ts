@@ -23,7 +23,10 @@ test('awaiting one status keeps the process alive until the add-in answers', asy
 });
 
 test('a released check with a hung status lets the process exit', async () => {
-  const child = await runChild(`${start('hangs')} started.then((check) => { check.status().catch(() => {}); check.release(); console.log('released'); });`, scenario);
+  const child = await runChild(
+    `${start('hangs')} started.then((check) => { check.status().catch(() => {}); check.release(); console.log('released'); });`,
+    scenario,
+  );
   expect(child).toMatchObject({ code: 0, stdout: 'released\n', stderr: '' });
   expect(child.elapsedMs).toBeLessThan(5_000);
 });
@@ -43,7 +46,10 @@ describe('the binding: queryStatus(keepAlive)', () => {
   });
 
   test('with keepAlive true it holds the loop until the answer', async () => {
-    const child = await runChild(withOperation(`operation.queryStatus(true).then((s) => { console.log('answered', s); operation.release(); });`), scenario);
+    const child = await runChild(
+      withOperation(`operation.queryStatus(true).then((s) => { console.log('answered', s); operation.release(); });`),
+      scenario,
+    );
     expect(child).toMatchObject({ code: 0, stdout: 'answered 0\n', stderr: '' });
   });
 

@@ -32,7 +32,7 @@ function failure(run: () => unknown): Error {
   throw new Error('expected UnsupportedPlatformError');
 }
 
-test('the prebuild for this platform and arch is found in prebuildify\'s layout', () => {
+test("the prebuild for this platform and arch is found in prebuildify's layout", () => {
   const root = packageWith({ 'package.json': '{"name":"wsbapp"}', [prebuild]: '' });
   expect(locateBinding({}, root)).toBe(join(root, prebuild));
 });
@@ -54,7 +54,8 @@ test('WSBAPP_BINDING wins over both, and a missing one is an error naming it alo
 test('no build and no prebuild: every place searched, and how to build from source', () => {
   const root = packageWith({ 'package.json': '{"name":"wsbapp"}', 'prebuilds/sunos-sparc/node.napi.node': '' });
   const message = failure(() => locateBinding({}, root)).message;
-  for (const place of [join(root, 'build', 'Release'), join(root, 'build', 'Debug'), join(root, 'prebuilds', tuple)]) expect(message).toContain(place);
+  for (const place of [join(root, 'build', 'Release'), join(root, 'build', 'Debug'), join(root, 'prebuilds', tuple)])
+    expect(message).toContain(place);
   expect(message).toContain(`platform=${process.platform} arch=${process.arch}`);
   expect(message).toContain('npm run build:native');
   expect(message).toContain('WSBAPP_BINDING');

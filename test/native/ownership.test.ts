@@ -132,7 +132,9 @@ test('restore calls: ordering arrays freed, missing interface typed, everything 
   await expect(backupOnly.preRestore({ writerMetadata: null, component: 'db', logicalPath: null, noRollForward: false })).rejects.toThrow(
     /IWsbApplicationRestoreSupport \{8D3BDB38-4EE8-4718-85F9-C7DBC4AB77AA\}.*HKCR\\Interface\\\{8D3BDB38-4EE8-4718-85F9-C7DBC4AB77AA\}\\ProxyStubClsid32/,
   );
-  await expect(backupOnly.checkConsistency({ writerMetadata: null, component: 'refuses', logicalPath: null, volumes: [] })).rejects.toMatchObject({
+  await expect(
+    backupOnly.checkConsistency({ writerMetadata: null, component: 'refuses', logicalPath: null, volumes: [] }),
+  ).rejects.toMatchObject({
     hresult: 0x807a0001,
   });
   void backupOnly.release();

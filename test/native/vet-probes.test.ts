@@ -10,7 +10,14 @@ const VOLUME = ['\\\\?\\Volume{6B29FC40-CA47-1067-B31D-00DD010662DA}\\'];
 const SNAPSHOT = ['\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\'];
 
 function runtime() {
-  return binding.createMockRuntime(scenarioWith({ ok: { statuses: ['S_OK'] }, refused: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' } }, stray: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', operation: true } }, none: { check: 'no-async' } }));
+  return binding.createMockRuntime(
+    scenarioWith({
+      ok: { statuses: ['S_OK'] },
+      refused: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' } },
+      stray: { check: { fail: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED', operation: true } },
+      none: { check: 'no-async' },
+    }),
+  );
 }
 
 function probesOf(addin: NativeAddin): Required<Pick<NativeAddin, 'probeIdentity' | 'checkConsistencyRaw'>> {

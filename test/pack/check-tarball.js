@@ -9,7 +9,14 @@ const { join } = require('node:path');
 const BUDGET_BYTES = 3 * 1024 * 1024;
 // Everything a user runs: the compiled library and its declarations (no source maps: lib/ is not
 // shipped), the CLI, the prebuilt addons, and the package's documents.
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/wsbapp\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^prebuilds\/[^/]+\/[^/]+\.node$/];
+const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^bin\/wsbapp\.js$/,
+  /^dist\/.+\.(js|d\.ts)$/,
+  /^prebuilds\/[^/]+\/[^/]+\.node$/,
+];
 const REQUIRED = ['LICENSE', 'bin/wsbapp.js', 'dist/index.js', 'dist/index.d.ts'];
 // One addon per prebuild folder (scripts/prebuild.sh names the files).
 const PREBUILT_TUPLES = ['linux-x64', 'win32-x64'];
@@ -32,7 +39,9 @@ const problems = [
   ...(pack.size < BUDGET_BYTES ? [] : [`packed size ${pack.size} bytes is over the ${BUDGET_BYTES}-byte budget`]),
 ];
 const deps = Object.keys(manifest.dependencies ?? {});
-console.log(`tarball: ${pack.filename}, ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.entryCount} files; dependencies: ${deps.join(', ') || 'none'}`);
+console.log(
+  `tarball: ${pack.filename}, ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.entryCount} files; dependencies: ${deps.join(', ') || 'none'}`,
+);
 for (const dir of ['dist', 'bin', 'prebuilds']) {
   const files = pack.files.filter((file) => file.path.startsWith(`${dir}/`));
   console.log(`  ${dir}/: ${files.length} files, ${files.reduce((sum, file) => sum + file.size, 0)} bytes`);

@@ -18,7 +18,10 @@ async function main() {
   assert.equal(viaMock.outcome, 'consistent');
 
   const bindingPath = wsbapp.nativeBindingPath();
-  assert.ok(bindingPath.startsWith(join(packageDir, 'prebuilds', 'linux-x64') + sep), `loaded ${bindingPath}, not the package's linux-x64 prebuild`);
+  assert.ok(
+    bindingPath.startsWith(join(packageDir, 'prebuilds', 'linux-x64') + sep),
+    `loaded ${bindingPath}, not the package's linux-x64 prebuild`,
+  );
   const nativeMock = wsbapp.createNativeMockBackend(wsbapp.normalizeScenario(wsbapp.demoScenario()));
   const viaNative = await wsbapp.checkConsistency(request, { ...options, backend: nativeMock });
   assert.equal(viaNative.outcome, 'consistent');

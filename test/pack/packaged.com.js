@@ -34,7 +34,8 @@ const addin = registerScenario(
 
 const packageDir = dirname(require.resolve('wsbapp/package.json'));
 const backend = wsbapp.createNativeBackend();
-const check = (component, options = {}) => wsbapp.checkConsistency({ application: 'Sample', component }, { backend, interval: 5, maxInterval: 20, ...options });
+const check = (component, options = {}) =>
+  wsbapp.checkConsistency({ application: 'Sample', component }, { backend, interval: 5, maxInterval: 20, ...options });
 
 test(`runs in ${process.env.WSBAPP_EXPECTED_HOST}, with the addon from the package's win32-x64 prebuild`, () => {
   expect(basename(process.execPath)).toBe(process.env.WSBAPP_EXPECTED_HOST);
@@ -62,6 +63,10 @@ test('Abort reaches the add-in: its own log records it', async () => {
 
 test('an add-in that dies during a call: AddinDisconnectedError, and the next activation works', async () => {
   const error = await check('crashes').catch((e) => e);
-  expect(error).toMatchObject({ constructor: wsbapp.AddinDisconnectedError, hresult: wsbapp.HRESULT.RPC_S_CALL_FAILED, call: 'QueryStatus' });
+  expect(error).toMatchObject({
+    constructor: wsbapp.AddinDisconnectedError,
+    hresult: wsbapp.HRESULT.RPC_S_CALL_FAILED,
+    call: 'QueryStatus',
+  });
   await expect(check('ok')).resolves.toMatchObject({ outcome: 'consistent' });
 });

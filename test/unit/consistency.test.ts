@@ -14,7 +14,9 @@ function delayed<T>(ms: number, answer: Promise<T>): Promise<T> {
 
 /** The mock, with activation and CheckConsistency slowed down like an out-of-process add-in starting. */
 function slowBackend(activateMs: number, checkMs: number) {
-  const mock = createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Contoso', components: { '*': { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] } } }] });
+  const mock = createMockBackend({
+    applications: [{ writerId: WRITER, identifier: 'Contoso', components: { '*': { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] } } }],
+  });
   // The call starts at once (as a COM call does); only its answer comes late.
   const later = <T>(ms: number, work: () => Promise<T>) => delayed(ms, work());
   const backend: Backend = {
@@ -62,7 +64,9 @@ test('an abort during CheckConsistency: the add-in is released at once (cancelli
 });
 
 test('CheckConsistency failing after a deadline still releases the add-in', async () => {
-  const mock = createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Contoso', components: { '*': { check: { fail: 'E_FAIL' } } } }] });
+  const mock = createMockBackend({
+    applications: [{ writerId: WRITER, identifier: 'Contoso', components: { '*': { check: { fail: 'E_FAIL' } } } }],
+  });
   const backend: Backend = {
     name: 'slow-fail',
     listApplications: () => mock.listApplications(),

@@ -51,12 +51,17 @@ test('a check: start, one status per QueryStatus, release, then end with the res
 });
 
 test('the error path: a failed check ends with its error; a timeout shows the Abort', async () => {
-  const failed = await checkConsistency({ application: 'Contoso', component: 'fails' }, { backend: backend(), ...fast }).catch((e: unknown) => e);
+  const failed = await checkConsistency({ application: 'Contoso', component: 'fails' }, { backend: backend(), ...fast }).catch(
+    (e: unknown) => e,
+  );
   expect(recorder.names()).toEqual(['check:start', 'check:status', 'check:status', 'check:release', 'check:end']);
   expect((recorder.seen[4][1] as unknown as CheckEndMessage).error).toBe(failed);
 
   recorder.seen.length = 0;
-  const timedOut = await checkConsistency({ application: 'Contoso', component: 'forever' }, { backend: backend(), interval: 10, timeout: 50 }).catch((e: unknown) => e);
+  const timedOut = await checkConsistency(
+    { application: 'Contoso', component: 'forever' },
+    { backend: backend(), interval: 10, timeout: 50 },
+  ).catch((e: unknown) => e);
   const names = recorder.names();
   expect(names[0]).toBe('check:start');
   expect(names.slice(-3)).toEqual(['check:abort', 'check:release', 'check:end']);

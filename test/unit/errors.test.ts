@@ -37,8 +37,18 @@ describe('errorForCall maps a failed call to its class', () => {
   });
 
   test('keeps the raw HRESULT unsigned, its hex, symbol, facility and the system text', () => {
-    const error = errorForCall('QueryStatus', -2147023174, { systemMessage: 'The RPC server is unavailable.\r\n', context: 'application "Contoso"' });
-    expect(error).toMatchObject({ hresult: 0x800706ba, hex: '0x800706BA', symbol: 'RPC_S_SERVER_UNAVAILABLE', facility: 7, facilityName: 'WIN32', systemMessage: 'The RPC server is unavailable.\r\n' });
+    const error = errorForCall('QueryStatus', -2147023174, {
+      systemMessage: 'The RPC server is unavailable.\r\n',
+      context: 'application "Contoso"',
+    });
+    expect(error).toMatchObject({
+      hresult: 0x800706ba,
+      hex: '0x800706BA',
+      symbol: 'RPC_S_SERVER_UNAVAILABLE',
+      facility: 7,
+      facilityName: 'WIN32',
+      systemMessage: 'The RPC server is unavailable.\r\n',
+    });
     expect(error.message).toBe(
       'the add-in disconnected or its process died (application "Contoso"): QueryStatus returned 0x800706BA RPC_S_SERVER_UNAVAILABLE: The RPC server is unavailable.',
     );
@@ -54,7 +64,9 @@ describe('errorForCall maps a failed call to its class', () => {
 test('timeout and abort errors carry progress, and do not claim a call returned their code', () => {
   const stop = { elapsedMs: 1200, polls: 3, lastStatus: 0x407a0004, abortDelivered: true, abortHresult: 0 };
   const timeout = new TimeoutError({ ...stop, timeoutMs: 1000 });
-  expect(timeout.message).toBe('consistency check timed out (timeout 1000 ms) after 1200 ms (3 polls, last status 0x407A0004 WSBAPP_ASYNC_IN_PROGRESS, Abort returned 0x00000000 S_OK) [0x800705B4 ERROR_TIMEOUT]');
+  expect(timeout.message).toBe(
+    'consistency check timed out (timeout 1000 ms) after 1200 ms (3 polls, last status 0x407A0004 WSBAPP_ASYNC_IN_PROGRESS, Abort returned 0x00000000 S_OK) [0x800705B4 ERROR_TIMEOUT]',
+  );
   const aborted = new AbortedError({ ...stop, abortDelivered: false, abortHresult: undefined, reason: 'user' });
   expect(aborted).toMatchObject({ name: 'AbortError', code: 'ERR_WSB_ABORTED', hresult: HRESULT.E_ABORT, cause: 'user' });
   expect(aborted.message).toMatch(/Abort did not return in time/);

@@ -4,11 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const run = (script: string) => execFileSync(process.execPath, [join(__dirname, '..', '..', 'examples', script)], { encoding: 'utf8', timeout: 20_000 });
+const run = (script: string) =>
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'examples', script)], { encoding: 'utf8', timeout: 20_000 });
 
 test('mock-check.js goes running, running, consistent', () => {
   const out = run('mock-check.js');
-  expect(out).toMatch(/poll 1: running \(0x407A0004\)\npoll 2: running \(0x407A0004\)\npoll 3: succeeded \(0x00000000\)\nverdict: consistent after 3 polls/);
+  expect(out).toMatch(
+    /poll 1: running \(0x407A0004\)\npoll 2: running \(0x407A0004\)\npoll 3: succeeded \(0x00000000\)\nverdict: consistent after 3 polls/,
+  );
 });
 
 test('mock-timeout.js times out, calls Abort exactly once and releases once each', () => {

@@ -30,7 +30,14 @@ describe('decode', () => {
     fc.assert(
       fc.property(u32, (v) => {
         const d = decode(v);
-        const rebuilt = ((d.severityBits << 30) | (d.customer ? 1 << 29 : 0) | (d.ntStatus ? 1 << 28 : 0) | (v & 0x08000000) | (d.facility << 16) | d.code) >>> 0;
+        const rebuilt =
+          ((d.severityBits << 30) |
+            (d.customer ? 1 << 29 : 0) |
+            (d.ntStatus ? 1 << 28 : 0) |
+            (v & 0x08000000) |
+            (d.facility << 16) |
+            d.code) >>>
+          0;
         expect(rebuilt).toBe(v);
         expect(d.failed).toBe(v >= 0x80000000);
         expect(d.hex).toMatch(/^0x[0-9A-F]{8}$/);
@@ -56,7 +63,12 @@ describe('decode', () => {
   });
 
   test('names facilities, known or not', () => {
-    expect(decode(0x807a0001)).toMatchObject({ facility: 0x7a, facilityName: 'WSBAPP', code: 1, symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED' });
+    expect(decode(0x807a0001)).toMatchObject({
+      facility: 0x7a,
+      facilityName: 'WSBAPP',
+      code: 1,
+      symbol: 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED',
+    });
     expect(decode(0x80010108)).toMatchObject({ facilityName: 'RPC', symbol: 'RPC_E_DISCONNECTED' });
     expect(decode(0x803f0001).facilityName).toBe('FACILITY_0x3F');
   });
@@ -75,9 +87,9 @@ describe('decode', () => {
 
 describe('the known-code table', () => {
   const reference = [
-    0x807a0001, 0x807a0002, 0x807a0003, 0x407a0004, 0x007a0004, 0x80004004, 0x80004005, 0x80004001, 0x80004002, 0x80004003, 0x8000ffff, 0x80070005,
-    0x8007000e, 0x80070057, 0x80040154, 0x80080005, 0x800401f0, 0x800401fd, 0x80010001, 0x8001010a, 0x80010002, 0x80010105, 0x80010106, 0x80010108,
-    0x8001010e, 0x8001011f, 0x800706ba, 0x800706be, 0x800704c7, 0x800705b4, 0x80042301, 0x80042302, 0x80042308,
+    0x807a0001, 0x807a0002, 0x807a0003, 0x407a0004, 0x007a0004, 0x80004004, 0x80004005, 0x80004001, 0x80004002, 0x80004003, 0x8000ffff,
+    0x80070005, 0x8007000e, 0x80070057, 0x80040154, 0x80080005, 0x800401f0, 0x800401fd, 0x80010001, 0x8001010a, 0x80010002, 0x80010105,
+    0x80010106, 0x80010108, 0x8001010e, 0x8001011f, 0x800706ba, 0x800706be, 0x800704c7, 0x800705b4, 0x80042301, 0x80042302, 0x80042308,
   ];
 
   test.each(reference.map((v) => [toHex(v), v]))('covers %s from the reference', (_hex, value) => {
@@ -141,7 +153,9 @@ describe('explain', () => {
       '0x800706BA (RPC_S_SERVER_UNAVAILABLE) is a failure, facility WIN32 (0x7), code 1722, Win32 error 1722: the RPC server is unavailable: the add-in process died or cannot be reached.',
     );
     expect(explain(0x80aa0001)).toMatch(/not a code Windows or wsbapp defines; the operation or call failed/);
-    expect(explain(0x80070002)).toMatch(/^0x80070002 \(ERROR_FILE_NOT_FOUND\) is a failure, .*Win32 error 2: a code Windows defines, with no WSB-specific meaning/);
+    expect(explain(0x80070002)).toMatch(
+      /^0x80070002 \(ERROR_FILE_NOT_FOUND\) is a failure, .*Win32 error 2: a code Windows defines, with no WSB-specific meaning/,
+    );
     expect(explain(0x00000002)).toMatch(/undocumented code/);
   });
 

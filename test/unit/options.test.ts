@@ -1,7 +1,10 @@
 import { checkConsistency, createMockBackend, startConsistencyCheck, type ConsistencyCheck } from '../../lib';
 
 const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
-const backend = () => createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Contoso', components: { db: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'S_OK'] } } }] });
+const backend = () =>
+  createMockBackend({
+    applications: [{ writerId: WRITER, identifier: 'Contoso', components: { db: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'S_OK'] } } }],
+  });
 const request = { application: 'Contoso', component: 'db' };
 
 describe('options are strict: an unknown key is a TypeError naming it and the nearest valid one', () => {
@@ -12,7 +15,9 @@ describe('options are strict: an unknown key is a TypeError naming it and the ne
       code: 'ERR_INVALID_ARG_VALUE',
       message: "unknown option 'intervl' (did you mean 'interval'?)",
     });
-    await expect(checkConsistency(request, { backend: mock, timeOut: 5 } as never)).rejects.toThrow("unknown option 'timeOut' (did you mean 'timeout'?)");
+    await expect(checkConsistency(request, { backend: mock, timeOut: 5 } as never)).rejects.toThrow(
+      "unknown option 'timeOut' (did you mean 'timeout'?)",
+    );
     expect(mock.calls).toHaveLength(0);
   });
 
@@ -32,20 +37,34 @@ describe('options are strict: an unknown key is a TypeError naming it and the ne
     test('wait() and statuses(), which takes no onStatus', async () => {
       await expect(check.wait({ abortTimeot: 5 } as never)).rejects.toThrow("unknown option 'abortTimeot' (did you mean 'abortTimeout'?)");
       await expect(check.wait({ backend: 'mock' } as never)).rejects.toThrow(/unknown option 'backend'/);
-      await expect(check.statuses({ onStatus: () => {} } as never).next()).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: /unknown option 'onStatus'/ });
+      await expect(check.statuses({ onStatus: () => {} } as never).next()).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: /unknown option 'onStatus'/,
+      });
       await expect(check.status()).resolves.toMatchObject({ polls: 1 });
     });
   });
 
   test('a maxInterval below the interval is ERR_OUT_OF_RANGE', async () => {
-    await expect(checkConsistency(request, { backend: backend(), interval: 100, maxInterval: 50 })).rejects.toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+    await expect(checkConsistency(request, { backend: backend(), interval: 100, maxInterval: 50 })).rejects.toMatchObject({
+      name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
+    });
   });
 });
 
 test('checkConsistency reads each option once (one parse for the whole check)', async () => {
   const reads: Record<string, number> = {};
   const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries({ backend: backend(), interval: 1, maxInterval: 2, backoff: 1, timeout: 5_000, abortTimeout: 100, onStatus: () => {} })) {
+  for (const [key, value] of Object.entries({
+    backend: backend(),
+    interval: 1,
+    maxInterval: 2,
+    backoff: 1,
+    timeout: 5_000,
+    abortTimeout: 100,
+    onStatus: () => {},
+  })) {
     Object.defineProperty(options, key, {
       enumerable: true,
       get: () => {

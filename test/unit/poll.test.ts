@@ -7,7 +7,16 @@ beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
 function settings(overrides: Partial<PollSettings> = {}): PollSettings {
-  return { intervalMs: 100, maxIntervalMs: 400, backoff: 2, timeoutMs: 10_000, abortTimeoutMs: 1_000, signal: undefined, onStatus: undefined, ...overrides };
+  return {
+    intervalMs: 100,
+    maxIntervalMs: 400,
+    backoff: 2,
+    timeoutMs: 10_000,
+    abortTimeoutMs: 1_000,
+    signal: undefined,
+    onStatus: undefined,
+    ...overrides,
+  };
 }
 
 /**
@@ -26,7 +35,12 @@ function scripted(statuses: (number | undefined)[]) {
       if (status === undefined) return new Promise<never>(() => {});
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      return new Promise<{ status: number }>((resolve) => setTimeout(() => { inFlight -= 1; resolve({ status }); }, 10));
+      return new Promise<{ status: number }>((resolve) =>
+        setTimeout(() => {
+          inFlight -= 1;
+          resolve({ status });
+        }, 10),
+      );
     },
     abort() {
       tally.aborts += 1;
@@ -73,7 +87,9 @@ test('abortWithin gives up on an Abort that never answers, and reports a failed 
   const hung = abortWithin({ abort: () => new Promise<number>(() => {}) }, 250);
   await jest.advanceTimersByTimeAsync(250);
   await expect(hung).resolves.toEqual({ delivered: false, hresult: undefined });
-  await expect(abortWithin({ abort: () => Promise.reject(Object.assign(new Error('gone'), { hresult: HRESULT.RPC_E_DISCONNECTED })) }, 250)).resolves.toEqual({
+  await expect(
+    abortWithin({ abort: () => Promise.reject(Object.assign(new Error('gone'), { hresult: HRESULT.RPC_E_DISCONNECTED })) }, 250),
+  ).resolves.toEqual({
     delivered: false,
     hresult: HRESULT.RPC_E_DISCONNECTED,
   });
@@ -87,7 +103,13 @@ describe('checkConsistency under fake timers', () => {
           writerId: WRITER,
           identifier: 'Contoso',
           components: {
-            slow: { statuses: [{ status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1_000 }, { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1_000 }, 'S_OK'] },
+            slow: {
+              statuses: [
+                { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1_000 },
+                { status: 'WSBAPP_ASYNC_IN_PROGRESS', delayMs: 1_000 },
+                'S_OK',
+              ],
+            },
             forever: { statuses: ['WSBAPP_ASYNC_IN_PROGRESS'] },
           },
         },
@@ -103,12 +125,18 @@ describe('checkConsistency under fake timers', () => {
     expect(result).toMatchObject({ outcome: 'consistent', polls: 3 });
     // 1 s call + 1 s wait + 1 s call + 1.5 s wait + the last call.
     expect(result.elapsedMs).toBe(4_500);
-    expect(events.map((e) => [e.state, e.elapsedMs])).toEqual([['running', 1_000], ['running', 3_000], ['succeeded', 4_500]]);
+    expect(events.map((e) => [e.state, e.elapsedMs])).toEqual([
+      ['running', 1_000],
+      ['running', 3_000],
+      ['succeeded', 4_500],
+    ]);
   });
 
   test('an hour-long timeout on a check that never finishes: Abort once, release once', async () => {
     const mock = backend();
-    const done = checkConsistency({ application: 'Contoso', component: 'forever' }, { backend: mock, timeout: 3_600_000 }).catch((e: unknown) => e);
+    const done = checkConsistency({ application: 'Contoso', component: 'forever' }, { backend: mock, timeout: 3_600_000 }).catch(
+      (e: unknown) => e,
+    );
     await jest.advanceTimersByTimeAsync(3_600_000);
     const error = await done;
     expect(error).toMatchObject({ code: 'ERR_WSB_TIMEOUT', elapsedMs: 3_600_000, abortDelivered: true });

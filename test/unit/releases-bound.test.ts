@@ -109,10 +109,22 @@ test('await using awaits the Release', async () => {
 describe('options are strict and validated', () => {
   const backend = createMockBackend(scenario);
   test.each([
-    ['preRestore', () => preRestore('Contoso', {}, { backend, timout: 5 } as never), /unknown option 'timout' \(did you mean 'timeout'\?\)/],
-    ['openRestoreSession', () => openRestoreSession('Contoso', { backend, signl: undefined } as never), /unknown option 'signl' \(did you mean 'signal'\?\)/],
+    [
+      'preRestore',
+      () => preRestore('Contoso', {}, { backend, timout: 5 } as never),
+      /unknown option 'timout' \(did you mean 'timeout'\?\)/,
+    ],
+    [
+      'openRestoreSession',
+      () => openRestoreSession('Contoso', { backend, signl: undefined } as never),
+      /unknown option 'signl' \(did you mean 'signal'\?\)/,
+    ],
   ])('%s rejects an unknown option, naming the nearest', async (_name, call, message) => {
-    await expect(call()).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(message) });
+    await expect(call()).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringMatching(message),
+    });
   });
 
   test('a bad timeout or signal is a TypeError/RangeError naming the option', async () => {

@@ -23,8 +23,20 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
     ['a crash step', component({ statuses: [{ crash: true, crsh: 1 }] }), `${db}.statuses[0]`, 'crsh', 'crash'],
     ['a failing check', component({ check: { fail: 'E_FAIL', operaton: true } }), `${db}.check`, 'operaton', 'operation'],
     ['a failing OrderComponents', app({ orderComponents: { fial: 'E_FAIL' } }), `${at}.orderComponents`, 'fial', 'fail'],
-    ['a scripted OrderComponents answer', app({ orderComponents: { returns: [], retruns: 1 } }), `${at}.orderComponents`, 'retruns', 'returns'],
-    ['an entry of that answer', app({ orderComponents: { returns: [{ name: 'a', logicalpath: '' }] } }), `${at}.orderComponents.returns[0]`, 'logicalpath', 'logicalPath'],
+    [
+      'a scripted OrderComponents answer',
+      app({ orderComponents: { returns: [], retruns: 1 } }),
+      `${at}.orderComponents`,
+      'retruns',
+      'returns',
+    ],
+    [
+      'an entry of that answer',
+      app({ orderComponents: { returns: [{ name: 'a', logicalpath: '' }] } }),
+      `${at}.orderComponents.returns[0]`,
+      'logicalpath',
+      'logicalPath',
+    ],
     ['a failing IsRollForwardSupported', app({ rollForwardSupported: { fails: 'E_FAIL' } }), `${at}.rollForwardSupported`, 'fails', 'fail'],
   ])('in %s', (_level, scenario, path, key, nearest) => {
     let thrown: unknown;
@@ -44,14 +56,20 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
   });
 
   test('wrong types and values name the field', () => {
-    expect(() => normalizeScenario(component({ check: { fail: 'E_FAIL', operation: 'yes' } }))).toThrow(`${db}.check.operation must be a boolean`);
+    expect(() => normalizeScenario(component({ check: { fail: 'E_FAIL', operation: 'yes' } }))).toThrow(
+      `${db}.check.operation must be a boolean`,
+    );
     expect(() => normalizeScenario(component({ statuses: [{ hang: 'yes' }] }))).toThrow(`${db}.statuses[0].hang must be true`);
     expect(() => normalizeScenario(component({ abort: { hang: 1 } }))).toThrow(`${db}.abort.hang must be a boolean`);
     expect(() => normalizeScenario(component({ preRestore: 'hung' }))).toThrow(`${db}.preRestore: unknown HRESULT symbol "hung"`);
-    expect(() => normalizeScenario(component({ statuses: [{ status: 0, delayMs: 2 ** 31 }] }))).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => normalizeScenario(component({ statuses: [{ status: 0, delayMs: 2 ** 31 }] }))).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
     expect(() => normalizeScenario(app({ restoreSupport: 'no' }))).toThrow(`${at}.restoreSupport must be a boolean`);
     expect(() => normalizeScenario(app({ orderComponents: ['a', 1] }))).toThrow(`${at}.orderComponents[1] must be a component name`);
-    expect(() => normalizeScenario(app({ orderComponents: { returns: [{ name: 'a' }] } }))).toThrow(`${at}.orderComponents.returns[0].logicalPath must be a string`);
+    expect(() => normalizeScenario(app({ orderComponents: { returns: [{ name: 'a' }] } }))).toThrow(
+      `${at}.orderComponents.returns[0].logicalPath must be a string`,
+    );
   });
 
   test('the new shapes normalise as documented', () => {
@@ -60,7 +78,14 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
         activation: 'hang',
         rollForwardSupported: 'hang',
         orderComponents: { returns: [{ name: 'x', logicalPath: 'p' }] },
-        components: { db: { check: { fail: 'E_FAIL', operation: true }, preRestore: 'hang', postRestore: 'E_FAIL', statuses: [{ status: 0, delayMs: 1.5 }] } },
+        components: {
+          db: {
+            check: { fail: 'E_FAIL', operation: true },
+            preRestore: 'hang',
+            postRestore: 'E_FAIL',
+            statuses: [{ status: 0, delayMs: 1.5 }],
+          },
+        },
       }),
     );
     const [a] = applications;
@@ -89,10 +114,14 @@ describe('scenario files', () => {
   ])('an error names the file, the JSON path and the problem, with code ERR_WSB_SCENARIO', (scenario, path, problem) => {
     writeFileSync(file, JSON.stringify(scenario));
     expect(() => loadScenarioFile(file)).toThrow(ScenarioError);
-    expect(() => loadScenarioFile(file)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', file, path, problem, message: `${file}: ${path}: ${problem}` }));
+    expect(() => loadScenarioFile(file)).toThrow(
+      expect.objectContaining({ code: 'ERR_WSB_SCENARIO', file, path, problem, message: `${file}: ${path}: ${problem}` }),
+    );
   });
 
   test('a missing file says it cannot be read', () => {
-    expect(() => loadScenarioFile(`${file}.absent`)).toThrow(expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringContaining('cannot read it: ENOENT') }));
+    expect(() => loadScenarioFile(`${file}.absent`)).toThrow(
+      expect.objectContaining({ code: 'ERR_WSB_SCENARIO', message: expect.stringContaining('cannot read it: ENOENT') }),
+    );
   });
 });

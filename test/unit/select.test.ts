@@ -35,7 +35,9 @@ describe('choosing a backend', () => {
   });
 
   test('bad names and bad objects are refused', async () => {
-    expect(() => selectBackend(undefined, { WSBAPP_BACKEND: 'sql' }, 'linux')).toThrow(/WSBAPP_BACKEND must be one of native, mock, native-mock, got "sql"/);
+    expect(() => selectBackend(undefined, { WSBAPP_BACKEND: 'sql' }, 'linux')).toThrow(
+      /WSBAPP_BACKEND must be one of native, mock, native-mock, got "sql"/,
+    );
     expect(() => selectBackend(42 as never, {}, 'linux')).toThrow(/options\.backend must be a Backend object/);
     await expect(listApplications(null as never)).rejects.toThrow(/options must be an object, got null/);
   });

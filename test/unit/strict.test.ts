@@ -25,7 +25,10 @@ describe('rejectUnknownKeys', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(TypeError);
-    expect(caught).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: "unknown key at scenario.components.db 'statuss' (did you mean 'statuses'?)" });
+    expect(caught).toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: "unknown key at scenario.components.db 'statuss' (did you mean 'statuses'?)",
+    });
     expect(isInputError(caught)).toBe(true);
   });
 });

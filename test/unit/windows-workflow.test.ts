@@ -42,7 +42,15 @@ test('a windows-2022 job builds with node-gyp and cmake-js, runs npm test and th
   const windows = jobs.find((job) => job['runs-on'] === 'windows-2022');
   expect(windows).toBeDefined();
   const script = runs(windows!);
-  for (const command of ['npm ci', 'npm run build:native', 'npm test', 'cmake-js compile', 'tsc -p tsconfig.com.json', 'contract.com.js', 'backup-agent.exe']) {
+  for (const command of [
+    'npm ci',
+    'npm run build:native',
+    'npm test',
+    'cmake-js compile',
+    'tsc -p tsconfig.com.json',
+    'contract.com.js',
+    'backup-agent.exe',
+  ]) {
     expect(script).toContain(command);
   }
 });

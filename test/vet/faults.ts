@@ -31,14 +31,47 @@ export interface Fault {
 
 export const FAULTS: readonly Fault[] = [
   { name: 'conforming', scenario: scenarioOf(CONFORMING), fails: [], warns: [] },
-  { name: 'blocking QueryStatus', scenario: scenarioOf({ statuses: [{ status: RUNNING, delayMs: 400 }, 'S_OK'] }), fails: ['check.query-status-answers'], warns: [] },
-  { name: '0x007A0004 in progress', scenario: scenarioOf({ statuses: ['0x007A0004', 'S_OK'] }), fails: [], warns: ['check.in-progress-value'] },
+  {
+    name: 'blocking QueryStatus',
+    scenario: scenarioOf({ statuses: [{ status: RUNNING, delayMs: 400 }, 'S_OK'] }),
+    fails: ['check.query-status-answers'],
+    warns: [],
+  },
+  {
+    name: '0x007A0004 in progress',
+    scenario: scenarioOf({ statuses: ['0x007A0004', 'S_OK'] }),
+    fails: [],
+    warns: ['check.in-progress-value'],
+  },
   { name: 'S_FALSE final status', scenario: scenarioOf({ statuses: [RUNNING, 'S_FALSE'] }), fails: ['check.success-code'], warns: [] },
-  { name: 'Abort fails', scenario: scenarioOf({ ...CONFORMING, abort: { returns: 'E_UNEXPECTED' } }), fails: ['abort.returns-ok'], warns: [] },
+  {
+    name: 'Abort fails',
+    scenario: scenarioOf({ ...CONFORMING, abort: { returns: 'E_UNEXPECTED' } }),
+    fails: ['abort.returns-ok'],
+    warns: [],
+  },
   { name: 'crash', scenario: scenarioOf({ statuses: [RUNNING, { crash: true }] }), fails: ['lifetime.no-crash'], warns: [] },
   { name: 'CheckConsistency hangs', scenario: scenarioOf({ check: 'hang' }), fails: ['check.returns-promptly'], warns: [] },
   { name: 'never finishes', scenario: scenarioOf({ statuses: [RUNNING] }), fails: ['check.completes'], warns: [] },
-  { name: 'pointer with a failure', scenario: scenarioOf({ check: { fail: 'E_FAIL', operation: true } }), fails: ['check.no-object-on-failure'], warns: [], nativeOnly: true },
-  { name: 'unwritten status', scenario: scenarioOf({ statuses: [{ unwritten: true }] }), fails: ['check.query-status-answers'], warns: [], nativeOnly: true },
-  { name: 'OrderComponents fails', scenario: scenarioOf(CONFORMING, { orderComponents: { fail: 'E_FAIL' } }), fails: ['restore.order-components'], warns: [], restore: true },
+  {
+    name: 'pointer with a failure',
+    scenario: scenarioOf({ check: { fail: 'E_FAIL', operation: true } }),
+    fails: ['check.no-object-on-failure'],
+    warns: [],
+    nativeOnly: true,
+  },
+  {
+    name: 'unwritten status',
+    scenario: scenarioOf({ statuses: [{ unwritten: true }] }),
+    fails: ['check.query-status-answers'],
+    warns: [],
+    nativeOnly: true,
+  },
+  {
+    name: 'OrderComponents fails',
+    scenario: scenarioOf(CONFORMING, { orderComponents: { fail: 'E_FAIL' } }),
+    fails: ['restore.order-components'],
+    warns: [],
+    restore: true,
+  },
 ];

@@ -2,14 +2,28 @@
  * vetAddin() against the TypeScript mock and the native mock: each scripted fault fails (or
  * warns) exactly its rule and nothing else; every object is released; every rule is reported.
  */
-import { createMockBackend, createNativeMockBackend, normalizeScenario, RULES, vetAddin, type Backend, type BackendAddin, type ComponentRef, type VetReport } from '../../lib/index';
+import {
+  createMockBackend,
+  createNativeMockBackend,
+  normalizeScenario,
+  RULES,
+  vetAddin,
+  type Backend,
+  type BackendAddin,
+  type ComponentRef,
+  type VetReport,
+} from '../../lib/index';
 import { orderProblems } from '../../lib/vet/restore';
 import { eventually } from '../native/helpers';
 import { APP, COMPONENTS, CONFORMING, FAULTS, scenarioOf, type Fault } from './faults';
 
 const BOUNDS = { timeout: 1500, callTimeout: 1000 };
 
-const ids = (report: VetReport, verdict: string) => report.rules.filter((r) => r.verdict === verdict).map((r) => r.id).sort();
+const ids = (report: VetReport, verdict: string) =>
+  report.rules
+    .filter((r) => r.verdict === verdict)
+    .map((r) => r.id)
+    .sort();
 
 function vet(backend: Backend, fault: Pick<Fault, 'restore'>): Promise<VetReport> {
   return vetAddin(APP, { backend, components: COMPONENTS, ...BOUNDS, restore: fault.restore ?? false });
@@ -24,7 +38,10 @@ describe.each([
   it.each(faults.map((f) => [f.name, f] as const))('%s: exactly the expected rules fail and warn', async (_name, fault) => {
     const backend = create(fault);
     const report = await vet(backend, fault);
-    expect({ fails: ids(report, 'fail'), warns: ids(report, 'warn') }).toEqual({ fails: [...fault.fails].sort(), warns: [...fault.warns].sort() });
+    expect({ fails: ids(report, 'fail'), warns: ids(report, 'warn') }).toEqual({
+      fails: [...fault.fails].sort(),
+      warns: [...fault.warns].sort(),
+    });
     expect(report.failed).toBe(fault.fails.length > 0);
     for (const rule of report.rules) {
       if (rule.verdict === 'fail' || rule.verdict === 'warn') expect(rule.fix).toEqual(expect.any(String));
@@ -45,23 +62,35 @@ describe.each([
 describe('vetAddin rules that need the native mock', () => {
   it('runs the QueryInterface probes on the native mock and skips them, with a reason, on the TypeScript mock', async () => {
     const scenario = scenarioOf(CONFORMING);
-    const native = await vetAddin(APP, { backend: createNativeMockBackend(normalizeScenario(scenario)), components: COMPONENTS, ...BOUNDS });
+    const native = await vetAddin(APP, {
+      backend: createNativeMockBackend(normalizeScenario(scenario)),
+      components: COMPONENTS,
+      ...BOUNDS,
+    });
     const identity = native.rules.filter((r) => r.group === 'identity');
     expect(identity.map((r) => r.verdict)).toEqual(identity.map(() => 'pass'));
     const mock = await vetAddin(APP, { backend: createMockBackend(scenario), components: COMPONENTS, ...BOUNDS });
-    expect(mock.rules.find((r) => r.id === 'identity.qi-rules')).toMatchObject({ verdict: 'skipped', reason: expect.stringContaining('mock backend') });
+    expect(mock.rules.find((r) => r.id === 'identity.qi-rules')).toMatchObject({
+      verdict: 'skipped',
+      reason: expect.stringContaining('mock backend'),
+    });
   });
 
   it('skips the restore rules without restore, and reports an add-in without restore support', async () => {
     const backend = createNativeMockBackend(normalizeScenario(scenarioOf(CONFORMING, { restoreSupport: false })));
     const report = await vetAddin(APP, { backend, components: COMPONENTS, ...BOUNDS, restore: true });
-    expect(report.rules.find((r) => r.id === 'identity.restore-support')).toMatchObject({ verdict: 'pass', summary: expect.stringContaining('does not implement') });
+    expect(report.rules.find((r) => r.id === 'identity.restore-support')).toMatchObject({
+      verdict: 'pass',
+      summary: expect.stringContaining('does not implement'),
+    });
     expect(report.rules.filter((r) => r.group === 'restore').map((r) => r.verdict)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
     expect(ids(report, 'fail')).toEqual([]);
   });
 
   it('calls PreRestore and PostRestore only on the safe component, and only with restore', async () => {
-    const backend = createMockBackend(scenarioOf({ ...CONFORMING, preRestore: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED', postRestore: 'E_FAIL' }));
+    const backend = createMockBackend(
+      scenarioOf({ ...CONFORMING, preRestore: 'WSBAPP_E_COMPONENT_PRE_RESTORE_FAILED', postRestore: 'E_FAIL' }),
+    );
     const without = await vetAddin(APP, { backend, components: COMPONENTS, ...BOUNDS });
     expect(backend.callsTo('PreRestore')).toEqual([]);
     expect(ids(without, 'fail')).toEqual([]);
@@ -110,7 +139,9 @@ describe('restore.order-components', () => {
       listApplications: () => mock.listApplications(),
       activate: async (app) => {
         const addin = await mock.activate(app);
-        return Object.assign(Object.create(addin) as BackendAddin, { orderComponents: async (given: readonly ComponentRef[]) => [given[0], given[0]] });
+        return Object.assign(Object.create(addin) as BackendAddin, {
+          orderComponents: async (given: readonly ComponentRef[]) => [given[0], given[0]],
+        });
       },
     };
     const report = await vetAddin(APP, { backend, components: COMPONENTS, ...BOUNDS, restore: true });

@@ -50,9 +50,7 @@ double msSince(std::chrono::steady_clock::time_point start) {
 }
 
 // In progress = not FAILED, facility WSBAPP (0x7A), code 4: covers 0x407A0004 and 0x007A0004.
-bool inProgress(HRESULT status) {
-  return SUCCEEDED(status) && HRESULT_FACILITY(status) == 0x7A && HRESULT_CODE(status) == 4;
-}
+bool inProgress(HRESULT status) { return SUCCEEDED(status) && HRESULT_FACILITY(status) == 0x7A && HRESULT_CODE(status) == 4; }
 
 void print(const char* step, HRESULT hr, double ms) {
   std::printf("{\"pid\":%lu,\"step\":\"%s\",\"hresult\":\"0x%08lX\",\"ms\":%.3f}\n", GetCurrentProcessId(), step,
@@ -112,8 +110,8 @@ int run(const Options& o) {
     start = std::chrono::steady_clock::now();
     for (unsigned i = 0; i < o.calls && SUCCEEDED(hr); ++i) hr = check->QueryStatus(&ignored);
     const double total = msSince(start);
-    std::printf("{\"pid\":%lu,\"step\":\"timing\",\"calls\":%u,\"hresult\":\"0x%08lX\",\"msPerCall\":%.4f}\n",
-                GetCurrentProcessId(), o.calls, static_cast<unsigned long>(hr), total / o.calls);
+    std::printf("{\"pid\":%lu,\"step\":\"timing\",\"calls\":%u,\"hresult\":\"0x%08lX\",\"msPerCall\":%.4f}\n", GetCurrentProcessId(),
+                o.calls, static_cast<unsigned long>(hr), total / o.calls);
   }
   return status == S_OK ? 0 : 6;
 }

@@ -170,8 +170,7 @@ class AsyncCheck final : public IWsbApplicationAsync {
           sleepFor(step.delayMs);
           context_.log->write(line);
           return S_OK;  // deliberately leaves *phrResult alone (a broken add-in)
-        case StatusStep::Kind::kStatus:
-          break;
+        case StatusStep::Kind::kStatus: break;
       }
       sleepFor(step.delayMs);
       context_.log->write(line.hresult("status", step.hresult));
@@ -285,9 +284,8 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     return left;
   }
 
-  HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
-                                             LPWSTR wszComponentLogicalPath, DWORD cVolumes,
-                                             LPWSTR* rgwszSourceVolumePath, LPWSTR* rgwszSnapshotVolumePath,
+  HRESULT STDMETHODCALLTYPE CheckConsistency(LPWSTR wszWriterMetadata, LPWSTR wszComponentName, LPWSTR wszComponentLogicalPath,
+                                             DWORD cVolumes, LPWSTR* rgwszSourceVolumePath, LPWSTR* rgwszSnapshotVolumePath,
                                              IWsbApplicationAsync** ppAsync) override {
     return noThrow([&]() -> HRESULT {
       if (ppAsync != nullptr) *ppAsync = nullptr;
@@ -309,16 +307,16 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     });
   }
 
-  HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
-                                       LPWSTR wszComponentLogicalPath, BOOLEAN bNoRollForward) override {
-    return restoreStep("PreRestore", &ComponentScript::preRestore, wszWriterMetadata, wszComponentName,
-                       wszComponentLogicalPath, bNoRollForward);
+  HRESULT STDMETHODCALLTYPE PreRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName, LPWSTR wszComponentLogicalPath,
+                                       BOOLEAN bNoRollForward) override {
+    return restoreStep("PreRestore", &ComponentScript::preRestore, wszWriterMetadata, wszComponentName, wszComponentLogicalPath,
+                       bNoRollForward);
   }
 
-  HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName,
-                                        LPWSTR wszComponentLogicalPath, BOOLEAN bNoRollForward) override {
-    return restoreStep("PostRestore", &ComponentScript::postRestore, wszWriterMetadata, wszComponentName,
-                       wszComponentLogicalPath, bNoRollForward);
+  HRESULT STDMETHODCALLTYPE PostRestore(LPWSTR wszWriterMetadata, LPWSTR wszComponentName, LPWSTR wszComponentLogicalPath,
+                                        BOOLEAN bNoRollForward) override {
+    return restoreStep("PostRestore", &ComponentScript::postRestore, wszWriterMetadata, wszComponentName, wszComponentLogicalPath,
+                       bNoRollForward);
   }
 
   HRESULT STDMETHODCALLTYPE OrderComponents(DWORD cComponents, LPWSTR* rgComponentName, LPWSTR* rgComponentLogicalPaths,
@@ -328,8 +326,7 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
       line.number("count", cComponents)
           .texts("names", cComponents, rgComponentName)
           .texts("logicalPaths", cComponents, rgComponentLogicalPaths);
-      const HRESULT result = order(cComponents, rgComponentName, rgComponentLogicalPaths, prgComponentName,
-                                   prgComponentLogicalPath);
+      const HRESULT result = order(cComponents, rgComponentName, rgComponentLogicalPaths, prgComponentName, prgComponentLogicalPath);
       context_.log->write(line.hresult("returns", result));
       return result;
     });
@@ -340,8 +337,8 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
       const scenario::RollForwardScript& script = context_.app.rollForward;
       if (script.kind == scenario::RollForwardScript::Kind::kHang) return hang(LogLine("IsRollForwardSupported"));
       const HRESULT result = script.kind == scenario::RollForwardScript::Kind::kFail ? script.hresult
-                             : pbRollForwardSupported == nullptr                    ? E_POINTER
-                                                                                    : S_OK;
+                             : pbRollForwardSupported == nullptr                     ? E_POINTER
+                                                                                     : S_OK;
       if (result == S_OK) *pbRollForwardSupported = script.supported ? 1 : 0;
       context_.log->write(LogLine("IsRollForwardSupported").hresult("returns", result));
       return result;
@@ -370,8 +367,8 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     return answer.hresult;
   }
 
-  HRESULT restoreStep(const char* method, scenario::Answer ComponentScript::*answer, LPWSTR metadata, LPWSTR component,
-                      LPWSTR logicalPath, BOOLEAN noRollForward) {
+  HRESULT restoreStep(const char* method, scenario::Answer ComponentScript::*answer, LPWSTR metadata, LPWSTR component, LPWSTR logicalPath,
+                      BOOLEAN noRollForward) {
     return noThrow([&]() -> HRESULT {
       const scenario::Answer scripted = context_.app.component(toUtf8(component)).*answer;
       LogLine line(method);
@@ -396,10 +393,8 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
     std::vector<std::optional<std::wstring>> answerNames;
     std::vector<std::optional<std::wstring>> answerPaths;
     switch (answer.kind) {
-      case scenario::OrderAnswer::Kind::kHang:
-        return hang(LogLine("OrderComponents").number("count", count));
-      case scenario::OrderAnswer::Kind::kNull:
-        return answer.hresult;  // a failure, or S_OK with NULL arrays: any order will do
+      case scenario::OrderAnswer::Kind::kHang: return hang(LogLine("OrderComponents").number("count", count));
+      case scenario::OrderAnswer::Kind::kNull: return answer.hresult;  // a failure, or S_OK with NULL arrays: any order will do
       case scenario::OrderAnswer::Kind::kPermutation:
         for (const std::size_t at : answer.permutation) {
           answerNames.emplace_back(names[at] == nullptr ? L"" : names[at]);

@@ -110,8 +110,8 @@ LogLine& LogLine::texts(const char* name, DWORD count, const LPWSTR* values) {
 
 CallLog::CallLog(const std::wstring& path) {
   if (path.empty()) return;
-  file_ = CreateFileW(path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                      OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  file_ = CreateFileW(path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_ALWAYS,
+                      FILE_ATTRIBUTE_NORMAL, nullptr);
 }
 
 CallLog::~CallLog() {

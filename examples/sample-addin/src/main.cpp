@@ -68,8 +68,7 @@ Config readConfig() {
   config.logFile = readString(key, L"LogFile");
   DWORD seconds = 0;
   DWORD bytes = sizeof seconds;
-  if (RegGetValueW(key, nullptr, L"WatchdogSeconds", RRF_RT_REG_DWORD, nullptr, &seconds, &bytes) == ERROR_SUCCESS &&
-      seconds > 0) {
+  if (RegGetValueW(key, nullptr, L"WatchdogSeconds", RRF_RT_REG_DWORD, nullptr, &seconds, &bytes) == ERROR_SUCCESS && seconds > 0) {
     config.watchdogSeconds = seconds;
   }
   bytes = sizeof seconds;

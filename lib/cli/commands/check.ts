@@ -62,7 +62,10 @@ ${SHARED_FLAGS_HELP}
 
 ${exitCodesHelp([ExitCode.OK, ExitCode.FAILED, ExitCode.TIMEOUT, ...COMMON_EXIT_CODES], { [ExitCode.OK]: 'consistent', [ExitCode.FAILED]: 'check failed' })}`;
 
-type Settled = { readonly kind: 'result'; readonly result: CheckResult } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'forced' };
+type Settled =
+  | { readonly kind: 'result'; readonly result: CheckResult }
+  | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'forced' };
 
 function optionalDuration(text: string | undefined, flag: string): number | undefined {
   return text === undefined ? undefined : parseDuration(text, flag);
@@ -87,7 +90,14 @@ function conclude(settled: Settled, report: CheckReport, startedAt: number): num
   }
   // The user would not wait for Abort's answer: report the abort as undelivered.
   const context = `${report.target}; second signal: did not wait for the answer to Abort`;
-  throw new AbortedError({ elapsedMs: Date.now() - startedAt, polls: report.polls, lastStatus: report.last, abortDelivered: false, abortHresult: undefined, context });
+  throw new AbortedError({
+    elapsedMs: Date.now() - startedAt,
+    polls: report.polls,
+    lastStatus: report.last,
+    abortDelivered: false,
+    abortHresult: undefined,
+    context,
+  });
 }
 
 /** What the command line asked for. */
@@ -105,7 +115,9 @@ async function runWatched(job: CheckJob, io: CliIo): Promise<number> {
   const report = new CheckReport(io, job.json, job.app, component, progress);
   const waitMs = job.options.abortTimeout ?? DEFAULT_ABORT_TIMEOUT_MS;
   const interrupts = watchInterrupts(io, (cause) =>
-    progress.note(`${describeCause(cause)}: aborting the check (waiting up to ${formatDuration(waitMs)} for the add-in); Ctrl+C again exits now`),
+    progress.note(
+      `${describeCause(cause)}: aborting the check (waiting up to ${formatDuration(waitMs)} for the add-in); Ctrl+C again exits now`,
+    ),
   );
   const onStatus = (event: StatusEvent): void => {
     progress.update(event);
@@ -138,7 +150,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     abortTimeout: optionalDuration(values['abort-timeout'], '--abort-timeout'),
   };
   const target = { app, component: request.component ?? null };
-  return withBackend(values, io, (backend) => runWatched({ request, options: { ...timing, backend }, app, json: values.json === true }, io), target);
+  return withBackend(
+    values,
+    io,
+    (backend) => runWatched({ request, options: { ...timing, backend }, app, json: values.json === true }, io),
+    target,
+  );
 }
 
 export const checkCommand: Command = { name: 'check', summary: 'run an add-in consistency check to its verdict', help: HELP, run };

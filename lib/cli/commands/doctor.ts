@@ -37,14 +37,22 @@ export function isElevated(whoamiGroups: string): boolean {
 async function elevation(io: CliIo): Promise<Diagnosis> {
   const { status, stdout } = await io.runProgram('whoami.exe', ['/groups']);
   if (status === 0 && isElevated(stdout)) return ok('elevated', 'the process is elevated');
-  return problem('elevated', 'the process is not elevated', 'run from an elevated prompt (Run as administrator), as a member of Administrators or Backup Operators');
+  return problem(
+    'elevated',
+    'the process is not elevated',
+    'run from an elevated prompt (Run as administrator), as a member of Administrators or Backup Operators',
+  );
 }
 
 async function marshalling(reader: RegistryReader): Promise<Diagnosis[]> {
   const missing = new Set(await reader.unmarshalledInterfaces());
   return WSB_INTERFACES.map((i) =>
     missing.has(i)
-      ? problem(`marshalling:${i.name}`, `no proxy/stub registered for ${i.name} ${i.iid}`, `register the proxy/stub DLL for ${i.iid} (HKCR\\Interface\\${i.iid}\\ProxyStubClsid32); installing the Windows Server Backup feature normally does; without it calls fail with E_NOINTERFACE`)
+      ? problem(
+          `marshalling:${i.name}`,
+          `no proxy/stub registered for ${i.name} ${i.iid}`,
+          `register the proxy/stub DLL for ${i.iid} (HKCR\\Interface\\${i.iid}\\ProxyStubClsid32); installing the Windows Server Backup feature normally does; without it calls fail with E_NOINTERFACE`,
+        )
       : ok(`marshalling:${i.name}`, `proxy/stub registered for ${i.name}`),
   );
 }
@@ -54,17 +62,38 @@ async function addin(app: RegisteredEntry, reader: RegistryReader, io: CliIo): P
   const name = JSON.stringify(app.identifier);
   if (app.clsid === null) return ok(id, `${name} has no add-in (nothing to activate)`);
   const registration = await reader.classRegistration(app.clsid);
-  if (registration === null) return problem(id, `${name}: add-in class ${app.clsid} is not registered`, `reinstall the add-in, or register its class (HKCR\\CLSID\\${app.clsid}\\LocalServer32)`);
-  if (registration.kind !== 'LocalServer32') return problem(id, `${name}: add-in class ${app.clsid} is registered in-process only`, 'WSB add-ins are out-of-process servers: register the add-in executable under LocalServer32');
+  if (registration === null)
+    return problem(
+      id,
+      `${name}: add-in class ${app.clsid} is not registered`,
+      `reinstall the add-in, or register its class (HKCR\\CLSID\\${app.clsid}\\LocalServer32)`,
+    );
+  if (registration.kind !== 'LocalServer32')
+    return problem(
+      id,
+      `${name}: add-in class ${app.clsid} is registered in-process only`,
+      'WSB add-ins are out-of-process servers: register the add-in executable under LocalServer32',
+    );
   const executable = serverExecutable(registration.command, io.env);
-  if (!io.fileExists(executable)) return problem(id, `${name}: add-in executable ${executable} does not exist`, `reinstall the add-in, or correct HKCR\\CLSID\\${app.clsid}\\LocalServer32`);
+  if (!io.fileExists(executable))
+    return problem(
+      id,
+      `${name}: add-in executable ${executable} does not exist`,
+      `reinstall the add-in, or correct HKCR\\CLSID\\${app.clsid}\\LocalServer32`,
+    );
   return ok(id, `${name}: add-in ${executable}`);
 }
 
 async function registrations(reader: RegistryReader, io: CliIo): Promise<Diagnosis[]> {
   const apps = await reader.wsbApplications();
   if (apps === null) {
-    return [problem('wsb-key', `${WSB_KEY} does not exist`, 'install the Windows Server Backup feature (Install-WindowsFeature Windows-Server-Backup) and the application whose add-in you want to run')];
+    return [
+      problem(
+        'wsb-key',
+        `${WSB_KEY} does not exist`,
+        'install the Windows Server Backup feature (Install-WindowsFeature Windows-Server-Backup) and the application whose add-in you want to run',
+      ),
+    ];
   }
   const found = ok('wsb-key', `${apps.length} application(s) registered with Windows Server Backup`);
   return [found, ...(await Promise.all(apps.map((app) => addin(app, reader, io))))];
@@ -73,7 +102,13 @@ async function registrations(reader: RegistryReader, io: CliIo): Promise<Diagnos
 /** Every finding for this machine. Off Windows there is only one. */
 export async function diagnose(io: CliIo): Promise<Diagnosis[]> {
   if (io.platform !== 'win32') {
-    return [problem('windows', `this is ${io.platform}, not Windows`, 'WSB add-ins exist only on Windows; to try wsbapp here, run list, check or restore with --mock')];
+    return [
+      problem(
+        'windows',
+        `this is ${io.platform}, not Windows`,
+        'WSB add-ins exist only on Windows; to try wsbapp here, run list, check or restore with --mock',
+      ),
+    ];
   }
   const reader = new RegistryReader(io);
   const [elevated, marshalled, registered] = await Promise.all([elevation(io), marshalling(reader), registrations(reader, io)]);
@@ -81,7 +116,9 @@ export async function diagnose(io: CliIo): Promise<Diagnosis[]> {
 }
 
 function render(findings: readonly Diagnosis[], style: Style): string {
-  return findings.map((d) => (d.ok ? `${style.green('ok  ')}  ${d.summary}` : `${style.red('FAIL')}  ${d.summary}\n      fix: ${d.hint}`)).join('\n');
+  return findings
+    .map((d) => (d.ok ? `${style.green('ok  ')}  ${d.summary}` : `${style.red('FAIL')}  ${d.summary}\n      fix: ${d.hint}`))
+    .join('\n');
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -95,4 +132,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return printResult(io, json, fields, render(findings, styleFor(io.stdout, io.env)), problems === 0 ? ExitCode.OK : ExitCode.ENVIRONMENT);
 }
 
-export const doctorCommand: Command = { name: 'doctor', summary: 'check this machine: Windows, elevation, WSB, marshalling, add-ins', help: HELP, run };
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'check this machine: Windows, elevation, WSB, marshalling, add-ins',
+  help: HELP,
+  run,
+};

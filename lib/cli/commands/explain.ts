@@ -29,7 +29,8 @@ const VERDICT: Readonly<Record<StatusState, (style: Style) => string>> = {
   running: (s) =>
     `${s.yellow(s.bold('IN PROGRESS, NOT SUCCESS'))}: as a QueryStatus status the operation is still running; keep polling. SUCCEEDED() is true for this code, so never stop polling on SUCCEEDED()`,
   succeeded: (s) => `${s.green(s.bold('SUCCESS'))}: as a QueryStatus status the operation is done and the component consistent`,
-  'succeeded-undocumented': (s) => `${s.yellow(s.bold('SUCCESS CODE'))} that the WSB API does not define: as a status it ends the operation as a success`,
+  'succeeded-undocumented': (s) =>
+    `${s.yellow(s.bold('SUCCESS CODE'))} that the WSB API does not define: as a status it ends the operation as a success`,
   failed: (s) => `${s.red(s.bold('FAILURE'))}`,
 };
 
@@ -44,7 +45,9 @@ function parseInput(text: string | undefined): number {
   try {
     return parseHresult(text, 'HRESULT');
   } catch {
-    throw new UsageError(`not an HRESULT: ${JSON.stringify(text)} (give hex 0x80004005, decimal 2147500037, negative decimal -2147467259 or a symbol such as E_FAIL)`);
+    throw new UsageError(
+      `not an HRESULT: ${JSON.stringify(text)} (give hex 0x80004005, decimal 2147500037, negative decimal -2147467259 or a symbol such as E_FAIL)`,
+    );
   }
 }
 
@@ -98,4 +101,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return ExitCode.OK;
 }
 
-export const explainCommand: Command = { name: 'explain', summary: 'decode an HRESULT (hex, decimal, negative decimal or symbol)', help: HELP, run };
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'decode an HRESULT (hex, decimal, negative decimal or symbol)',
+  help: HELP,
+  run,
+};

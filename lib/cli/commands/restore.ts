@@ -2,7 +2,15 @@
  * `wsbapp restore pre|post|order|roll-forward`: the add-in's restore hooks
  * (IWsbApplicationRestoreSupport), one call each on a freshly activated add-in.
  */
-import { isRollForwardSupported, orderComponents, postRestore, preRestore, RestoreFailedError, type ComponentRef, type RestoreRequest } from '../../index';
+import {
+  isRollForwardSupported,
+  orderComponents,
+  postRestore,
+  preRestore,
+  RestoreFailedError,
+  type ComponentRef,
+  type RestoreRequest,
+} from '../../index';
 import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine, required } from '../args';
 import { withBackend } from '../backend';
 import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
@@ -74,12 +82,21 @@ async function runHook(step: keyof typeof HOOKS, argv: readonly string[], io: Cl
   const fields = { command: `restore ${step}`, app, component: request.component ?? null } as const;
   const target = targetLabel(app, request.component);
   try {
-    await withBackend(values, io, (backend) => interruptible(io, call, () => invoke(app, request, { backend })), { app, component: fields.component });
+    await withBackend(values, io, (backend) => interruptible(io, call, () => invoke(app, request, { backend })), {
+      app,
+      component: fields.component,
+    });
   } catch (error) {
     if (!(error instanceof RestoreFailedError)) throw error;
     // The add-in answered "no": a verdict, reported like a failed check.
     const failed = { ...fields, outcome: 'failed' as const, hresult: error.hresult, hex: error.hex, symbol: error.symbol ?? null };
-    return printResult(io, values.json === true, failed, `FAILED: ${call} of ${target}: ${codeLabel(error.hresult)}, ${meaningOf(error.hresult)}`, ExitCode.FAILED);
+    return printResult(
+      io,
+      values.json === true,
+      failed,
+      `FAILED: ${call} of ${target}: ${codeLabel(error.hresult)}, ${meaningOf(error.hresult)}`,
+      ExitCode.FAILED,
+    );
   }
   return printResult(io, values.json === true, { ...fields, outcome: 'ok' as const }, `${call} succeeded: ${target}`, ExitCode.OK);
 }
@@ -94,7 +111,12 @@ async function runOrder(argv: readonly string[], io: CliIo): Promise<number> {
   noMorePositionals(positionals, 0);
   const app = required(values.app, '--app');
   const components = parseComponentRefs(values.component);
-  const order = await withBackend(values, io, (backend) => interruptible(io, 'OrderComponents', () => orderComponents(app, components, { backend })), { app, component: null });
+  const order = await withBackend(
+    values,
+    io,
+    (backend) => interruptible(io, 'OrderComponents', () => orderComponents(app, components, { backend })),
+    { app, component: null },
+  );
   return printResult(io, values.json === true, { command: 'restore order', app, order }, renderOrder(order), ExitCode.OK);
 }
 
@@ -102,10 +124,15 @@ async function runRollForward(argv: readonly string[], io: CliIo): Promise<numbe
   const { values, positionals } = parseCommandLine(argv, APP_OPTIONS);
   noMorePositionals(positionals, 0);
   const app = required(values.app, '--app');
-  const supported = await withBackend(values, io, (backend) => interruptible(io, 'IsRollForwardSupported', () => isRollForwardSupported(app, { backend })), {
-    app,
-    component: null,
-  });
+  const supported = await withBackend(
+    values,
+    io,
+    (backend) => interruptible(io, 'IsRollForwardSupported', () => isRollForwardSupported(app, { backend })),
+    {
+      app,
+      component: null,
+    },
+  );
   return printResult(io, values.json === true, { command: 'restore roll-forward', app, supported }, supported ? 'yes' : 'no', ExitCode.OK);
 }
 
@@ -119,8 +146,16 @@ const STEPS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Pro
 function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [step, ...rest] = argv;
   const runStep = step !== undefined && Object.hasOwn(STEPS, step) ? STEPS[step] : undefined;
-  if (!runStep) throw new UsageError(`${step === undefined ? 'missing step' : `unknown step ${JSON.stringify(step)}`} (steps: ${Object.keys(STEPS).join(', ')})`);
+  if (!runStep)
+    throw new UsageError(
+      `${step === undefined ? 'missing step' : `unknown step ${JSON.stringify(step)}`} (steps: ${Object.keys(STEPS).join(', ')})`,
+    );
   return runStep(rest, io);
 }
 
-export const restoreCommand: Command = { name: 'restore', summary: 'call the restore hooks: pre, post, order, roll-forward', help: HELP, run };
+export const restoreCommand: Command = {
+  name: 'restore',
+  summary: 'call the restore hooks: pre, post, order, roll-forward',
+  help: HELP,
+  run,
+};

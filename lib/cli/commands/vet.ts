@@ -86,7 +86,8 @@ export function humanReport(report: VetReport, style: Style): string {
     const rules = report.rules.filter((r) => r.group === group);
     return rules.length === 0 ? [] : [style.bold(group), ...rules.flatMap((r) => ruleLines(r, style))];
   });
-  const components = report.components.length === 0 ? 'none (NULL component)' : report.components.map((c) => JSON.stringify(c.name)).join(', ');
+  const components =
+    report.components.length === 0 ? 'none (NULL component)' : report.components.map((c) => JSON.stringify(c.name)).join(', ');
   const source = { option: '--component', metadata: '--metadata', none: 'none given' }[report.componentSource];
   const { pass, warn, fail, skipped } = report.counts;
   const verdict = report.failed ? style.red('FAILED') : style.green('OK');
@@ -107,14 +108,27 @@ function target(values: { app?: string; clsid?: string }): ApplicationSelector {
 
 /** `--clsid` against real COM names a class no WSB application may name yet: allow exactly that. */
 function backendFor(flags: BackendFlags & { clsid?: string }, io: CliIo, run: (backend: Backend) => Promise<number>): Promise<number> {
-  const plainNative = flags.clsid !== undefined && !flags.mock && flags.scenario === undefined && !io.env.WSBAPP_BACKEND && io.platform === 'win32';
+  const plainNative =
+    flags.clsid !== undefined && !flags.mock && flags.scenario === undefined && !io.env.WSBAPP_BACKEND && io.platform === 'win32';
   return plainNative ? run(createNativeBackend({ allowUnregisteredClsid: true })) : withBackend(flags, io, run);
 }
 
 /** The `result` line: the report without its rules (they were printed as `rule` lines). */
 function resultFields(report: VetReport): VetResultFields {
   const { application, clsid, backend, components, componentSource, counts, failed, strict, elapsedMs } = report;
-  return { command: 'vet', outcome: failed ? 'failed' : 'passed', application, clsid, backend, components, componentSource, counts, failed, strict, elapsedMs };
+  return {
+    command: 'vet',
+    outcome: failed ? 'failed' : 'passed',
+    application,
+    clsid,
+    backend,
+    components,
+    componentSource,
+    counts,
+    failed,
+    strict,
+    elapsedMs,
+  };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -143,4 +157,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
 }
 
-export const vetCommand: Command = { name: 'vet', summary: 'vet an add-in against the WSB contract: every rule pass/warn/fail, with fixes', help: HELP, run };
+export const vetCommand: Command = {
+  name: 'vet',
+  summary: 'vet an add-in against the WSB contract: every rule pass/warn/fail, with fixes',
+  help: HELP,
+  run,
+};

@@ -46,11 +46,13 @@ Object.assign(globalThis, {
   describe: (name: string, body: () => void) => describe(name, () => body()),
   test,
   it: test,
-  beforeEach: (body: TestBody) => beforeEach(async () => {
-    await body();
-  }),
-  afterEach: (body: TestBody) => afterEach(async () => {
-    await body();
-  }),
+  beforeEach: (body: TestBody) =>
+    beforeEach(async () => {
+      await body();
+    }),
+  afterEach: (body: TestBody) =>
+    afterEach(async () => {
+      await body();
+    }),
   expect,
 });

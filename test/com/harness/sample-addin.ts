@@ -32,7 +32,15 @@ export interface LogLine {
 }
 
 interface Registrar {
-  register(options: { exe: string; proxy: string; scenario: string; log: string; watchdogSeconds: number; idleSeconds: number; replace: boolean }): unknown;
+  register(options: {
+    exe: string;
+    proxy: string;
+    scenario: string;
+    log: string;
+    watchdogSeconds: number;
+    idleSeconds: number;
+    replace: boolean;
+  }): unknown;
 }
 // The installer-like script the add-in's README documents: the tests register exactly as a user would.
 const registrar = require(join(root, 'examples', 'sample-addin', 'register.js')) as Registrar;
@@ -61,7 +69,12 @@ export interface Registered {
  * test-com.sh ends them after each test file, so none outlives the scenario it read.
  * `idleSeconds` (default: the watchdog) is how long a released server waits for another activation.
  */
-export function registerScenario(name: string, scenario: NormalizedScenario, watchdogSeconds = 60, idleSeconds = watchdogSeconds): Registered {
+export function registerScenario(
+  name: string,
+  scenario: NormalizedScenario,
+  watchdogSeconds = 60,
+  idleSeconds = watchdogSeconds,
+): Registered {
   const scenarioFile = join(sampleDir, `${name}.scenario.json`);
   const logFile = join(sampleDir, `${name}.log`);
   writeFileSync(scenarioFile, JSON.stringify(scenario, null, 1));
@@ -94,5 +107,9 @@ export function registerScenario(name: string, scenario: NormalizedScenario, wat
  * wakes could inherit them and keep the call waiting.
  */
 export function reg(...args: string[]): void {
-  execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe'), args, { stdio: 'ignore', windowsHide: true, timeout: 60_000 });
+  execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe'), args, {
+    stdio: 'ignore',
+    windowsHide: true,
+    timeout: 60_000,
+  });
 }
