@@ -204,13 +204,10 @@ export async function* pollStatuses(
     }
   } catch (error) {
     if (!(error instanceof StopRequested)) throw error;
+    // How far the check got when it stopped: a call in flight that Abort ends does not count.
+    const progress = { startedAt: target.startedAt, context: target.describe(), lastStatus: target.lastStatus };
     const abort = await target.abort(settings.abortTimeoutMs);
-    throw stopError(
-      error.reason,
-      abort,
-      { startedAt: target.startedAt, context: target.describe(), lastStatus: target.lastStatus },
-      settings,
-    );
+    throw stopError(error.reason, abort, progress, settings);
   }
 }
 

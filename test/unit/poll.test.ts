@@ -83,6 +83,37 @@ test('the deadline fires while a QueryStatus is in flight: Abort once, no second
   stopper.dispose();
 });
 
+test('a stop reports the check as it was when it stopped: the hung call that Abort ends does not count', async () => {
+  // The sample add-in answers a hung QueryStatus once Abort arrives; that late answer is not a poll the stop saw.
+  let answerHung: (reply: { status: number }) => void = () => {};
+  let calls = 0;
+  const operation = {
+    queryStatus() {
+      calls += 1;
+      if (calls === 1) return Promise.resolve({ status: HRESULT.WSBAPP_ASYNC_IN_PROGRESS });
+      return new Promise<{ status: number }>((resolve) => (answerHung = resolve));
+    },
+    abort() {
+      answerHung({ status: HRESULT.E_ABORT });
+      return new Promise<number>((resolve) => setTimeout(() => resolve(HRESULT.S_OK), 5));
+    },
+    release: () => Promise.resolve(),
+  };
+  const addin = { release: () => Promise.resolve() } as BackendAddin;
+  const check = new ConsistencyCheck(addin, operation, { writerId: WRITER, identifier: 'Contoso', clsid: null }, null, Date.now(), 0);
+  const stopper = new Stopper(undefined, 500);
+  const done = pollUntilDone(check, settings({ timeoutMs: 500 }), stopper).catch((e: unknown) => e);
+  await jest.advanceTimersByTimeAsync(10_000);
+  expect(await done).toMatchObject({
+    code: 'ERR_WSB_TIMEOUT',
+    polls: 1,
+    lastStatus: HRESULT.WSBAPP_ASYNC_IN_PROGRESS,
+    abortDelivered: true,
+  });
+  expect(calls).toBe(2);
+  stopper.dispose();
+});
+
 test('abortWithin gives up on an Abort that never answers, and reports a failed Abort call', async () => {
   const hung = abortWithin({ abort: () => new Promise<number>(() => {}) }, 250);
   await jest.advanceTimersByTimeAsync(250);
