@@ -8,16 +8,18 @@ const { join } = require('node:path');
 
 const BUDGET_BYTES = 3 * 1024 * 1024;
 // Everything a user runs: the compiled library and its declarations (no source maps: lib/ is not
-// shipped), the CLI, the prebuilt addons, and the package's documents.
+// shipped), the data files it reads (the HRESULT table: dist/*.json), the CLI, the prebuilt addons,
+// and the package's documents.
 const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE$/,
   /^bin\/wsbapp\.js$/,
   /^dist\/.+\.(js|d\.ts)$/,
+  /^dist\/(hresult-table|hresult-known|wsb-codes)\.json$/,
   /^prebuilds\/[^/]+\/[^/]+\.node$/,
 ];
-const REQUIRED = ['LICENSE', 'bin/wsbapp.js', 'dist/index.js', 'dist/index.d.ts'];
+const REQUIRED = ['LICENSE', 'bin/wsbapp.js', 'dist/index.js', 'dist/index.d.ts', 'dist/hresult-table.json'];
 // One addon per prebuild folder (scripts/prebuild.sh names the files).
 const PREBUILT_TUPLES = ['linux-x64', 'win32-x64'];
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
