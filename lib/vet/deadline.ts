@@ -2,8 +2,9 @@
  * Every call vet makes has a deadline: a call that has not settled by then is abandoned (its
  * object is still released by the caller) and reported as hung, never awaited for ever.
  *
- * A local helper until the library's calls take deadlines themselves; it bounds the wait, not
- * the call, and clears its timer either way so a finished vet leaves nothing armed.
+ * vet calls the Backend directly, below the library's call deadlines (lib/deadline.ts), because a
+ * rule needs each call's outcome and timing as data rather than as a TimeoutError. It bounds the
+ * wait, not the call, and clears its timer either way so a finished vet leaves nothing armed.
  */
 
 /** How a bounded call ended, and how long it took. */
