@@ -174,7 +174,11 @@ function tableLines(codes, projectNames) {
 
 function packageVersion() {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', DEBIAN_PACKAGE], { encoding: 'utf8' }).trim();
+    // stderr ignored: without the package, dpkg-query's complaint is what 'unknown' already says.
+    return execFileSync('dpkg-query', ['-W', '-f=${Version}', DEBIAN_PACKAGE], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }
