@@ -6,16 +6,8 @@
 import { publishCheckAbort, publishCheckEnd, publishCheckRelease, publishCheckStatus, type CheckEnding } from './diagnostics';
 import { CheckFailedError, ReleasedError, withTarget } from './errors';
 import { HRESULT } from './hresult';
-import {
-  abortWithin,
-  pollStatuses,
-  pollUntilDone,
-  statusEvent,
-  Stopper,
-  type AbortOutcome,
-  type PollSettings,
-  type StatusEvent,
-} from './poll';
+import { abortWithin, pollStatuses, pollUntilDone, statusEvent, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
+import { Stopper } from './stopper';
 import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
 import { DEFAULT_ABORT_TIMEOUT_MS, parseOptions, type PollOptions, type StatusesOptions } from './options';
 import { parseCloseOptions, releaseAll, settlesWithin, type CloseOptions, type ReleaseWait } from './releases';
@@ -96,9 +88,10 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
    * in flight it keeps the process alive, until it answers or the check is released.
    * Rejects with a WsbError when the call itself fails.
    */
-  async status(): Promise<StatusEvent> {
-    this.assertLive('status');
-    if (this.operation === null) return statusEvent(HRESULT.S_OK, 0, this.startedAt);
+  status(): Promise<StatusEvent> {
+    // Not `async`: the poller calls this on every poll, and an async wrapper adds a promise and two turns.
+    if (this.released) return Promise.reject(new ReleasedError('ConsistencyCheck.status()'));
+    if (this.operation === null) return Promise.resolve(statusEvent(HRESULT.S_OK, 0, this.startedAt));
     this.inFlight ??= this.operation.queryStatus().then(
       ({ status }) => {
         this.inFlight = undefined;

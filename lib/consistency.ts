@@ -11,7 +11,8 @@ import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } fro
 import { selectBackend } from './backends/select';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parseOptions, type PollOptions } from './options';
-import { StopRequested, Stopper, abortWithin, stopError, type PollSettings } from './poll';
+import { abortWithin, stopError, type PollSettings } from './poll';
+import { StopRequested, Stopper } from './stopper';
 import { DEFAULT_RELEASE_TIMEOUT_MS, releaseAll, settlesWithin, trackRelease } from './releases';
 import { MAX_WRITER_METADATA_UNITS, optionalString, requireStrictObject, requireVolumes } from './validate';
 

@@ -9,7 +9,7 @@
  * deadline: the deadline's own timer is what holds it while a call is pending.
  */
 import { AbortedError, TimeoutError, withTarget, type WsbCall } from './errors';
-import { StopRequested, Stopper } from './poll';
+import { StopRequested, Stopper } from './stopper';
 import { rejectUnknownKeys } from './strict';
 import { optionalObject, optionalSignal, requireDuration } from './validate';
 

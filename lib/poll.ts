@@ -6,11 +6,13 @@
  * It drives a {@link Pollable} (a ConsistencyCheck), which makes the QueryStatus calls, counts
  * them and builds each event: the poller knows nothing of backends.
  *
- * Timers are the globals `setTimeout`/`clearTimeout`, looked up at call time, and time is
- * `Date.now()`, so the poller runs under jest fake timers.
+ * Waits are entries of the shared scheduler (lib/scheduler.ts): one timer serves every check
+ * due at the same tick. It runs under jest fake timers, as the scheduler does.
  */
 import { AbortedError, TimeoutError } from './errors';
 import { classifyStatus, decode, type StatusState } from './hresult';
+import { scheduler, type Scheduled } from './scheduler';
+import type { StopReason, Stopper } from './stopper';
 
 /** One QueryStatus answer, as the caller sees it. */
 export interface StatusEvent {
@@ -61,65 +63,6 @@ export interface PollSettings {
   readonly onStatus: ((event: StatusEvent) => void) | undefined;
 }
 
-/** Thrown inside the poller when the deadline passes or the signal fires. */
-export class StopRequested {
-  constructor(readonly reason: 'timeout' | 'abort') {}
-}
-
-/**
- * One promise that rejects with StopRequested when the deadline passes or the signal fires,
- * raced against every wait. `dispose()` disarms it.
- */
-export class Stopper {
-  private readonly stopped: Promise<never>;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private onAbort: (() => void) | undefined;
-
-  /** The stopper of a check that started at `startedAt`: its deadline counts from then. */
-  static forCheck(settings: Pick<PollSettings, 'signal' | 'timeoutMs'>, startedAt: number): Stopper {
-    return new Stopper(settings.signal, Math.max(0, settings.timeoutMs - (Date.now() - startedAt)));
-  }
-
-  constructor(
-    private readonly signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ) {
-    this.stopped = new Promise<never>((_, reject) => {
-      this.timer = setTimeout(() => reject(new StopRequested('timeout')), timeoutMs);
-      if (signal) {
-        this.onAbort = () => reject(new StopRequested('abort'));
-        signal.addEventListener('abort', this.onAbort, { once: true });
-      }
-    });
-    this.stopped.catch(() => {});
-    if (signal?.aborted) this.onAbort?.();
-  }
-
-  /** Wait for `work`, unless the stop comes first. A late rejection of `work` is swallowed. */
-  race<T>(work: Promise<T>): Promise<T> {
-    work.catch(() => {});
-    return Promise.race([work, this.stopped]);
-  }
-
-  /** Sleep `ms` unless the stop comes first; the timer never outlives the wait. */
-  async sleep(ms: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const slept = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    });
-    try {
-      await this.race(slept);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
-  }
-}
-
 /** Build the event for one status. */
 export function statusEvent(hresult: number, polls: number, startedAt: number): StatusEvent {
   const decoded = decode(hresult);
@@ -164,7 +107,7 @@ export interface StopProgress {
 
 /** The typed error for a stop: TimeoutError or AbortedError, with how far the check got and how Abort went. */
 export function stopError(
-  reason: 'timeout' | 'abort',
+  reason: StopReason,
   abort: AbortOutcome,
   progress: StopProgress,
   settings: Pick<PollSettings, 'signal' | 'timeoutMs'>,
@@ -182,6 +125,82 @@ export function stopError(
 }
 
 /**
+ * One check's polls as a state machine on the shared scheduler: no sleep promise, timer or
+ * race per poll. `request()` asks for the next event (at once the first time, after the wait
+ * later); exactly one of its two callbacks is called, once. A stop (deadline or signal) while a
+ * request is open calls Abort once, bounded, and fails it with a TimeoutError or AbortedError;
+ * a stop while no request is open (the consumer holds an event) fails the next request.
+ * At most one QueryStatus is in flight: a request is open only after the last one answered.
+ */
+class PollRun {
+  private wait: number;
+  private first = true;
+  private scheduled: Scheduled | undefined;
+  private polling = false;
+  private onEvent: ((event: StatusEvent) => void) | undefined;
+  private onError: ((error: unknown) => void) | undefined;
+  private readonly unsubscribe: () => void;
+  // Bound once: a poll allocates no closures of its own.
+  private readonly pollNow = (): void => this.poll();
+  private readonly answered = (event: StatusEvent): void => this.settle(event, undefined);
+  private readonly failed = (error: unknown): void => this.settle(undefined, error);
+
+  constructor(
+    private readonly target: Pollable,
+    private readonly settings: PollSettings,
+    private readonly stopper: Stopper,
+  ) {
+    this.wait = settings.intervalMs;
+    this.unsubscribe = stopper.onStop((reason) => this.stop(reason));
+  }
+
+  request(onEvent: (event: StatusEvent) => void, onError: (error: unknown) => void): void {
+    this.onEvent = onEvent;
+    this.onError = onError;
+    const stoppedBy = this.stopper.stoppedBy;
+    if (stoppedBy !== undefined) return this.stop(stoppedBy);
+    if (this.first) {
+      this.first = false;
+      return this.poll();
+    }
+    this.scheduled = scheduler().schedule(this.wait, this.pollNow);
+    this.wait = nextInterval(this.wait, this.settings);
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.scheduled?.cancel();
+    this.scheduled = undefined;
+    this.polling = false;
+    this.onEvent = this.onError = undefined;
+  }
+
+  private poll(): void {
+    this.scheduled = undefined;
+    this.polling = true;
+    this.target.status().then(this.answered, this.failed);
+  }
+
+  private settle(event: StatusEvent | undefined, error: unknown): void {
+    if (!this.polling) return; // stopped meanwhile: Abort ends this call, its answer does not count
+    const { onEvent, onError } = this;
+    this.polling = false;
+    this.onEvent = this.onError = undefined;
+    if (event === undefined) onError?.(error);
+    else onEvent?.(event);
+  }
+
+  private stop(reason: StopReason): void {
+    const onError = this.onError;
+    if (onError === undefined) return; // no request open: the next one fails
+    // How far the check got when it stopped: a call in flight that Abort ends does not count.
+    const progress = { startedAt: this.target.startedAt, context: this.target.describe(), lastStatus: this.target.lastStatus };
+    this.dispose();
+    void this.target.abort(this.settings.abortTimeoutMs).then((abort) => onError(stopError(reason, abort, progress, this.settings)));
+  }
+}
+
+/**
  * The status events of `target` until its status is no longer "running"; the generator returns
  * the final event (succeeded, succeeded-undocumented or failed) after yielding it. Waits between
  * polls with the interval and backoff. On the deadline or the signal (also while the consumer
@@ -193,21 +212,15 @@ export async function* pollStatuses(
   settings: PollSettings,
   stopper: Stopper,
 ): AsyncGenerator<StatusEvent, StatusEvent, undefined> {
-  let wait = settings.intervalMs;
+  const run = new PollRun(target, settings, stopper);
   try {
     for (;;) {
-      const event = await stopper.race(target.status());
+      const event = await new Promise<StatusEvent>((resolve, reject) => run.request(resolve, reject));
       yield event;
       if (event.state !== 'running') return event;
-      await stopper.sleep(wait);
-      wait = nextInterval(wait, settings);
     }
-  } catch (error) {
-    if (!(error instanceof StopRequested)) throw error;
-    // How far the check got when it stopped: a call in flight that Abort ends does not count.
-    const progress = { startedAt: target.startedAt, context: target.describe(), lastStatus: target.lastStatus };
-    const abort = await target.abort(settings.abortTimeoutMs);
-    throw stopError(error.reason, abort, progress, settings);
+  } finally {
+    run.dispose();
   }
 }
 
@@ -216,20 +229,29 @@ export async function* pollStatuses(
  * {@link pollStatuses} does, or with what `onStatus` threw (after calling Abort when the check
  * is still running on the add-in).
  */
-export async function pollUntilDone(target: Pollable, settings: PollSettings, stopper: Stopper): Promise<StatusEvent> {
-  const polling = pollStatuses(target, settings, stopper);
-  for (let step = await polling.next(); ; step = await polling.next()) {
-    if (step.done) return step.value;
-    await deliver(step.value, target, settings);
-  }
-}
-
-/** Hand the event to onStatus; if it throws while the check runs, abort the add-in's check first. */
-async function deliver(event: StatusEvent, target: Pollable, settings: PollSettings): Promise<void> {
-  try {
-    settings.onStatus?.(event);
-  } catch (error) {
-    if (event.state === 'running') await target.abort(settings.abortTimeoutMs);
-    throw error;
-  }
+export function pollUntilDone(target: Pollable, settings: PollSettings, stopper: Stopper): Promise<StatusEvent> {
+  return new Promise<StatusEvent>((resolve, reject) => {
+    const run = new PollRun(target, settings, stopper);
+    const fail = (error: unknown): void => {
+      run.dispose();
+      reject(error);
+    };
+    const onEvent = (event: StatusEvent): void => {
+      try {
+        settings.onStatus?.(event);
+      } catch (error) {
+        run.dispose();
+        if (event.state !== 'running') return reject(error);
+        void target.abort(settings.abortTimeoutMs).then(() => reject(error));
+        return;
+      }
+      if (event.state !== 'running') {
+        run.dispose();
+        resolve(event);
+      } else {
+        run.request(onEvent, fail);
+      }
+    };
+    run.request(onEvent, fail);
+  });
 }

@@ -3,10 +3,12 @@
  *
  * It behaves like a COM add-in as seen through the Backend contract (same failures, same
  * ownership rules) and records every call it receives, so users' tests can assert on them.
- * Delays use the global `setTimeout`, so it runs under jest fake timers.
+ * Delays are entries of the shared poll scheduler (lib/scheduler.ts), the timers the poller's
+ * waits use, so it runs under jest fake timers.
  */
 import { AddinProtocolError, errorForCall, statusNotWrittenError, type WsbCall } from '../errors';
 import { HRESULT } from '../hresult';
+import { scheduler } from '../scheduler';
 import {
   componentScript,
   normalizeScenario,
@@ -59,13 +61,13 @@ const never = new Promise<never>(() => {});
 function after<T>(delayMs: number, value: () => T): Promise<T> {
   if (delayMs <= 0) return Promise.resolve().then(value);
   return new Promise<T>((resolve, reject) => {
-    setTimeout(() => {
+    scheduler().schedule(delayMs, () => {
       try {
         resolve(value());
       } catch (error) {
         reject(error);
       }
-    }, delayMs);
+    });
   });
 }
 

@@ -1,5 +1,6 @@
 import { HRESULT, checkConsistency, createMockBackend, ConsistencyCheck, type BackendAddin, type StatusEvent } from '../../lib';
-import { abortWithin, nextInterval, pollUntilDone, Stopper, type PollSettings } from '../../lib/poll';
+import { abortWithin, nextInterval, pollUntilDone, type PollSettings } from '../../lib/poll';
+import { Stopper } from '../../lib/stopper';
 
 const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
 
