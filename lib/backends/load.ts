@@ -133,6 +133,33 @@ export interface NativeBinding {
   createComRuntime?(options: NativeComOptions): NativeRuntime;
   /** The system's text for an HRESULT (FormatMessageW); empty where there is none (always, off Windows). */
   systemMessage(hresult: number): string;
+  /**
+   * QueryStatus on every operation of `operations` at once: one post to the COM threads, each call
+   * still its own (a hung one costs one thread and holds up none of the others; at most 64 run at
+   * once, the rest queue). Duplicates are allowed (each index is its own call); an empty array does
+   * nothing and `onResults` is never called.
+   *
+   * Results come back in one hop per batch of completions: `onResults` is called once for each
+   * group of results that completes together (never before this returns), so a batch whose calls
+   * finish at different times gets several calls, and every index of `operations` is reported
+   * exactly once in all. `indices[k]` is an index into `operations`; `statuses[k]` its operation
+   * status (`*phrResult`, unsigned, as `queryStatus` resolves). `failures` is undefined when every
+   * result of this call succeeded, else parallel to `indices`: `failures[k]` is the Error the
+   * element's `queryStatus` promise would reject with (a {@link NativeCallFailure}; an operation
+   * already released gets its "already released" Error) and `statuses[k]` is 0; it is undefined
+   * for the elements that succeeded.
+   *
+   * The batch never holds the event loop (the caller holds it, with its own timer); each operation
+   * is kept from collection until its result is delivered. Releasing an operation cancels its
+   * call in flight, which then reports what the call returned. An exception thrown by `onResults`
+   * does not stop other batches' results; it is raised as an uncaught exception afterwards.
+   * @throws TypeError (`code` ERR_INVALID_ARG_TYPE) when `operations` is not an array, an element
+   *   is not an Operation, or `onResults` is not a function: then nothing is called.
+   */
+  queryStatusBatch(
+    operations: readonly NativeOperation[],
+    onResults: (indices: Uint32Array, statuses: Uint32Array, failures: (NativeCallFailure | undefined)[] | undefined) => void,
+  ): void;
 }
 
 /** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */

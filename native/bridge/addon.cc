@@ -32,28 +32,59 @@ Napi::Value systemMessageOf(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), systemMessage(hresultArg(info[0], "hresult")));
 }
 
+// Why the apartment did not take a call (anything but kQueued), as the call's failure.
+Failure refusal(Apartment::Posted posted) {
+  switch (posted) {
+    case Apartment::Posted::kBusy:
+      return Failure{kRPC_E_SERVERCALL_RETRYLATER, std::to_string(Apartment::kMaxQueuedCalls) +
+                                                       " COM calls are already queued behind the " + std::to_string(kMaxComCalls) +
+                                                       " the addon runs at once (hung add-ins?); "
+                                                       "release the handles whose calls hang, which cancels them, then retry"};
+    case Apartment::Posted::kNoThread: return Failure{kE_OUTOFMEMORY, "no thread could be started for the COM call"};
+    case Apartment::Posted::kStopped:
+    case Apartment::Posted::kQueued:  // not a refusal: never asked
+      break;
+  }
+  return Failure{kE_ABORT, "the environment is shutting down"};
+}
+
 }  // namespace
 
 Settle resolveWith(std::function<Napi::Value(Napi::Env)> value) {
   return [value = std::move(value)](Napi::Env env, const Napi::Promise::Deferred& deferred) { deferred.Resolve(value(env)); };
 }
 
-Settle rejectWith(Failure failure) {
-  return [failure = std::move(failure)](Napi::Env env, const Napi::Promise::Deferred& deferred) {
-    deferred.Reject(callError(env, failure).Value());
+Settle rejectWith(Failure failure) { return settleWith(replyFailed(std::move(failure))); }
+
+Reply replyFailed(Failure failure) {
+  return Reply{0, [failure = std::move(failure)](Napi::Env env) -> Napi::Value { return callError(env, failure).Value(); }};
+}
+
+Reply replyProtocolError(HRESULT call, std::string detail) {
+  return Reply{0, [call, detail = std::move(detail)](Napi::Env env) -> Napi::Value { return protocolError(env, call, detail).Value(); }};
+}
+
+Settle settleWith(Reply reply) {
+  return [reply = std::move(reply)](Napi::Env env, const Napi::Promise::Deferred& deferred) {
+    if (reply.error) {
+      deferred.Reject(reply.error(env));
+    } else {
+      deferred.Resolve(jsHresult(env, static_cast<HRESULT>(reply.value)));
+    }
   };
 }
 
 WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports) : apartment_(std::make_shared<Apartment>(kMaxComCalls)), completions_(env) {
-  completions_.setDispose([apartment = std::weak_ptr<Apartment>(apartment_)](std::vector<Settle> settles) {
-    auto owned = std::make_shared<std::vector<Settle>>(std::move(settles));
-    if (auto pool = apartment.lock()) pool->post([owned] { owned->clear(); }, Apartment::Lane::kRelease);
+  completions_.setDispose([apartment = std::weak_ptr<Apartment>(apartment_)](Undelivered results) {
+    auto owned = std::make_shared<Undelivered>(std::move(results));
+    if (auto pool = apartment.lock()) pool->post([owned] { *owned = Undelivered{}; }, Apartment::Lane::kRelease);
   });
   runtimeClass = Napi::Persistent(RuntimeHandle::define(env));
   addinClass = Napi::Persistent(AddinHandle::define(env));
   operationClass = Napi::Persistent(OperationHandle::define(env));
   RuntimeHandle::exportFactories(env, exports);
   exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
+  exports.Set("queryStatusBatch", Napi::Function::New<&OperationHandle::queryStatusBatch>(env, "queryStatusBatch"));
   env.AddCleanupHook([this] { cleanup(); });
 }
 
@@ -68,24 +99,39 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
     Apartment::callDone();  // before the result can reach JS and post the next call
     sink->complete(ticket, std::move(settle));
   });
-  switch (posted) {
-    case Apartment::Posted::kQueued: break;
-    case Apartment::Posted::kBusy:
-      completions_.settleNow(
-          env, ticket,
-          rejectWith(Failure{kRPC_E_SERVERCALL_RETRYLATER, std::to_string(Apartment::kMaxQueuedCalls) +
-                                                               " COM calls are already queued behind the " + std::to_string(kMaxComCalls) +
-                                                               " the addon runs at once (hung add-ins?); "
-                                                               "release the handles whose calls hang, which cancels them, then retry"}));
-      break;
-    case Apartment::Posted::kNoThread:
-      completions_.settleNow(env, ticket, rejectWith(Failure{kE_OUTOFMEMORY, "no thread could be started for the COM call"}));
-      break;
-    case Apartment::Posted::kStopped:
-      completions_.settleNow(env, ticket, rejectWith(Failure{kE_ABORT, "the environment is shutting down"}));
-      break;
-  }
+  if (posted != Apartment::Posted::kQueued) completions_.settleNow(env, ticket, rejectWith(refusal(posted)));
   return promise;
+}
+
+void WsbAddon::runBatch(Napi::Env env, Napi::Function onResults, std::vector<BatchCall> calls) {
+  if (calls.empty()) return;
+  std::vector<Napi::Object> owners;
+  owners.reserve(calls.size());
+  for (const BatchCall& call : calls) owners.push_back(call.owner);
+  const std::uint64_t ticket = completions_.beginBatch(env, onResults, owners);
+  const std::shared_ptr<CompletionSink>& sink = completions_.sink();
+  std::vector<Apartment::Task> tasks;
+  std::vector<std::uint32_t> taskIndex;  // tasks[k] is the call of index taskIndex[k]
+  tasks.reserve(calls.size());
+  taskIndex.reserve(calls.size());
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto index = static_cast<std::uint32_t>(i);
+    if (!calls[i].work) {
+      // Reported through the sink like any result: never before runBatch returns.
+      sink->complete(BatchResult{ticket, index, std::move(calls[i].failed)});
+      continue;
+    }
+    tasks.push_back([sink, ticket, index, work = std::move(calls[i].work)] {
+      Reply reply = work();
+      Apartment::callDone();  // before the result can reach JS and post the next call
+      sink->complete(BatchResult{ticket, index, std::move(reply)});
+    });
+    taskIndex.push_back(index);
+  }
+  const Apartment::BatchPosted posted = apartment_->postBatch(std::move(tasks));
+  for (std::size_t k = posted.queued; k < taskIndex.size(); ++k) {
+    sink->complete(BatchResult{ticket, taskIndex[k], replyFailed(refusal(posted.rest))});
+  }
 }
 
 Napi::Promise WsbAddon::releaseHandle(const Napi::CallbackInfo& info, const void* owner, std::vector<std::shared_ptr<Releasable>> holders) {
@@ -154,7 +200,7 @@ void LiveSet::drain(std::vector<std::shared_ptr<Releasable>>* holders, std::vect
 void WsbAddon::cleanup() {
   if (cleanedUp_) return;
   cleanedUp_ = true;
-  auto undelivered = std::make_shared<std::vector<Settle>>(completions_.close());
+  auto undelivered = std::make_shared<Undelivered>(completions_.close());
   std::vector<std::shared_ptr<Releasable>> holders;
   std::vector<std::shared_ptr<Runtime>> runtimes;
   live_->drain(&holders, &runtimes);
@@ -164,7 +210,7 @@ void WsbAddon::cleanup() {
       [holders = std::move(holders), undelivered]() mutable {
         for (const auto& holder : holders) holder->release();
         holders.clear();
-        undelivered->clear();
+        *undelivered = Undelivered{};
       },
       Apartment::Lane::kRelease);
   apartment_->stop(kShutdownGrace);

@@ -19,6 +19,13 @@ namespace wsb::bridge {
 // A result built on a COM thread that settles its promise on the JS thread.
 Settle resolveWith(std::function<Napi::Value(Napi::Env)> value);
 Settle rejectWith(Failure failure);
+// The same rejections as data, for batched calls (Reply), and a Reply as a promise's settle.
+Reply replyFailed(Failure failure);
+Reply replyProtocolError(HRESULT call, std::string detail);
+Settle settleWith(Reply reply);
+// What a call that could not run produces, as a Settle or a Reply (callHeld's `unavailable`).
+inline Settle failedWith(const Failure& failure, Settle* /*type*/) { return rejectWith(failure); }
+inline Reply failedWith(const Failure& failure, Reply* /*type*/) { return replyFailed(failure); }
 
 // Every live pointer holder and runtime of one environment, for cleanup. Shared, because a COM
 // thread that outlives the environment (detached while hung) may still register a holder.
@@ -45,14 +52,24 @@ class LiveSet {
 
 // Runs `call` with a reference of its own to the held pointer, or fails with `unavailable`
 // when the holder holds nothing (released meanwhile, or never obtained). On a COM thread.
-template <class T>
-Settle callHeld(Held<T>& held, const Failure& unavailable, const std::function<Settle(T*)>& call) {
+// `call` returns a Settle (a promise's call) or a Reply (a batched call).
+template <class T, class Call>
+auto callHeld(Held<T>& held, const Failure& unavailable, const Call& call) -> decltype(call(static_cast<T*>(nullptr))) {
+  using Result = decltype(call(static_cast<T*>(nullptr)));
   ComPtr<T> pointer = held.acquire();
-  if (!pointer) return rejectWith(unavailable);
-  Settle settle = call(pointer.get());
+  if (!pointer) return failedWith(unavailable, static_cast<Result*>(nullptr));
+  Result result = call(pointer.get());
   held.finish(std::move(pointer));
-  return settle;
+  return result;
 }
+
+// One element of a batched call: the handle it is made on, and either its work (run on a COM
+// thread) or, when it cannot be made at all, the Reply it fails with.
+struct BatchCall {
+  Napi::Object owner;
+  std::function<Reply()> work;
+  Reply failed;
+};
 
 class WsbAddon final : public Napi::Addon<WsbAddon> {
  public:
@@ -65,6 +82,11 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   // the queue); only past the queue's memory bound does the promise reject at once with
   // RPC_E_SERVERCALL_RETRYLATER, or with E_OUTOFMEMORY when no thread could be started.
   Napi::Promise run(const Napi::CallbackInfo& info, const void* owner, KeepAlive keepAlive, std::function<Settle()> work);
+  // Runs every call's work on COM threads, posted at once (Apartment::postBatch); the results of
+  // calls[i] reach `onResults` with index i (Completions::beginBatch), each exactly once, never
+  // before this returns. Calls refused by the apartment fail as run()'s do. Never holds the
+  // event loop. Nothing to do for no calls.
+  void runBatch(Napi::Env env, Napi::Function onResults, std::vector<BatchCall> calls);
   // release() of the handle `owner`: its pending calls stop keeping the process alive, and
   // `holders` are released on the release lane (which cancels their calls in flight). The promise
   // resolves once every final Release has returned (Held::whenReleased), possibly later than the

@@ -17,6 +17,12 @@
 // does: the handle cannot be collected mid-call (its finalizer would release the pointer and
 // cancel the very call), and its address cannot be reused by a new handle while it still names
 // pending calls. A dropped handle is collected once its calls have settled.
+//
+// Batches (binding.queryStatusBatch): one callback for N calls, each call still its own task.
+// Each result is a Reply (data, not a promise); at each drain every batch with results in it
+// gets one call of its callback with those results as typed arrays. A batch never holds the
+// event loop (its caller does, with its own timer), and holds each handle until that handle's
+// result is delivered.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +40,27 @@ namespace wsb::bridge {
 // Runs on the JS thread: resolves or rejects the promise of one call.
 using Settle = std::function<void(Napi::Env, const Napi::Promise::Deferred&)>;
 
+// One batched call's result, built on a COM thread: a 32-bit value (an HRESULT as unsigned), or
+// the Error the call failed with, built on the JS thread by `error` (the same builders a
+// promise of the single call rejects with).
+struct Reply {
+  std::uint32_t value = 0;
+  std::function<Napi::Value(Napi::Env)> error;  // empty on success
+};
+
+// What a result of one batch element carries back: its batch, its index in the caller's array.
+struct BatchResult {
+  std::uint64_t ticket;
+  std::uint32_t index;
+  Reply reply;
+};
+
+// Results the environment can no longer deliver, to be destroyed where the caller decides.
+struct Undelivered {
+  std::vector<Settle> settles;
+  std::vector<BatchResult> batched;
+};
+
 class Completions;
 
 // The thread-safe function's callback, on the JS thread: settles what is queued. Native, not a
@@ -50,12 +77,15 @@ enum class KeepAlive { kNo, kYes };
 class CompletionSink {
  public:
   void complete(std::uint64_t ticket, Settle settle);
+  void complete(BatchResult result);
 
  private:
   friend class Completions;
+  void scheduleLocked();  // with mutex_ held: the one hop for what is queued
 
   std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, Settle>> ready_;
+  std::vector<BatchResult> batchReady_;
   bool scheduled_ = false;
   bool closed_ = false;
   CompletionsTsfn tsfn_;
@@ -67,13 +97,17 @@ class Completions {
 
   // Where results that were not delivered are sent to be destroyed: they may hold the last
   // reference to a COM pointer, which must not be released on the JS thread.
-  using Dispose = std::function<void(std::vector<Settle>)>;
+  using Dispose = std::function<void(Undelivered)>;
   void setDispose(Dispose dispose) { dispose_ = std::move(dispose); }
 
   // JS thread: a new promise and the ticket its result will carry. `ownerObject` is the handle
   // the call is made on (kept alive until the call settles), `owner` its native identity. With
   // `keepAlive` the call holds the event loop until it settles or unpin(owner).
   Napi::Promise begin(Napi::Env env, Napi::Object ownerObject, const void* owner, KeepAlive keepAlive, std::uint64_t* ticket);
+  // JS thread: a new batch of `owners.size()` calls, index i made on owners[i] (kept alive until
+  // its result is delivered). Its results go to `onResults` (see the class comment); returns
+  // the ticket they carry. Never holds the event loop.
+  std::uint64_t beginBatch(Napi::Env env, Napi::Function onResults, const std::vector<Napi::Object>& owners);
   // JS thread: settles the call of `ticket` now (a call that could not be started).
   void settleNow(Napi::Env env, std::uint64_t ticket, Settle settle);
   // JS thread: the pending calls of `owner` no longer keep the process alive.
@@ -81,7 +115,7 @@ class Completions {
   const std::shared_ptr<CompletionSink>& sink() const { return sink_; }
   // JS thread, at environment cleanup: nothing is delivered any more. Returns the results that
   // were queued but not delivered, so the caller decides on which thread they are destroyed.
-  std::vector<Settle> close();
+  Undelivered close();
 
  private:
   friend void onCompletionsReady(Napi::Env, Napi::Function, Completions*, void*);
@@ -91,14 +125,23 @@ class Completions {
     Napi::ObjectReference keep;  // the handle, alive until this call settles
     bool pinned;
   };
+  struct PendingBatch {
+    Napi::FunctionReference onResults;
+    std::vector<Napi::ObjectReference> keep;  // keep[i]: the handle of index i, until delivered
+    std::size_t left;                         // results not yet delivered
+  };
   using Ready = std::vector<std::pair<std::uint64_t, Settle>>;
   void drain(Napi::Env env);
   // Settles ready[*next], ready[*next + 1], ...; what is left when one throws is disposed.
   void deliver(Napi::Env env, Ready& ready);
+  // One onResults call per batch in `ready`. A callback that throws does not stop the others;
+  // what it threw is reported as an uncaught exception once all are delivered.
+  void deliverBatches(Napi::Env env, std::vector<BatchResult>& ready);
   void unpinOne(Napi::Env env, Pending& pending);
 
   std::shared_ptr<CompletionSink> sink_ = std::make_shared<CompletionSink>();
   std::unordered_map<std::uint64_t, Pending> pending_;
+  std::unordered_map<std::uint64_t, PendingBatch> batches_;
   std::uint64_t nextTicket_ = 1;
   std::size_t pinned_ = 0;
   Dispose dispose_;

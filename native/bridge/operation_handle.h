@@ -16,6 +16,10 @@ class OperationHandle final : public Napi::ObjectWrap<OperationHandle> {
   // The JS object for an operation a COM thread obtained (JS thread).
   static Napi::Value wrap(Napi::Env env, std::shared_ptr<Held<IWsbApplicationAsync>> held);
 
+  // binding.queryStatusBatch(operations, onResults): QueryStatus on every operation, posted at
+  // once, results in typed arrays (see lib/backends/load.ts for the contract).
+  static Napi::Value queryStatusBatch(const Napi::CallbackInfo& info);
+
   explicit OperationHandle(const Napi::CallbackInfo& info);
   ~OperationHandle() override;
 
@@ -24,6 +28,8 @@ class OperationHandle final : public Napi::ObjectWrap<OperationHandle> {
   Napi::Value abort(const Napi::CallbackInfo& info);
   Napi::Value release(const Napi::CallbackInfo& info);
   void assertLive(Napi::Env env) const;
+  // The handle `value` wraps, or nullptr when it is no Operation (checked by type tag).
+  static OperationHandle* of(const Napi::Value& value);
   void scheduleRelease();
 
   std::shared_ptr<Held<IWsbApplicationAsync>> held_;

@@ -100,6 +100,39 @@ Apartment::Posted Apartment::post(Task task, Lane lane) noexcept {
   return Posted::kQueued;
 }
 
+Apartment::BatchPosted Apartment::postBatch(std::vector<Task> tasks) noexcept {
+  std::unique_lock<std::mutex> lock(shared_->mutex);
+  if (shared_->stopping) return {0, Posted::kStopped};
+  const std::size_t room = shared_->calls.size() < maxQueued_ ? maxQueued_ - shared_->calls.size() : 0;
+  BatchPosted posted{0, tasks.size() <= room ? Posted::kQueued : Posted::kBusy};
+  for (; posted.queued < tasks.size() && posted.queued < room; ++posted.queued) {
+    try {
+      shared_->calls.push_back(std::move(tasks[posted.queued]));
+    } catch (...) {  // std::bad_alloc: the rest is refused, what is queued stays
+      posted.rest = Posted::kNoThread;
+      break;
+    }
+  }
+  // As post: a thread for every runnable task beyond the idle ones (the threads started here
+  // are not idle yet, so they are counted apart), capped as post caps it.
+  std::size_t started = 0;
+  while (shared_->runnable() > shared_->idle + started && shared_->workers.size() < 2 * maxCalls_ && startThread()) ++started;
+  if (shared_->workers.empty() && posted.queued != 0) {
+    // No thread at all, and none can be started: fail every one now (post's rule), back into
+    // `tasks` (their slots there are free), to be destroyed without the lock.
+    for (std::size_t i = posted.queued; i-- > 0;) {
+      tasks[i] = std::move(shared_->calls.back());
+      shared_->calls.pop_back();
+    }
+    lock.unlock();
+    return {0, Posted::kNoThread};
+  }
+  const bool notify = shared_->claimWake();
+  lock.unlock();
+  if (notify) shared_->wake.notify_one();
+  return posted;
+}
+
 bool Apartment::startThread() noexcept {
   try {
     shared_->workers.reserve(shared_->workers.size() + 1);  // push_back below cannot throw

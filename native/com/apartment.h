@@ -75,6 +75,18 @@ class Apartment {
   // values). A task that is not queued is destroyed before post returns, on the calling thread.
   Posted post(Task task, Lane lane = Lane::kCall) noexcept;
 
+  // What postBatch did: tasks[0, queued) are queued; the rest were refused for `rest` (kQueued
+  // when none was).
+  struct BatchPosted {
+    std::size_t queued;
+    Posted rest;
+  };
+  // Queues `tasks` on the call lane as post(task) would, one by one, but under one lock and with
+  // one wake-up: each is still its own call (its own slot, its own thread when runnable), so one
+  // that hangs holds up none of the others. Past the `maxQueued` bound the rest are refused
+  // (kBusy). Refused tasks are destroyed before postBatch returns, on the calling thread.
+  BatchPosted postBatch(std::vector<Task> tasks) noexcept;
+
   // Called by a kCall task once its result is on its way, before the task returns: the call's
   // slot is free from here (a queued call may take it at once), so a caller that reacts to the
   // result at once (the next poll) does not wait for this thread to finish unwinding. No-op

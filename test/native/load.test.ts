@@ -80,7 +80,7 @@ test('the native backends load the very file nativeBindingPath() names', () => {
 });
 
 test('a binding built without COM (any non-Windows build) refuses the real backend and names the alternatives', () => {
-  const binding: NativeBinding = { createMockRuntime: () => ({}) as NativeRuntime, systemMessage: () => '' };
+  const binding: NativeBinding = { createMockRuntime: () => ({}) as NativeRuntime, systemMessage: () => '', queryStatusBatch: () => {} };
   expect(() => createNativeBackend({ binding })).toThrow(UnsupportedPlatformError);
   expect(() => createNativeBackend({ binding })).toThrow(/native-mock/);
 });
@@ -103,6 +103,7 @@ describe('error mapping of the real COM backend (injected binding)', () => {
   const binding: NativeBinding = {
     createMockRuntime: () => runtime,
     systemMessage: () => '',
+    queryStatusBatch: () => {},
     createComRuntime: (options) => {
       expect(options).toEqual({ inProcess: false, allowUnregisteredClsid: true });
       return {

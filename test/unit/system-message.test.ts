@@ -9,6 +9,7 @@ function bindingSaying(text: string): () => NativeBinding {
       throw new Error('not used');
     },
     systemMessage: () => text,
+    queryStatusBatch: () => {},
   });
 }
 

@@ -583,6 +583,110 @@ void testCallCapAndReleaseLane() {
   oneCall.stop(milliseconds(2000));
 }
 
+// postBatch: N calls in one post, each still its own call under the cap, the queue bound and
+// the release lane as post gives them.
+void testPostBatch() {
+  struct Flag {
+    explicit Flag(std::atomic<int>* count) : count(count) {}
+    ~Flag() { ++*count; }
+    std::atomic<int>* count;
+  };
+  {
+    Apartment apartment(2, nullptr, 4);
+    std::promise<void> gate;
+    std::shared_future<void> open = gate.get_future().share();
+    std::atomic<int> started{0};
+    std::atomic<int> ran{0};
+    std::vector<Apartment::Task> hung;
+    for (int i = 0; i < 2; ++i) hung.push_back([&, open] { ++started, open.wait(), ++ran; });
+    const auto first = apartment.postBatch(std::move(hung));
+    EXPECT(first.queued == 2 && first.rest == Apartment::Posted::kQueued);
+    for (int i = 0; i < 200 && started.load() < 2; ++i) std::this_thread::sleep_for(milliseconds(10));
+    EXPECT(started.load() == 2);
+    // Both slots hang: 4 calls queue behind them (the bound), the 5th is refused and destroyed.
+    std::atomic<int> destroyed{0};
+    std::vector<Apartment::Task> more;
+    for (int i = 0; i < 5; ++i) more.push_back([&ran, flag = std::make_shared<Flag>(&destroyed)] { ++ran; });
+    const auto second = apartment.postBatch(std::move(more));
+    EXPECT(second.queued == 4 && second.rest == Apartment::Posted::kBusy);
+    EXPECT(destroyed.load() == 1);
+    // The release lane still runs at once.
+    std::promise<void> released;
+    std::future<void> releasedDone = released.get_future();
+    EXPECT(apartment.post([&] { released.set_value(); }, Apartment::Lane::kRelease) == Apartment::Posted::kQueued);
+    EXPECT(releasedDone.wait_for(milliseconds(2000)) == std::future_status::ready);
+    EXPECT(ran.load() == 0);
+    gate.set_value();
+    apartment.stop(milliseconds(2000));
+    EXPECT(ran.load() == 6);
+    EXPECT(destroyed.load() == 5);
+    EXPECT(apartment.postBatch({}).rest == Apartment::Posted::kStopped);
+  }
+  // A hung call in a batch holds up none of the others in it.
+  {
+    Apartment apartment(4);
+    std::promise<void> gate;
+    std::shared_future<void> open = gate.get_future().share();
+    std::atomic<int> ran{0};
+    std::promise<void> othersRan;
+    std::vector<Apartment::Task> batch;
+    batch.push_back([open] { open.wait(); });
+    for (int i = 0; i < 3; ++i) batch.push_back([&] {
+        if (++ran == 3) othersRan.set_value();
+      });
+    EXPECT(apartment.postBatch(std::move(batch)).queued == 4);
+    EXPECT(othersRan.get_future().wait_for(milliseconds(2000)) == std::future_status::ready);
+    gate.set_value();
+    apartment.stop(milliseconds(2000));
+  }
+  // 200 calls in one batch under a cap of 64: all run, never more than 64 at once; and batches
+  // posted from several threads at once all run (no lost wake-up).
+  {
+    Apartment apartment(64);
+    std::atomic<int> running{0};
+    std::atomic<int> most{0};
+    std::atomic<int> ran{0};
+    std::vector<Apartment::Task> batch;
+    for (int i = 0; i < 200; ++i) {
+      batch.push_back([&] {
+        const int now = ++running;
+        for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+        }
+        std::this_thread::sleep_for(milliseconds(1));
+        --running;
+        ++ran;
+      });
+    }
+    EXPECT(apartment.postBatch(std::move(batch)).queued == 200);
+    std::vector<std::thread> posters;
+    for (int t = 0; t < 4; ++t) {
+      posters.emplace_back([&] {
+        for (int b = 0; b < 100; ++b) {
+          std::vector<Apartment::Task> small(5, [&ran] { ++ran; });
+          EXPECT(apartment.postBatch(std::move(small)).queued == 5);
+        }
+      });
+    }
+    for (std::thread& poster : posters) poster.join();
+    for (int i = 0; i < 500 && ran.load() < 2200; ++i) std::this_thread::sleep_for(milliseconds(10));
+    EXPECT(ran.load() == 2200);
+    EXPECT(most.load() <= 64);
+    apartment.stop(milliseconds(2000));
+  }
+  // No thread can be started: nothing is queued, every task is destroyed before postBatch returns.
+  {
+    Apartment noThreads(4, [](std::function<void()>) -> std::thread {
+      throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+    });
+    std::atomic<int> destroyed{0};
+    std::vector<Apartment::Task> batch;
+    for (int i = 0; i < 3; ++i) batch.push_back([flag = std::make_shared<Flag>(&destroyed)] {});
+    const auto posted = noThreads.postBatch(std::move(batch));
+    EXPECT(posted.queued == 0 && posted.rest == Apartment::Posted::kNoThread);
+    EXPECT(destroyed.load() == 3);
+  }
+}
+
 // No C++ exception crosses a COM method of the mock: std::bad_alloc becomes E_OUTOFMEMORY.
 void testNoExceptionCrossesComMethods() {
   Fixture f;
@@ -647,6 +751,7 @@ int main() {
   testTeardownWithHungCall();
   testLostCancelIsReissued();
   testCallCapAndReleaseLane();
+  testPostBatch();
   testNoExceptionCrossesComMethods();
   testWhenReleasedWaitsForCallsInFlight();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
