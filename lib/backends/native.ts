@@ -21,6 +21,7 @@ import {
   type NativeRuntime,
 } from './load';
 import type { NormalizedScenario } from './scenario';
+import { StatusBatcher, StatusHolds } from './status-batcher';
 import type {
   AddinProbes,
   Backend,
@@ -92,13 +93,29 @@ async function mapped<T>(call: WsbCall, promise: Promise<T>, context?: string): 
   }
 }
 
-class NativeBackendOperation implements BackendOperation {
-  constructor(private readonly operation: NativeOperation) {}
+/** Every QueryStatus of a backend goes through its batcher: the calls of one JS turn, in one native call. */
+type Statuses = StatusBatcher<StatusReply>;
 
-  async queryStatus(): Promise<StatusReply> {
+function statusBatcher(binding: NativeBinding): Statuses {
+  return new StatusBatcher(
+    (operations, onResults) => binding.queryStatusBatch(operations, onResults),
+    (status) => ({ status }),
+    (error) => typedError('QueryStatus', error),
+  );
+}
+
+class NativeBackendOperation implements BackendOperation {
+  private readonly holds = new StatusHolds();
+
+  constructor(
+    private readonly operation: NativeOperation,
+    private readonly statuses: Statuses,
+  ) {}
+
+  queryStatus(): Promise<StatusReply> {
     // The one place that decides: a caller awaiting a status keeps the process alive (as for any
     // pending I/O), and release() lets a hung QueryStatus go. Abort never holds the loop.
-    return { status: await mapped('QueryStatus', this.operation.queryStatus(true)) };
+    return this.statuses.queryStatus(this.operation, this.holds);
   }
 
   async abort(): Promise<number> {
@@ -109,13 +126,17 @@ class NativeBackendOperation implements BackendOperation {
   }
 
   release(): Promise<void> {
+    this.statuses.letGo(this.holds);
     return this.operation.release();
   }
 }
 
 /** vet's probes, straight from the addon: it sees vtables, identity and raw call codes. */
 class NativeProbes implements AddinProbes {
-  constructor(private readonly addin: Required<Pick<NativeAddin, 'probeIdentity' | 'checkConsistencyRaw'>>) {}
+  constructor(
+    private readonly addin: Required<Pick<NativeAddin, 'probeIdentity' | 'checkConsistencyRaw'>>,
+    private readonly statuses: Statuses,
+  ) {}
 
   identity(): Promise<IdentityProbe> {
     return mapped('Activate', this.addin.probeIdentity());
@@ -126,7 +147,7 @@ class NativeProbes implements AddinProbes {
     return {
       call: raw.call,
       strayObject: raw.strayObject,
-      operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation),
+      operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation, this.statuses),
     };
   }
 }
@@ -139,17 +160,20 @@ function checkCallArguments(args: CheckArguments): [string | null, string | null
 class NativeBackendAddin implements BackendAddin {
   readonly probes: AddinProbes | undefined;
 
-  constructor(private readonly addin: NativeAddin) {
+  constructor(
+    private readonly addin: NativeAddin,
+    private readonly statuses: Statuses,
+  ) {
     const { probeIdentity, checkConsistencyRaw } = addin;
     this.probes =
       probeIdentity && checkConsistencyRaw
-        ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) })
+        ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) }, statuses)
         : undefined;
   }
 
   async checkConsistency(args: CheckArguments): Promise<BackendOperation | null> {
     const operation = await mapped('CheckConsistency', this.addin.checkConsistency(...checkCallArguments(args)));
-    return operation === null ? null : new NativeBackendOperation(operation);
+    return operation === null ? null : new NativeBackendOperation(operation, this.statuses);
   }
 
   preRestore(args: RestoreArguments): Promise<void> {
@@ -178,10 +202,15 @@ class NativeBackendAddin implements BackendAddin {
 }
 
 class NativeRuntimeBackend implements Backend {
+  private readonly statuses: Statuses;
+
   constructor(
     readonly name: 'native' | 'native-mock',
     protected readonly runtime: NativeRuntime,
-  ) {}
+    binding: NativeBinding,
+  ) {
+    this.statuses = statusBatcher(binding);
+  }
 
   listApplications(): Promise<RegisteredApplication[]> {
     return mapped('ListApplications', this.runtime.listApplications());
@@ -196,7 +225,7 @@ class NativeRuntimeBackend implements Backend {
       this.runtime.activate(application.writerId, application.identifier, application.clsid, false),
       application.identifier,
     );
-    return new NativeBackendAddin(addin);
+    return new NativeBackendAddin(addin, this.statuses);
   }
 }
 
@@ -226,7 +255,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
     inProcess: options.inProcess ?? false,
     allowUnregisteredClsid: options.allowUnregisteredClsid ?? false,
   });
-  return new NativeRuntimeBackend('native', runtime);
+  return new NativeRuntimeBackend('native', runtime, binding);
 }
 
 /**
@@ -236,5 +265,5 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
  */
 export function createNativeMockBackend(scenario: NormalizedScenario, options: NativeMockBackendOptions = {}): NativeMockBackend {
   const binding = options.binding ?? loadBinding();
-  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(scenario));
+  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(scenario), binding);
 }

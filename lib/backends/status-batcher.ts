@@ -1,0 +1,107 @@
+/**
+ * Batched QueryStatus for the native backends: every QueryStatus asked for in one JS turn (all
+ * the checks the poll scheduler found due at one tick) goes to the addon in one
+ * `queryStatusBatch` call, which posts them to the COM threads at once and hands their results
+ * back together, settled in one JS turn. Each call still runs on a COM thread of its own: a hung
+ * one holds up nothing else.
+ *
+ * Keeping the process alive: batched calls do not hold the event loop in the addon; this holds
+ * it instead, as one awaited QueryStatus always has (like any pending I/O), with one ref'd
+ * handle while any awaited status is pending on an operation not yet released. Releasing an
+ * operation lets its pending status go, so a hung add-in never keeps the process up.
+ */
+import { setInterval } from 'node:timers';
+import type { NativeBinding, NativeOperation } from './load';
+
+/** The addon's entry point (see NativeBinding): `onResults` gets each result once, possibly over several calls. */
+export type QueryStatusBatch = NativeBinding['queryStatusBatch'];
+
+/** What an operation's pending statuses hold of the event loop: dropped when it is released. */
+export class StatusHolds {
+  count = 0;
+}
+
+interface Pending<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: unknown) => void;
+  readonly holds: StatusHolds;
+}
+
+/** The loop is held while `held` > 0: one ref'd interval handle (real timers, never a test's fake ones). */
+class LoopHold {
+  private held = 0;
+  private handle: ReturnType<typeof setInterval> | undefined;
+
+  add(count: number): void {
+    if (count === 0) return;
+    if (this.held === 0) (this.handle ??= setInterval(() => {}, 2 ** 31 - 1)).ref();
+    this.held += count;
+  }
+
+  drop(count: number): void {
+    if (count === 0) return;
+    this.held -= count;
+    if (this.held === 0) this.handle?.unref();
+  }
+}
+
+export class StatusBatcher<T> {
+  private operations: NativeOperation[] = [];
+  private pending: Pending<T>[] = [];
+  private readonly loop = new LoopHold();
+  private readonly flush = (): void => this.send();
+
+  constructor(
+    private readonly batch: QueryStatusBatch,
+    /** The reply for a status, and the error for a failed call: mapped here, not by another promise. */
+    private readonly reply: (status: number) => T,
+    private readonly failure: (error: unknown) => unknown,
+  ) {}
+
+  /** One QueryStatus on `operation`, sent with the others asked for in this turn. */
+  queryStatus(operation: NativeOperation, holds: StatusHolds): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      // A real microtask (fake timers never hold it back): it runs once this turn's polls are in.
+      if (this.pending.length === 0) void Promise.resolve().then(this.flush);
+      this.operations.push(operation);
+      this.pending.push({ resolve, reject, holds });
+      holds.count += 1;
+      this.loop.add(1);
+    });
+  }
+
+  /** `holds`' operation was released: its pending statuses no longer keep the process alive. */
+  letGo(holds: StatusHolds): void {
+    this.loop.drop(holds.count);
+    holds.count = 0;
+  }
+
+  private send(): void {
+    const { operations, pending } = this;
+    this.operations = [];
+    this.pending = [];
+    try {
+      this.batch(operations, (indices, statuses, failures) => {
+        for (let k = 0; k < indices.length; k++) {
+          const request = pending[indices[k]];
+          this.settled(request.holds);
+          const failed = failures?.[k];
+          if (failed === undefined) request.resolve(this.reply(statuses[k]));
+          else request.reject(this.failure(failed));
+        }
+      });
+    } catch (error) {
+      // The batch was refused as a whole (a bug: the handles are ours): every call fails with it.
+      for (const request of pending) {
+        this.settled(request.holds);
+        request.reject(error);
+      }
+    }
+  }
+
+  private settled(holds: StatusHolds): void {
+    if (holds.count === 0) return; // released meanwhile: already let go
+    holds.count -= 1;
+    this.loop.drop(1);
+  }
+}
