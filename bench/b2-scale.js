@@ -1,22 +1,34 @@
 // B2, scale: N concurrent checks through the public API on the native-mock backend.
-// Usage: node --expose-gc bench/b2-scale.js <N> [--subscribed]
+// Usage: node --expose-gc bench/b2-scale.js <N> [--interval <ms>] [--polls <n>] [--rounds <n>] [--subscribed]
 //
-// Each check is checkConsistency() with interval 10 ms and backoff 1 (a fixed interval) and ends
-// after POLLS QueryStatus calls. The same N checks run ROUNDS times, each round on a fresh backend
-// (the mock keeps a log of every call, so an old backend is dropped and collected between rounds):
-// the first round warms up, and peak RSS of the later rounds shows whether memory stays flat.
+// Each check is checkConsistency() with a fixed interval (backoff 1; default 10 ms) and ends after
+// `polls` QueryStatus calls (default 20). The same N checks run `rounds` times (default 3), each
+// round on a fresh backend (the mock keeps a log of every call, so an old backend is dropped and
+// collected between rounds): the first round warms up, and peak RSS of the later rounds shows
+// whether memory stays flat. Ideal wall time is (polls - 1) x interval (the first poll is
+// immediate, so at least 2 polls). RSS per check is a round's peak RSS minus the baseline (RSS
+// with the library loaded, after a forced GC, before the first round), over N.
 // --subscribed adds one subscriber to every wsbapp diagnostics channel (it only counts the
 // messages), to measure what publishing costs against the default of nobody listening.
+// The "many add-ins, slow polls" shape of issue 13: `100000 --interval 1000 --polls 5 --rounds 2`.
 'use strict';
 const diagnosticsChannel = require('node:diagnostics_channel');
-const { WRITER, COMPONENT, wsbapp, scenario, watchProcess, runChild } = require('./lib/common');
+const { WRITER, COMPONENT, wsbapp, scenario, watchProcess, mib, runChild } = require('./lib/common');
 
-const POLLS = 20;
-const ROUNDS = 3;
+const USAGE = 'usage: node --expose-gc bench/b2-scale.js <checks> [--interval <ms>] [--polls <n>] [--rounds <n>] [--subscribed]';
 
-async function round(lib, checks) {
-  const backend = lib.createNativeMockBackend(scenario(POLLS - 1));
-  const options = { backend, interval: 10, maxInterval: 10, backoff: 1 };
+/** The integer ≥ `min` after `--name`, or `fallback` when the option is absent. */
+function option(argv, name, fallback, min = 1) {
+  const at = argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} takes an integer ≥ ${min}. ${USAGE}`);
+  return value;
+}
+
+async function round(lib, checks, { intervalMs, polls: pollsPerCheck }, baselineRssMiB) {
+  const backend = lib.createNativeMockBackend(scenario(pollsPerCheck - 1));
+  const options = { backend, interval: intervalMs, maxInterval: intervalMs, backoff: 1 };
   const watch = watchProcess();
   const start = process.hrtime.bigint();
   const results = await Promise.all(
@@ -25,21 +37,53 @@ async function round(lib, checks) {
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const usage = watch.stop();
   const polls = results.reduce((sum, r) => sum + r.polls, 0);
-  if (polls !== checks * POLLS) throw new Error(`expected ${checks * POLLS} polls, counted ${polls}`);
-  return { wallMs, polls, cpuUsPerPoll: usage.cpuUs / polls, ...usage };
+  if (polls !== checks * pollsPerCheck) throw new Error(`expected ${checks * pollsPerCheck} polls, counted ${polls}`);
+  const idealMs = (pollsPerCheck - 1) * intervalMs;
+  return {
+    wallMs,
+    idealMs,
+    wallOverIdeal: wallMs / idealMs,
+    polls,
+    cpuUsPerPoll: usage.cpuUs / polls,
+    rssKiBPerCheck: ((usage.peakRssMiB - baselineRssMiB) * 1024) / checks,
+    ...usage,
+  };
 }
 
-runChild(async () => {
-  const checks = Number(process.argv[2]);
-  if (!Number.isInteger(checks) || checks < 1) throw new Error('usage: node --expose-gc bench/b2-scale.js <checks>');
+async function main() {
+  const argv = process.argv.slice(2);
+  const checks = Number(argv[0]);
+  if (!Number.isInteger(checks) || checks < 1) throw new Error(USAGE);
+  const shape = { intervalMs: option(argv, 'interval', 10), polls: option(argv, 'polls', 20, 2) };
+  const rounds = option(argv, 'rounds', 3);
   const lib = wsbapp();
-  const subscribed = process.argv.includes('--subscribed');
+  const subscribed = argv.includes('--subscribed');
   let messages = 0;
   if (subscribed) for (const name of Object.values(lib.DIAGNOSTICS_CHANNELS)) diagnosticsChannel.subscribe(name, () => (messages += 1));
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  global.gc?.();
+  const baselineRssMiB = mib();
+  const results = [];
+  for (let r = 0; r < rounds; r++) {
     global.gc?.();
-    rounds.push(await round(lib, checks));
+    results.push(await round(lib, checks, shape, baselineRssMiB));
   }
-  return { checks, subscribed, messages, pollsPerCheck: POLLS, intervalMs: 10, rounds, warm: rounds[rounds.length - 1] };
-});
+  return {
+    checks,
+    subscribed,
+    messages,
+    pollsPerCheck: shape.polls,
+    intervalMs: shape.intervalMs,
+    baselineRssMiB,
+    rounds: results,
+    warm: results[results.length - 1],
+  };
+}
+
+/**
+ * Issue 13's "many add-ins, slow polls" shape, as bench/run.js and bench/compare.js run it: the
+ * arguments, and a time limit for the process (the poll path before issue 13 needs minutes for it).
+ */
+const MANY_SLOW = { args: ['100000', '--interval', '1000', '--polls', '5', '--rounds', '2'], limitMs: 20 * 60_000 };
+
+if (require.main === module) runChild(main);
+module.exports = { MANY_SLOW };

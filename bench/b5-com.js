@@ -21,15 +21,16 @@
 // forever with no delay, and the add-in's call log is off (no LogFile value), so the add-in does
 // the same small amount of work for every client.
 //
-// Environment: WSBAPP_WINEPREFIX / WSBAPP_BUILD_DIR (scripts/wine/env.sh) for another prefix and
-// build dir, WSBAPP_BENCH_REV to build the addon and add-in from a commit (bench/com/build.sh),
+// Environment: WSBAPP_BENCH_ROOT for another tree to measure (its dist/, scripts and
+// bench/com/build.sh; this tree's harness), WSBAPP_WINEPREFIX / WSBAPP_BUILD_DIR (scripts/wine/env.sh)
+// for another prefix and build dir, WSBAPP_BENCH_REV to build the addon and add-in from a commit (bench/com/build.sh),
 // B5_KEEP_NS=1 to keep every call's time in the JSON.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const readline = require('node:readline');
 const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
-const { ROOT, summarize } = require('./lib/common');
+const { ROOT, summarize, runChild } = require('./lib/common');
 
 const IMPLS = ['plain-cpp', 'binding', 'library', 'binding-mock', 'plain-cpp-hop'];
 const CHILD_SECONDS = 600; // a whole session, bounded by `timeout`
@@ -124,7 +125,9 @@ function startChild(w, name, program, args, extraEnv = {}) {
 }
 
 function build() {
-  const r = spawnSync('bash', [join(__dirname, 'com', 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
+  // The measured tree's build.sh (WSBAPP_BENCH_ROOT): its addon and add-in in its build dir.
+  // Output to stderr: stdout carries the answer when this runs as a child (bench/compare.js).
+  const r = spawnSync('bash', [join(ROOT, 'bench', 'com', 'build.sh')], { stdio: ['ignore', 2, 2], timeout: 15 * 60_000 });
   if (r.status !== 0)
     throw new Error(
       'bench/com/build.sh failed (its output is above; B5 needs Debian 12 with Wine 8 and mingw-w64, see README, "Testing real COM without Windows")',
@@ -178,6 +181,7 @@ function startImpl(w, impl, clsid, warmup, name) {
   }
   return startChild(w, name, w.nodeExe, [winpath(join(__dirname, 'b5-node.js')), impl, String(warmup)], {
     WSBAPP_BINDING: winpath(join(w.build, 'wsbapp.node')),
+    WSBAPP_BENCH_ROOT: winpath(ROOT),
   });
 }
 
@@ -295,4 +299,6 @@ async function b5({ quick = false } = {}) {
   }
 }
 
+// As a child of bench/compare.js: `node bench/b5-com.js [--quick]` prints the result as one JSON line.
+if (require.main === module) runChild(() => b5({ quick: process.argv.includes('--quick') }));
 module.exports = { b5, IMPLS };

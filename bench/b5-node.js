@@ -5,7 +5,7 @@
 //   binding-mock  the same through the addon's native mock runtime: its thread hops, no COM call and
 //            no add-in process (what the addon adds to a call, measured under the same Wine)
 // Usage: node.exe bench/b5-node.js <library|binding|binding-mock> <warmup>
-// Environment: WSBAPP_BINDING (the mingw wsbapp.node). Same check arguments and protocol as
+// Environment: WSBAPP_BINDING (the mingw wsbapp.node), WSBAPP_BENCH_ROOT (the tree whose dist/ runs). Same check arguments and protocol as
 // bench/com/client.cpp: `warmup` untimed calls, then {"ready":...}; for every line N on stdin, N
 // calls awaited one at a time, each timed on its own, answered by {"ns":[...]}; "quit" or EOF
 // releases and exits.
@@ -13,7 +13,8 @@
 const { join } = require('node:path');
 const { readSync, writeSync } = require('node:fs');
 
-const ROOT = join(__dirname, '..');
+// The tree whose dist/ is measured (bench/b5-com.js passes WSBAPP_BENCH_ROOT as a Windows path).
+const ROOT = process.env.WSBAPP_BENCH_ROOT || join(__dirname, '..');
 const IN_PROGRESS = 0x407a0004;
 const [impl, warmupArg] = process.argv.slice(2);
 const warmup = Number(warmupArg ?? 200);

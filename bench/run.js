@@ -5,71 +5,47 @@
 // B5 (real COM under Wine, bench/b5-com.js) runs only when named: `npm run bench:com` is
 // `node bench/run.js B5`; its results go to latest-com.json. Timings are reported, never asserted.
 'use strict';
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
-const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const os = require('node:os');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { ROOT, wsbapp } = require('./lib/common');
+const { child } = require('./lib/child');
+const { machine } = require('./lib/machine');
+const { f, median, table } = require('./lib/table');
+const { IMPLS: B1_IMPLS, buildWsbbench } = require('./b1-binding');
+const { MANY_SLOW } = require('./b2-scale');
 const { b5: runB5, IMPLS: B5_IMPLS } = require('./b5-com');
 
 const argv = process.argv.slice(2);
 if (argv.includes('--quick')) process.env.BENCH_QUICK = '1';
 const QUICK = process.env.BENCH_QUICK === '1';
 const only = argv.filter((a) => /^B\d$/i.test(a)).map((a) => a.toUpperCase());
-const CHILD_LIMIT_MS = 5 * 60_000;
 
-const B1_IMPLS = [
-  'ours-async',
-  'koffi-async',
-  'ours-backend-async',
-  'ours-async-64',
-  'koffi-async-64',
-  'ours-sync',
-  'koffi-sync',
-  'callee-only',
-];
 // B1's figures drift between processes on a small VM, so each implementation runs in several
 // processes, interleaved (ABAB...), and the median of their medians is reported.
 const B1_REPEATS = QUICK ? 1 : 3;
 
-/** Runs one benchmark child; resolves with the JSON line it printed. */
-function child(script, args, nodeArgs = []) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...nodeArgs, join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (chunk) => (out += chunk));
-    const killer = setTimeout(() => proc.kill('SIGKILL'), CHILD_LIMIT_MS);
-    proc.on('close', (code, signal) => {
-      clearTimeout(killer);
-      const line = out.trim().split('\n').pop();
-      if (code !== 0 || !line) return reject(new Error(`${script} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
-      resolve(JSON.parse(line));
-    });
-  });
-}
-
-const f = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-function table(title, header, rows) {
-  console.log(`\n${title}\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-}
-
 async function b1() {
-  const build = spawnSync('bash', [join(__dirname, 'native', 'build.sh')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('bench/native/build.sh failed: B1 needs g++ and the Node headers');
+  buildWsbbench(ROOT);
   const runs = Object.fromEntries(B1_IMPLS.map((impl) => [impl, []]));
   for (let r = 0; r < B1_REPEATS; r++) for (const impl of B1_IMPLS) runs[impl].push(await child('b1-binding.js', [impl]));
   const summary = Object.fromEntries(
     Object.entries(runs).map(([impl, rs]) => [
       impl,
-      { unit: rs[0].unit, median: median(rs.map((x) => x.median)), p99: median(rs.map((x) => x.p99)), medians: rs.map((x) => x.median) },
+      // An implementation the binding lacks (ours-batch-1 before issue 13) reports why, not a figure.
+      rs[0].na
+        ? { na: rs[0].na }
+        : {
+            unit: rs[0].unit,
+            median: median(rs.map((x) => x.median)),
+            p99: median(rs.map((x) => x.p99)),
+            medians: rs.map((x) => x.median),
+          },
     ]),
   );
-  const s = (impl) => summary[impl].median;
+  const s = (impl) => summary[impl].median ?? NaN;
   const ratios = {
     async: s('ours-async') / s('koffi-async'),
+    batchOfOne: s('ours-batch-1') / s('koffi-async'),
     backendAsync: s('ours-backend-async') / s('koffi-async'),
     inFlight64: s('ours-async-64') / s('koffi-async-64'),
     sync: s('ours-sync') / s('koffi-sync'),
@@ -82,10 +58,10 @@ async function b1() {
     ['implementation', 'unit', 'median', 'p99', 'medians per process'],
     B1_IMPLS.map((impl) => [
       impl,
-      summary[impl].unit,
+      summary[impl].na ? `n/a: ${summary[impl].na}` : summary[impl].unit,
       f(summary[impl].median),
       f(summary[impl].p99),
-      summary[impl].medians.map((m) => f(m)).join(', '),
+      (summary[impl].medians ?? []).map((m) => f(m)).join(', '),
     ]),
   );
   console.log(
@@ -97,21 +73,40 @@ async function b1() {
 }
 
 async function b2() {
+  const gc = { nodeArgs: ['--expose-gc'] };
   const rows = [];
-  for (const n of [1, 100, 1000, 10000]) rows.push(await child('b2-scale.js', [String(n)], ['--expose-gc']));
+  for (const n of [1, 100, 1000, 10000]) rows.push(await child('b2-scale.js', [String(n)], gc));
   // What diagnostics_channel publishing costs once someone listens (nobody does in the rows above).
-  rows.push(await child('b2-scale.js', ['1000', '--subscribed'], ['--expose-gc']));
+  rows.push(await child('b2-scale.js', ['1000', '--subscribed'], gc));
+  // Minutes with the poll path before issue 13, so not in --quick.
+  if (!QUICK) rows.push(await child('b2-scale.js', MANY_SLOW.args, { ...gc, limitMs: MANY_SLOW.limitMs }));
   table(
-    'B2 scale: N concurrent checkConsistency() on native-mock, interval 10 ms, 20 polls each (warm round; peak RSS per round; "+ sub": a subscriber on every wsbapp channel)',
-    ['N', 'wall ms', 'CPU µs/poll', 'loop delay p50 ms', 'p99 ms', 'max ms', 'peak RSS MiB (rounds 1/2/3)'],
+    'B2 scale: N concurrent checkConsistency() on native-mock, fixed interval (warm round; ideal wall = (polls - 1) x interval; peak RSS per round; RSS per check: the round peak minus the RSS before the first round; "+ sub": a subscriber on every wsbapp channel)',
+    [
+      'N',
+      'interval ms',
+      'polls',
+      'wall ms',
+      'wall/ideal',
+      'CPU µs/poll',
+      'loop delay p50 ms',
+      'p99 ms',
+      'max ms',
+      'peak RSS MiB (per round)',
+      'RSS KiB/check',
+    ],
     rows.map((r) => [
       `${r.checks}${r.subscribed ? ' + sub' : ''}`,
+      r.intervalMs,
+      r.pollsPerCheck,
       f(r.warm.wallMs),
+      f(r.warm.wallOverIdeal, 2),
       f(r.warm.cpuUsPerPoll, 1),
       f(r.warm.loopDelayP50Ms, 2),
       f(r.warm.loopDelayP99Ms, 2),
       f(r.warm.loopDelayMaxMs, 1),
       r.rounds.map((x) => f(x.peakRssMiB)).join(' / '),
+      f(r.warm.rssKiBPerCheck, 1),
     ]),
   );
   return rows;
@@ -174,34 +169,12 @@ async function b5() {
   return result;
 }
 
-function machine() {
-  const git = (...args) => {
-    try {
-      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    date: new Date().toISOString(),
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memoryGiB: os.totalmem() / 2 ** 30,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    // koffi's package.json is not in its "exports"; read it as a file.
-    koffi: JSON.parse(readFileSync(join(ROOT, 'node_modules', 'koffi', 'package.json'), 'utf8')).version,
-    commit: git('rev-parse', '--short', 'HEAD'),
-    quick: QUICK,
-  };
-}
-
 async function main() {
   // Fails early, with the fix, when dist/ or the addon is missing (B5 alone needs only dist/:
   // its addon is the mingw build).
   if (only.length === 1 && only[0] === 'B5') require(join(ROOT, 'dist', 'index.js'));
   else wsbapp();
-  const info = machine();
+  const info = { ...machine(ROOT), quick: QUICK };
   console.log(`wsbapp benchmarks${QUICK ? ' (quick)' : ''}: ${info.cpu}, ${info.cores} cores, node ${info.node}, ${info.date}`);
   const benches = { B1: b1, B2: b2, B3: b3, B4: b4, B5: b5 };
   const results = { machine: info };

@@ -2,10 +2,12 @@
 // and the one-JSON-line protocol back to bench/run.js.
 'use strict';
 const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 
-const ROOT = join(__dirname, '..', '..');
+// The tree whose dist/ and builds are measured: this one, or WSBAPP_BENCH_ROOT (bench/compare.js
+// runs this tree's benchmark scripts against another tree's build, so both sides run the same harness).
+const ROOT = process.env.WSBAPP_BENCH_ROOT ? resolve(process.env.WSBAPP_BENCH_ROOT) : join(__dirname, '..', '..');
 const WRITER = '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}';
 const IDENTIFIER = 'Bench';
 const COMPONENT = 'bench';
