@@ -90,7 +90,7 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
    */
   status(): Promise<StatusEvent> {
     // Not `async`: the poller calls this on every poll, and an async wrapper adds a promise and two turns.
-    if (this.released) return Promise.reject(new ReleasedError('ConsistencyCheck.status()'));
+    if (this.released) return Promise.reject(this.releasedError('status'));
     if (this.operation === null) return Promise.resolve(statusEvent(HRESULT.S_OK, 0, this.startedAt));
     this.inFlight ??= this.operation.queryStatus().then(
       ({ status }) => {
@@ -193,7 +193,11 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
   }
 
   private assertLive(method: string): void {
-    if (this.released) throw new ReleasedError(`ConsistencyCheck.${method}()`);
+    if (this.released) throw this.releasedError(method);
+  }
+
+  private releasedError(method: string): ReleasedError {
+    return new ReleasedError(`ConsistencyCheck.${method}()`);
   }
 }
 

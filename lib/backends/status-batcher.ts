@@ -32,10 +32,9 @@ class LoopHold {
   private held = 0;
   private handle: ReturnType<typeof setInterval> | undefined;
 
-  add(count: number): void {
-    if (count === 0) return;
+  add(): void {
     if (this.held === 0) (this.handle ??= setInterval(() => {}, 2 ** 31 - 1)).ref();
-    this.held += count;
+    this.held += 1;
   }
 
   drop(count: number): void {
@@ -66,7 +65,7 @@ export class StatusBatcher<T> {
       this.operations.push(operation);
       this.pending.push({ resolve, reject, holds });
       holds.count += 1;
-      this.loop.add(1);
+      this.loop.add();
     });
   }
 
