@@ -10,6 +10,7 @@
         "native/bridge/operation_handle.cc",
         "native/bridge/runtime_handle.cc",
         "native/bridge/scenario_arg.cc",
+        "native/bridge/wake_policy.cc",
         "native/com/apartment.cc",
         "native/com/runtime_win32.cc",
         "native/com/system_message.cc",

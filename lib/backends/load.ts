@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UnsupportedPlatformError } from '../errors';
 import type { IdentityProbe } from './types';
+import { applyWakePolicy, type WakePolicyEntry } from './wake-policy';
 
 // node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
 const nodeGypBuild = require('node-gyp-build') as { path(root: string): string };
@@ -160,6 +161,12 @@ export interface NativeBinding {
     operations: readonly NativeOperation[],
     onResults: (indices: Uint32Array, statuses: Uint32Array, failures: (NativeCallFailure | undefined)[] | undefined) => void,
   ): void;
+  /**
+   * The wake-up policy for lone calls (lib/backends/wake-policy.ts): sets the fields given (whole
+   * microseconds, 0 to `maxSpinUs`; 0 is off) and returns the policy now.
+   * @throws TypeError (`code` ERR_INVALID_ARG_TYPE) or RangeError (ERR_OUT_OF_RANGE) naming the field
+   */
+  wakePolicy: WakePolicyEntry;
 }
 
 /** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */
@@ -220,14 +227,18 @@ export function nativeBindingPath(): string {
 }
 
 /**
- * Load the addon from {@link nativeBindingPath}.
+ * Load the addon from {@link nativeBindingPath}, with the wake-up policy `env` sets.
  * @throws UnsupportedPlatformError naming the file and why it did not load, or every place searched
+ * @throws RangeError (`code` ERR_OUT_OF_RANGE) naming a wake-up policy variable out of range
  */
 export function loadBinding(env: NodeJS.ProcessEnv = process.env, root: string = PACKAGE_ROOT): NativeBinding {
   const path = locateBinding(env, root);
+  let binding: NativeBinding;
   try {
-    return require(path) as NativeBinding;
+    binding = require(path) as NativeBinding;
   } catch (error) {
     throw loadFailure([`${path}: ${(error as Error).message}`]);
   }
+  applyWakePolicy(binding.wakePolicy, env);
+  return binding;
 }

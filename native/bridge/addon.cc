@@ -85,6 +85,7 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports) : apartment_(std::make_s
   RuntimeHandle::exportFactories(env, exports);
   exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
   exports.Set("queryStatusBatch", Napi::Function::New<&OperationHandle::queryStatusBatch>(env, "queryStatusBatch"));
+  DefineAddon(exports, {InstanceMethod<&WsbAddon::wakePolicy>("wakePolicy")});
   env.AddCleanupHook([this] { cleanup(); });
 }
 
@@ -100,7 +101,15 @@ Napi::Promise WsbAddon::run(const Napi::CallbackInfo& info, const void* owner, K
     sink->complete(ticket, std::move(settle));
   });
   if (posted != Apartment::Posted::kQueued) completions_.settleNow(env, ticket, rejectWith(refusal(posted)));
+  completions_.spinForResult();
   return promise;
+}
+
+Napi::Value WsbAddon::wakePolicy(const Napi::CallbackInfo& info) {
+  wake_ = wakePolicyArg(info[0], wake_);
+  apartment_->setSpin(wake_.comSpin);
+  completions_.setSpin(wake_.callerSpin);
+  return jsWakePolicy(info.Env(), wake_);
 }
 
 void WsbAddon::runBatch(Napi::Env env, Napi::Function onResults, std::vector<BatchCall> calls) {
@@ -132,6 +141,7 @@ void WsbAddon::runBatch(Napi::Env env, Napi::Function onResults, std::vector<Bat
   for (std::size_t k = posted.queued; k < taskIndex.size(); ++k) {
     sink->complete(BatchResult{ticket, taskIndex[k], replyFailed(refusal(posted.rest))});
   }
+  completions_.spinForResult();
 }
 
 Napi::Promise WsbAddon::releaseHandle(const Napi::CallbackInfo& info, const void* owner, std::vector<std::shared_ptr<Releasable>> holders) {

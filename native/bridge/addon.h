@@ -13,6 +13,7 @@
 #include "../com/apartment.h"
 #include "../com/held.h"
 #include "completions.h"
+#include "wake_policy.h"
 
 namespace wsb::bridge {
 
@@ -94,6 +95,8 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   // holds the event loop (a hung add-in must not keep the process alive): waiting is the caller's.
   Napi::Promise releaseHandle(const Napi::CallbackInfo& info, const void* owner, std::vector<std::shared_ptr<Releasable>> holders);
   void unpin(Napi::Env env, const void* owner) { completions_.unpin(env, owner); }
+  // binding.wakePolicy([policy]): sets the fields given (wake_policy.h), returns the policy now.
+  Napi::Value wakePolicy(const Napi::CallbackInfo& info);
   const std::shared_ptr<Apartment>& apartment() const { return apartment_; }
   const std::shared_ptr<LiveSet>& live() const { return live_; }
 
@@ -108,6 +111,7 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   Completions completions_;
   std::shared_ptr<LiveSet> live_ = std::make_shared<LiveSet>();
   bool cleanedUp_ = false;
+  WakePolicy wake_;
 };
 
 }  // namespace wsb::bridge

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "../com/cpu_relax.h"
+
 namespace wsb::bridge {
 
 void CompletionSink::complete(std::uint64_t ticket, Settle settle) {
@@ -21,8 +23,8 @@ void CompletionSink::complete(BatchResult result) {
 
 void CompletionSink::scheduleLocked() {
   if (scheduled_) return;
-  scheduled_ = true;
   tsfn_.NonBlockingCall();
+  scheduled_.store(true, std::memory_order_release);  // after the call: a spinning caller then finds its hop signalled
 }
 
 void onCompletionsReady(Napi::Env env, Napi::Function /*unused*/, Completions* completions, void* /*data*/) {
@@ -61,6 +63,14 @@ void Completions::settleNow(Napi::Env env, std::uint64_t ticket, Settle settle) 
   Ready ready;
   ready.emplace_back(ticket, std::move(settle));
   deliver(env, ready);
+}
+
+void Completions::spinForResult() {
+  if (spin_.count() == 0 || pending_.size() + batches_.size() != 1) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - lastDrain_ > spin_) return;  // not back to back
+  const auto until = now + spin_;
+  while (!sink_->scheduled_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < until) cpuRelax();
 }
 
 void Completions::unpin(Napi::Env env, const void* owner) {
@@ -104,6 +114,7 @@ void Completions::drain(Napi::Env env) {
     batched.swap(sink_->batchReady_);
     sink_->scheduled_ = false;
   }
+  lastDrain_ = std::chrono::steady_clock::now();
   // What deliverBatches leaves (no batch, or not reached when Node-API failed) goes with the rest.
   const OnExit disposeRest([&] {
     if (!batched.empty() && dispose_) dispose_(Undelivered{{}, std::move(batched)});

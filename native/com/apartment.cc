@@ -1,5 +1,7 @@
 #include "apartment.h"
 
+#include "cpu_relax.h"
+
 #include <utility>
 
 namespace wsb {
@@ -59,6 +61,7 @@ void Apartment::callDone() noexcept {
   std::unique_lock<std::mutex> lock(shared.mutex);
   --shared.callsRunning;
   slotHeld_ = false;
+  shared.posted();
   // A queued call may now have a slot: an idle thread takes it now (this thread would take it
   // only once its task has returned).
   const bool notify = shared.claimWake();
@@ -94,6 +97,7 @@ Apartment::Posted Apartment::post(Task task, Lane lane) noexcept {
     return Posted::kNoThread;
   }
   // One wake-up at a time: the woken thread wakes the next one if more is runnable (run()).
+  shared_->posted();
   const bool notify = shared_->claimWake();
   lock.unlock();
   if (notify) shared_->wake.notify_one();
@@ -127,6 +131,7 @@ Apartment::BatchPosted Apartment::postBatch(std::vector<Task> tasks) noexcept {
     lock.unlock();
     return {0, Posted::kNoThread};
   }
+  shared_->posted();
   const bool notify = shared_->claimWake();
   lock.unlock();
   if (notify) shared_->wake.notify_one();
@@ -149,11 +154,15 @@ bool Apartment::startThread() noexcept {
 void Apartment::run(std::shared_ptr<Shared> shared) {
   const MtaMembership mta;
   std::unique_lock<std::mutex> lock(shared->mutex);
+  auto lastIdle = std::chrono::steady_clock::duration::max();  // none yet: no spin before the first task
   for (;;) {
     ++shared->idle;
+    const auto idleSince = std::chrono::steady_clock::now();
     // On stop, queued calls still wait for a slot: a thread leaves only once both queues are empty.
-    shared->wake.wait(lock,
-                      [&] { return shared->runnable() > 0 || (shared->stopping && shared->calls.empty() && shared->releases.empty()); });
+    const auto ready = [&] { return shared->runnable() > 0 || (shared->stopping && shared->calls.empty() && shared->releases.empty()); };
+    if (!ready()) spinBeforeSleep(*shared, lock, lastIdle);
+    shared->wake.wait(lock, ready);
+    lastIdle = std::chrono::steady_clock::now() - idleSince;
     --shared->idle;
     if (shared->signalled > 0) --shared->signalled;  // this wake-up, or one it makes unneeded
     Task next;
@@ -192,9 +201,23 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
   shared->exited.notify_all();
 }
 
+void Apartment::spinBeforeSleep(Shared& shared, std::unique_lock<std::mutex>& lock, std::chrono::steady_clock::duration lastIdle) {
+  const std::chrono::microseconds spin(shared.spinUs.load(std::memory_order_relaxed));
+  if (spin.count() == 0 || shared.spinning || lastIdle > spin) return;
+  shared.spinning = true;
+  const std::uint64_t seen = shared.posts.load(std::memory_order_acquire);
+  lock.unlock();
+  const auto until = std::chrono::steady_clock::now() + spin;
+  while (shared.posts.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) cpuRelax();
+  lock.lock();
+  // Whatever was posted meanwhile is seen by the caller's wait predicate, under the mutex again.
+  shared.spinning = false;
+}
+
 void Apartment::stop(std::chrono::milliseconds grace) {
   std::unique_lock<std::mutex> lock(shared_->mutex);
   shared_->stopping = true;
+  shared_->posted();
   shared_->wake.notify_all();
   shared_->exited.wait_for(lock, grace, [&] { return shared_->running == 0; });
   for (std::thread& worker : shared_->workers) {

@@ -585,6 +585,54 @@ void testCallCapAndReleaseLane() {
 
 // postBatch: N calls in one post, each still its own call under the cap, the queue bound and
 // the release lane as post gives them.
+// Spinning (Apartment::setSpin): calls posted back to back, from one thread or several, all run
+// (no lost wake-up while a thread spins instead of waiting); a hung call taken by the spinning
+// thread holds up nothing posted with it; stop() ends a spin.
+void testSpin() {
+  const auto backToBack = [](Apartment& apartment, int calls) {
+    int answered = 0;
+    for (int i = 0; i < calls; ++i) {
+      std::promise<void> done;
+      std::future<void> answer = done.get_future();
+      if (apartment.post([&] { done.set_value(); }) != Apartment::Posted::kQueued) break;
+      if (answer.wait_for(milliseconds(2000)) != std::future_status::ready) break;
+      ++answered;
+    }
+    return answered;
+  };
+  {
+    Apartment apartment(4);
+    apartment.setSpin(std::chrono::microseconds(1000));
+    EXPECT(backToBack(apartment, 5000) == 5000);
+    std::vector<std::thread> posters;
+    std::atomic<int> answered{0};
+    for (int t = 0; t < 4; ++t) posters.emplace_back([&] { answered += backToBack(apartment, 1000); });
+    for (std::thread& poster : posters) poster.join();
+    EXPECT(answered.load() == 4000);
+    // Back to back again, so a thread is spinning when the batch comes: it takes the hung call.
+    EXPECT(backToBack(apartment, 10) == 10);
+    std::promise<void> gate;
+    std::shared_future<void> open = gate.get_future().share();
+    std::promise<void> quickRan;
+    std::vector<Apartment::Task> batch;
+    batch.push_back([open] { open.wait(); });
+    batch.push_back([&] { quickRan.set_value(); });
+    EXPECT(apartment.postBatch(std::move(batch)).queued == 2);
+    EXPECT(quickRan.get_future().wait_for(milliseconds(2000)) == std::future_status::ready);
+    gate.set_value();
+    EXPECT(backToBack(apartment, 10) == 10);
+    apartment.stop(milliseconds(2000));  // a thread is likely spinning here
+    EXPECT(apartment.post([] {}) == Apartment::Posted::kStopped);
+  }
+  // Spinning off again: back-to-back calls still run.
+  {
+    Apartment apartment(2);
+    apartment.setSpin(std::chrono::microseconds(1000));
+    apartment.setSpin(std::chrono::microseconds(0));
+    EXPECT(backToBack(apartment, 1000) == 1000);
+  }
+}
+
 void testPostBatch() {
   struct Flag {
     explicit Flag(std::atomic<int>* count) : count(count) {}
@@ -752,6 +800,7 @@ int main() {
   testLostCancelIsReissued();
   testCallCapAndReleaseLane();
   testPostBatch();
+  testSpin();
   testNoExceptionCrossesComMethods();
   testWhenReleasedWaitsForCallsInFlight();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);

@@ -1,0 +1,29 @@
+// The wake-up policy for lone calls (binding.wakePolicy): how long a COM thread may spin before it
+// sleeps (Apartment::setSpin) and how long the JS thread may spin for a lone call's result
+// (Completions::setSpin). Both off by default; lib/backends/load.ts sets them from
+// WSBAPP_COM_SPIN_US and WSBAPP_CALLER_SPIN_US. docs/internals.md gives the figures behind them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include <napi.h>
+
+namespace wsb::bridge {
+
+struct WakePolicy {
+  std::chrono::microseconds comSpin{0};
+  std::chrono::microseconds callerSpin{0};
+};
+
+// Beyond a millisecond a spin costs more CPU than any wake-up it saves.
+constexpr std::int64_t kMaxSpinUs = 1000;
+
+// `current` with the fields `value` sets (an object with optional integer `comSpinUs` and
+// `callerSpinUs`, 0..kMaxSpinUs); undefined changes nothing. TypeError (ERR_INVALID_ARG_TYPE) or
+// RangeError (ERR_OUT_OF_RANGE) naming the field otherwise.
+WakePolicy wakePolicyArg(const Napi::Value& value, const WakePolicy& current);
+// { comSpinUs, callerSpinUs, maxSpinUs }
+Napi::Object jsWakePolicy(Napi::Env env, const WakePolicy& policy);
+
+}  // namespace wsb::bridge
