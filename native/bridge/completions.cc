@@ -46,7 +46,10 @@ Napi::Promise Completions::begin(Napi::Env env, Napi::Object ownerObject, const 
   *ticket = nextTicket_++;
   const bool pinned = keepAlive == KeepAlive::kYes;
   const auto entry = pending_.emplace(*ticket, Pending{Napi::Promise::Deferred::New(env), owner, Napi::Persistent(ownerObject), pinned});
-  if (pinned && pinned_++ == 0) sink_->tsfn_.Ref(env);
+  if (pinned) {
+    if (pinnedBy_.empty()) sink_->tsfn_.Ref(env);
+    pinnedBy_.emplace(owner, *ticket);
+  }
   return entry.first->second.deferred.Promise();
 }
 
@@ -74,17 +77,22 @@ void Completions::spinForResult() {
 }
 
 void Completions::unpin(Napi::Env env, const void* owner) {
-  // The scan is over every pending call: skipped when none holds the loop (batched statuses never
-  // do), else releasing N checks with N calls pending cost N^2.
-  if (pinned_ == 0) return;
-  for (auto& entry : pending_) {
-    if (entry.second.owner == owner) unpinOne(env, entry.second);
+  const auto [first, last] = pinnedBy_.equal_range(owner);
+  if (first == last) return;
+  for (auto entry = first; entry != last; ++entry) {
+    const auto found = pending_.find(entry->second);
+    if (found != pending_.end()) found->second.pinned = false;
   }
+  pinnedBy_.erase(first, last);
+  if (pinnedBy_.empty()) sink_->tsfn_.Unref(env);
 }
 
-void Completions::unpinOne(Napi::Env env, Pending& pending) {
+void Completions::unpinOne(Napi::Env env, std::uint64_t ticket, Pending& pending) {
   if (!std::exchange(pending.pinned, false)) return;
-  if (--pinned_ == 0) sink_->tsfn_.Unref(env);
+  auto [entry, last] = pinnedBy_.equal_range(pending.owner);
+  while (entry != last && entry->second != ticket) ++entry;
+  if (entry != last) pinnedBy_.erase(entry);
+  if (pinnedBy_.empty()) sink_->tsfn_.Unref(env);
 }
 
 namespace {
@@ -141,7 +149,7 @@ void Completions::deliver(Napi::Env env, Ready& ready) {
       continue;
     }
     Pending& pending = node.mapped();
-    const OnExit unpin([&] { unpinOne(env, pending); });
+    const OnExit unpin([&] { unpinOne(env, ticket, pending); });
     const Napi::HandleScope scope(env);
     try {
       settle(env, pending.deferred);
@@ -216,6 +224,7 @@ Undelivered Completions::close() {
   sink_->tsfn_.Release();
   // Drops the references to handles and callbacks while Node-API calls are still allowed.
   pending_.clear();
+  pinnedBy_.clear();
   batches_.clear();
   return undelivered;
 }

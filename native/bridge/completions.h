@@ -150,13 +150,14 @@ class Completions {
   // One onResults call per batch in `ready`. A callback that throws does not stop the others;
   // what it threw is reported as an uncaught exception once all are delivered.
   void deliverBatches(Napi::Env env, std::vector<BatchResult>& ready);
-  void unpinOne(Napi::Env env, Pending& pending);
+  void unpinOne(Napi::Env env, std::uint64_t ticket, Pending& pending);
 
   std::shared_ptr<CompletionSink> sink_ = std::make_shared<CompletionSink>();
   std::unordered_map<std::uint64_t, Pending> pending_;
   std::unordered_map<std::uint64_t, PendingBatch> batches_;
   std::uint64_t nextTicket_ = 1;
-  std::size_t pinned_ = 0;
+  // The pinned pending calls by owner: releasing a handle finds its own without a scan of all.
+  std::unordered_multimap<const void*, std::uint64_t> pinnedBy_;
   Dispose dispose_;
   std::chrono::microseconds spin_{0};
   std::chrono::steady_clock::time_point lastDrain_;

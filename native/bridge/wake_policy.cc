@@ -17,11 +17,12 @@ std::chrono::microseconds spinField(const Napi::Object& policy, const char* fiel
   const Napi::Value value = policy.Get(field);
   if (value.IsUndefined()) return current;
   const Napi::Env env = policy.Env();
-  if (!value.IsNumber()) throw coded<Napi::TypeError>(env, std::string(field) + " must be a number of microseconds", "ERR_INVALID_ARG_TYPE");
+  if (!value.IsNumber())
+    throw coded<Napi::TypeError>(env, std::string(field) + " must be a number of microseconds", "ERR_INVALID_ARG_TYPE");
   const double us = value.As<Napi::Number>().DoubleValue();
   if (!(us >= 0 && us <= kMaxSpinUs) || std::trunc(us) != us) {
-    throw coded<Napi::RangeError>(env, std::string(field) + " must be an integer from 0 to " + std::to_string(kMaxSpinUs) + " (microseconds)",
-                                  "ERR_OUT_OF_RANGE");
+    throw coded<Napi::RangeError>(
+        env, std::string(field) + " must be an integer from 0 to " + std::to_string(kMaxSpinUs) + " (microseconds)", "ERR_OUT_OF_RANGE");
   }
   return std::chrono::microseconds(static_cast<std::int64_t>(us));
 }

@@ -61,3 +61,21 @@ describe('the binding: queryStatus(keepAlive)', () => {
     expect(child).toMatchObject({ code: 0, stdout: 'TypeError keepAlive must be a boolean\n', stderr: '' });
   });
 });
+
+test('releasing one of several handles with held calls lets go of its own calls only', async () => {
+  // Two hung, held calls on each of two operations: the process stays up until both are released.
+  const child = await runChild(
+    `const runtime = require(BINDING).createMockRuntime(SCENARIO);
+     runtime.activate(${JSON.stringify(WRITER)}, 'Contoso', '{C}').then(async (addin) => {
+       const [first, second] = [await addin.checkConsistency(null, 'hangs', null, [], []), await addin.checkConsistency(null, 'hangs', null, [], [])];
+       for (const operation of [first, second, first, second]) operation.queryStatus(true).catch(() => {});
+       first.release();
+       // Unref'd: it fires only while the second's calls hold the loop, and their release ends it.
+       setTimeout(() => { console.log('second still held'); second.release(); addin.release(); }, 300).unref();
+       process.on('exit', () => console.log('exit'));
+     });`,
+    scenario,
+  );
+  expect(child).toMatchObject({ code: 0, stdout: 'second still held\nexit\n', stderr: '' });
+  expect(child.elapsedMs).toBeLessThan(5_000);
+});
