@@ -141,7 +141,7 @@ void WsbAddon::runBatch(Napi::Env env, Napi::Function onResults, std::vector<Bat
   for (std::size_t k = posted.queued; k < taskIndex.size(); ++k) {
     sink->complete(BatchResult{ticket, taskIndex[k], replyFailed(refusal(posted.rest))});
   }
-  completions_.spinForResult();
+  if (calls.size() == 1) completions_.spinForResult();  // a lone call: a batch of many never spins
 }
 
 Napi::Promise WsbAddon::releaseHandle(const Napi::CallbackInfo& info, const void* owner, std::vector<std::shared_ptr<Releasable>> holders) {

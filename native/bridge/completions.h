@@ -124,7 +124,8 @@ class Completions {
   const std::shared_ptr<CompletionSink>& sink() const { return sink_; }
   // JS thread: how long the caller spin may last (see the class comment); 0 turns it off.
   void setSpin(std::chrono::microseconds spin) { spin_ = spin; }
-  // JS thread, right after a call was posted: spins for its result when the policy says so.
+  // JS thread, right after one call was posted: spins for its result when the policy says so
+  // (nothing else in flight, and the last results were delivered less than the spin ago).
   void spinForResult();
   // JS thread, at environment cleanup: nothing is delivered any more. Returns the results that
   // were queued but not delivered, so the caller decides on which thread they are destroyed.
