@@ -47,8 +47,8 @@ Napi::Promise Completions::begin(Napi::Env env, Napi::Object ownerObject, const 
   const bool pinned = keepAlive == KeepAlive::kYes;
   const auto entry = pending_.emplace(*ticket, Pending{Napi::Promise::Deferred::New(env), owner, Napi::Persistent(ownerObject), pinned});
   if (pinned) {
-    if (pinnedBy_.empty()) sink_->tsfn_.Ref(env);
-    pinnedBy_.emplace(owner, *ticket);
+    if (pinned_++ == 0) sink_->tsfn_.Ref(env);
+    pinnedBy_[owner].insert(*ticket);
   }
   return entry.first->second.deferred.Promise();
 }
@@ -77,22 +77,22 @@ void Completions::spinForResult() {
 }
 
 void Completions::unpin(Napi::Env env, const void* owner) {
-  const auto [first, last] = pinnedBy_.equal_range(owner);
-  if (first == last) return;
-  for (auto entry = first; entry != last; ++entry) {
-    const auto found = pending_.find(entry->second);
-    if (found != pending_.end()) found->second.pinned = false;
+  const auto found = pinnedBy_.find(owner);
+  if (found == pinnedBy_.end()) return;
+  for (const std::uint64_t ticket : found->second) {
+    const auto call = pending_.find(ticket);
+    if (call != pending_.end()) call->second.pinned = false;
   }
-  pinnedBy_.erase(first, last);
-  if (pinnedBy_.empty()) sink_->tsfn_.Unref(env);
+  pinned_ -= found->second.size();
+  pinnedBy_.erase(found);
+  if (pinned_ == 0) sink_->tsfn_.Unref(env);
 }
 
 void Completions::unpinOne(Napi::Env env, std::uint64_t ticket, Pending& pending) {
   if (!std::exchange(pending.pinned, false)) return;
-  auto [entry, last] = pinnedBy_.equal_range(pending.owner);
-  while (entry != last && entry->second != ticket) ++entry;
-  if (entry != last) pinnedBy_.erase(entry);
-  if (pinnedBy_.empty()) sink_->tsfn_.Unref(env);
+  const auto found = pinnedBy_.find(pending.owner);
+  if (found != pinnedBy_.end() && found->second.erase(ticket) != 0 && found->second.empty()) pinnedBy_.erase(found);
+  if (--pinned_ == 0) sink_->tsfn_.Unref(env);
 }
 
 namespace {

@@ -39,6 +39,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -157,8 +158,10 @@ class Completions {
   std::unordered_map<std::uint64_t, Pending> pending_;
   std::unordered_map<std::uint64_t, PendingBatch> batches_;
   std::uint64_t nextTicket_ = 1;
-  // The pinned pending calls by owner: releasing a handle finds its own without a scan of all.
-  std::unordered_multimap<const void*, std::uint64_t> pinnedBy_;
+  // The tickets of the pinned pending calls by owner: releasing a handle finds its own without a
+  // scan (thousands of checks share one add-in handle, each with its CheckConsistency pinned).
+  std::unordered_map<const void*, std::unordered_set<std::uint64_t>> pinnedBy_;
+  std::size_t pinned_ = 0;
   Dispose dispose_;
   std::chrono::microseconds spin_{0};
   std::chrono::steady_clock::time_point lastDrain_;
