@@ -11,7 +11,7 @@
  */
 import { AbortedError, TimeoutError } from './errors';
 import { classifyStatus, decode, type StatusState } from './hresult';
-import { scheduler, type Scheduled } from './scheduler';
+import { scheduler, type Timer } from './scheduler';
 import type { StopReason, Stopper } from './stopper';
 
 /** One QueryStatus answer, as the caller sees it. */
@@ -149,7 +149,9 @@ export function stopError(
 class PollRun implements StatusListener {
   private wait: number;
   private first = true;
-  private scheduled: Scheduled | undefined;
+  // Every wait of the run, on the scheduler of the timers installed when it started (a new one
+  // if fake timers were installed since).
+  private timer: Timer | undefined;
   private polling = false;
   private onEvent: ((event: StatusEvent) => void) | undefined;
   private onError: ((error: unknown) => void) | undefined;
@@ -175,14 +177,15 @@ class PollRun implements StatusListener {
       this.first = false;
       return this.poll();
     }
-    this.scheduled = scheduler().schedule(this.wait, this.pollNow);
+    const current = scheduler();
+    if (this.timer?.owner !== current) this.timer = current.timerFor(this.pollNow);
+    this.timer.start(this.wait);
     this.wait = nextInterval(this.wait, this.settings);
   }
 
   dispose(): void {
     this.unsubscribe();
-    this.scheduled?.cancel();
-    this.scheduled = undefined;
+    this.timer?.cancel();
     this.polling = false;
     this.onEvent = this.onError = undefined;
   }
@@ -196,7 +199,6 @@ class PollRun implements StatusListener {
   }
 
   private poll(): void {
-    this.scheduled = undefined;
     this.polling = true;
     this.target[POLL_STATUS](this);
   }
