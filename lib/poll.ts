@@ -149,8 +149,8 @@ export function stopError(
 class PollRun implements StatusListener {
   private wait: number;
   private first = true;
-  // Every wait of the run, on the scheduler of the timers installed when it started (a new one
-  // if fake timers were installed since).
+  // Every wait of the run, one Timer reused while the installed timers stay the same (a test
+  // that installs fake timers meanwhile gets one on the fake clock).
   private timer: Timer | undefined;
   private polling = false;
   private onEvent: ((event: StatusEvent) => void) | undefined;
