@@ -6,9 +6,27 @@
 import { publishCheckAbort, publishCheckEnd, publishCheckRelease, publishCheckStatus, type CheckEnding } from './diagnostics';
 import { CheckFailedError, ReleasedError, withTarget } from './errors';
 import { HRESULT } from './hresult';
-import { abortWithin, pollStatuses, pollUntilDone, statusEvent, type AbortOutcome, type PollSettings, type StatusEvent } from './poll';
+import {
+  abortWithin,
+  POLL_STATUS,
+  pollStatuses,
+  pollUntilDone,
+  statusEvent,
+  type AbortOutcome,
+  type Pollable,
+  type PollSettings,
+  type StatusEvent,
+  type StatusListener,
+} from './poll';
 import { Stopper } from './stopper';
-import type { BackendAddin, BackendOperation, RegisteredApplication } from './backends/types';
+import {
+  QUERY_STATUS_TO,
+  type BackendAddin,
+  type BackendOperation,
+  type RegisteredApplication,
+  type StatusTo,
+  type StatusToOperation,
+} from './backends/types';
 import { DEFAULT_ABORT_TIMEOUT_MS, parseOptions, type PollOptions, type StatusesOptions } from './options';
 import { parseCloseOptions, releaseAll, settlesWithin, type CloseOptions, type ReleaseWait } from './releases';
 
@@ -48,8 +66,17 @@ export function describeTarget(application: string, component: string | null): s
  * Get one from `startConsistencyCheck()`. Release it: `release()` (at once), `await close()`
  * (and wait for the Release to return), or `await using check = await startConsistencyCheck(...)`.
  */
-export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEvent> {
-  private inFlight: Promise<StatusEvent> | undefined;
+export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEvent>, Pollable {
+  // The QueryStatus in flight: whether there is one, and who waits for it (the poller, and a
+  // promise only once status() asked for one: the poller's polls make none).
+  private querying = false;
+  private poller: StatusListener | undefined;
+  private promised: { promise: Promise<StatusEvent>; listener: StatusListener } | undefined;
+  // Bound once: what the operation answers a QueryStatus to.
+  private readonly reply: StatusTo = {
+    answered: (status) => this.answered(status),
+    failed: (error) => this.failed(error),
+  };
   private polls = 0;
   private last: StatusEvent | undefined;
   private releasing: Promise<void> | undefined;
@@ -89,23 +116,70 @@ export class ConsistencyCheck implements AsyncDisposable, AsyncIterable<StatusEv
    * Rejects with a WsbError when the call itself fails.
    */
   status(): Promise<StatusEvent> {
-    // Not `async`: the poller calls this on every poll, and an async wrapper adds a promise and two turns.
+    // Not `async`: an async wrapper adds a promise and two turns.
     if (this.released) return Promise.reject(this.releasedError('status'));
     if (this.operation === null) return Promise.resolve(statusEvent(HRESULT.S_OK, 0, this.startedAt));
-    this.inFlight ??= this.operation.queryStatus().then(
-      ({ status }) => {
-        this.inFlight = undefined;
-        this.polls += 1;
-        this.last = statusEvent(status, this.polls, this.startedAt);
-        publishCheckStatus(this.id, this.last);
-        return this.last;
-      },
-      (error: unknown) => {
-        this.inFlight = undefined;
-        throw withTarget(error, this.describe());
-      },
+    if (this.promised === undefined) {
+      let listener: StatusListener | undefined;
+      const promise = new Promise<StatusEvent>((resolve, reject) => (listener = { answered: resolve, failed: reject }));
+      this.promised = { promise, listener: listener as StatusListener };
+    }
+    this.query();
+    return this.promised.promise;
+  }
+
+  /**
+   * @internal the poller's status(), without a promise: `listener` gets its outcome. One poller
+   * at a time has the slot; another (a second wait() on the same check) shares the call through
+   * status(), as do the rare cases.
+   */
+  [POLL_STATUS](listener: StatusListener): void {
+    if (this.released || this.operation === null || (this.poller !== undefined && this.poller !== listener)) {
+      this.status().then(
+        (event) => listener.answered(event),
+        (error: unknown) => listener.failed(error),
+      );
+      return;
+    }
+    this.poller = listener;
+    this.query();
+  }
+
+  /** Make the QueryStatus unless one is in flight (its answer goes to every waiter). */
+  private query(): void {
+    if (this.querying) return;
+    this.querying = true;
+    const operation = this.operation as BackendOperation;
+    if (QUERY_STATUS_TO in operation) return (operation as StatusToOperation)[QUERY_STATUS_TO](this.reply);
+    operation.queryStatus().then(
+      ({ status }) => this.answered(status),
+      (error: unknown) => this.failed(error),
     );
-    return this.inFlight;
+  }
+
+  private answered(status: number): void {
+    const { poller, promised } = this;
+    this.settled();
+    this.polls += 1;
+    const event = statusEvent(status, this.polls, this.startedAt, this.last);
+    this.last = event;
+    publishCheckStatus(this.id, event);
+    poller?.answered(event);
+    promised?.listener.answered(event);
+  }
+
+  private failed(error: unknown): void {
+    const { poller, promised } = this;
+    this.settled();
+    const failure = withTarget(error, this.describe());
+    poller?.failed(failure);
+    promised?.listener.failed(failure);
+  }
+
+  /** The call in flight is over: the next one is a new call, for whoever asks next. */
+  private settled(): void {
+    this.querying = false;
+    this.poller = this.promised = undefined;
   }
 
   /** Call Abort on the add-in's check, waiting at most `timeoutMs` for its answer. Never rejects. */

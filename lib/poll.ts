@@ -11,7 +11,7 @@
  */
 import { AbortedError, TimeoutError } from './errors';
 import { classifyStatus, decode, type StatusState } from './hresult';
-import { scheduler, type Scheduled } from './scheduler';
+import { scheduler, type Timer } from './scheduler';
 import type { StopReason, Stopper } from './stopper';
 
 /** One QueryStatus answer, as the caller sees it. */
@@ -34,10 +34,23 @@ export interface AbortOutcome {
   readonly hresult: number | undefined;
 }
 
+/** Where one poll's outcome goes: exactly one of the two, once, and never during the call that asked. */
+export interface StatusListener {
+  answered(event: StatusEvent): void;
+  /** The call itself failed. */
+  failed(error: unknown): void;
+}
+
+/**
+ * The poller's QueryStatus on a {@link Pollable}: a symbol, so that the promise-free path the
+ * poller takes is no method of the public ConsistencyCheck.
+ */
+export const POLL_STATUS: unique symbol = Symbol('wsbapp.pollStatus');
+
 /** What the poller drives: one check, which makes each QueryStatus, counts it and builds its event. */
 export interface Pollable {
-  /** One QueryStatus, as its event. Rejects when the call itself fails. */
-  status(): Promise<StatusEvent>;
+  /** One QueryStatus (shared with one in flight), its event or the call's error to `listener`. */
+  [POLL_STATUS](listener: StatusListener): void;
   /** Call Abort, waiting at most `timeoutMs` for its answer. Never rejects. */
   abort(timeoutMs: number): Promise<AbortOutcome>;
   /** The last status event, undefined before the first answer. */
@@ -63,17 +76,18 @@ export interface PollSettings {
   readonly onStatus: ((event: StatusEvent) => void) | undefined;
 }
 
-/** Build the event for one status. */
-export function statusEvent(hresult: number, polls: number, startedAt: number): StatusEvent {
+/**
+ * Build the event for one status. `previous`, the check's last event, lends its decoding when
+ * the status is the same (a running check answers the same code poll after poll).
+ */
+export function statusEvent(hresult: number, polls: number, startedAt: number, previous?: StatusEvent): StatusEvent {
+  const { state, hex, symbol } = previous?.hresult === hresult ? previous : decodeStatus(hresult);
+  return { state, hresult: hresult >>> 0, hex, symbol, polls, elapsedMs: Date.now() - startedAt };
+}
+
+function decodeStatus(hresult: number): Pick<StatusEvent, 'state' | 'hex' | 'symbol'> {
   const decoded = decode(hresult);
-  return {
-    state: classifyStatus(decoded.hresult),
-    hresult: decoded.hresult,
-    hex: decoded.hex,
-    symbol: decoded.symbol,
-    polls,
-    elapsedMs: Date.now() - startedAt,
-  };
+  return { state: classifyStatus(decoded.hresult), hex: decoded.hex, symbol: decoded.symbol };
 }
 
 /** The next wait: grow by `backoff`, never past the cap. */
@@ -132,18 +146,18 @@ export function stopError(
  * a stop while no request is open (the consumer holds an event) fails the next request.
  * At most one QueryStatus is in flight: a request is open only after the last one answered.
  */
-class PollRun {
+class PollRun implements StatusListener {
   private wait: number;
   private first = true;
-  private scheduled: Scheduled | undefined;
+  // Every wait of the run, one Timer reused while the installed timers stay the same (a test
+  // that installs fake timers meanwhile gets one on the fake clock).
+  private timer: Timer | undefined;
   private polling = false;
   private onEvent: ((event: StatusEvent) => void) | undefined;
   private onError: ((error: unknown) => void) | undefined;
   private readonly unsubscribe: () => void;
   // Bound once: a poll allocates no closures of its own.
   private readonly pollNow = (): void => this.poll();
-  private readonly answered = (event: StatusEvent): void => this.settle(event, undefined);
-  private readonly failed = (error: unknown): void => this.settle(undefined, error);
 
   constructor(
     private readonly target: Pollable,
@@ -163,22 +177,30 @@ class PollRun {
       this.first = false;
       return this.poll();
     }
-    this.scheduled = scheduler().schedule(this.wait, this.pollNow);
+    const current = scheduler();
+    if (this.timer?.owner !== current) this.timer = current.timerFor(this.pollNow);
+    this.timer.start(this.wait);
     this.wait = nextInterval(this.wait, this.settings);
   }
 
   dispose(): void {
     this.unsubscribe();
-    this.scheduled?.cancel();
-    this.scheduled = undefined;
+    this.timer?.cancel();
     this.polling = false;
     this.onEvent = this.onError = undefined;
   }
 
+  answered(event: StatusEvent): void {
+    this.settle(event, undefined);
+  }
+
+  failed(error: unknown): void {
+    this.settle(undefined, error);
+  }
+
   private poll(): void {
-    this.scheduled = undefined;
     this.polling = true;
-    this.target.status().then(this.answered, this.failed);
+    this.target[POLL_STATUS](this);
   }
 
   private settle(event: StatusEvent | undefined, error: unknown): void {

@@ -6,8 +6,9 @@
  *
  * Entries due at the same millisecond share a bucket; the due times with a bucket sit in a
  * binary min-heap, so scheduling is O(log distinct due times), cancelling is O(1) (the entry is
- * emptied where it lies), and firing is O(entries due). The timer is ref'd while any entry is
- * live, as each wait's own timer was: a polled check keeps the process alive.
+ * skipped where it lies), and firing is O(entries due). The timer is ref'd while any entry is
+ * live, as each wait's own timer was: a polled check keeps the process alive. An entry is a
+ * {@link Timer}, which the poller reuses for every wait of a check.
  *
  * Fake-timer friendly: time is `Date.now()` and timers are the global `setTimeout` /
  * `clearTimeout`, both looked up at call time, and there is one scheduler per `setTimeout`
@@ -19,21 +20,41 @@ export interface Scheduled {
   cancel(): void;
 }
 
-class Entry implements Scheduled {
+/**
+ * A reusable wait for one task: `start()` it again once it ran or was cancelled, with no new
+ * object per wait (the poller's one per check). A bucket may still list it where a cancelled
+ * wait was: only the listing at its current due time counts, the others are skipped.
+ */
+export class Timer implements Scheduled {
+  /** @internal the ms it is due at; undefined when it is not pending */
+  due: number | undefined;
+
   constructor(
-    public task: (() => void) | undefined,
-    private readonly owner: Scheduler,
+    readonly owner: Scheduler,
+    private readonly task: () => void,
   ) {}
 
+  /** Run the task once, `delayMs` from now (see {@link Scheduler.schedule}); a pending wait is dropped first. */
+  start(delayMs: number): void {
+    this.cancel();
+    this.owner.add(this, delayMs);
+  }
+
   cancel(): void {
-    if (this.task === undefined) return;
-    this.task = undefined;
+    if (this.due === undefined) return;
+    this.due = undefined;
     this.owner.dropped();
+  }
+
+  /** @internal the scheduler runs it, due */
+  run(): void {
+    this.due = undefined;
+    this.task();
   }
 }
 
 export class Scheduler {
-  private readonly buckets = new Map<number, Entry[]>();
+  private readonly buckets = new Map<number, Timer[]>();
   private readonly heap: number[] = [];
   private live = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,26 +70,37 @@ export class Scheduler {
    * `setTimeout`): a task scheduled while others run always waits for a later tick.
    */
   schedule(delayMs: number, task: () => void): Scheduled {
+    const timer = this.timerFor(task);
+    timer.start(delayMs);
+    return timer;
+  }
+
+  /** A {@link Timer} for `task` on this scheduler, not started. */
+  timerFor(task: () => void): Timer {
+    return new Timer(this, task);
+  }
+
+  /** @internal `timer` was started */
+  add(timer: Timer, delayMs: number): void {
     const due = Date.now() + Math.max(1, Math.ceil(delayMs));
-    const entry = new Entry(task, this);
+    timer.due = due;
     const bucket = this.buckets.get(due);
     if (bucket === undefined) {
-      this.buckets.set(due, [entry]);
+      this.buckets.set(due, [timer]);
       pushHeap(this.heap, due);
     } else {
-      bucket.push(entry);
+      bucket.push(timer);
     }
     this.live += 1;
     if (due < this.armedFor) this.arm(due);
-    return entry;
   }
 
-  /** Entries scheduled and neither run nor cancelled. */
+  /** Tasks scheduled and neither run nor cancelled. */
   get pending(): number {
     return this.live;
   }
 
-  /** @internal an entry was cancelled */
+  /** @internal a pending timer was cancelled */
   dropped(): void {
     this.live -= 1;
     if (this.live === 0) this.reset();
@@ -88,19 +120,16 @@ export class Scheduler {
       const due = popHeap(this.heap);
       const bucket = this.buckets.get(due) ?? [];
       this.buckets.delete(due);
-      for (const entry of bucket) this.runEntry(entry);
+      for (const timer of bucket) if (timer.due === due) this.runTimer(timer);
     }
     if (this.live === 0) this.reset();
     else if (this.heap.length > 0) this.arm(this.heap[0]);
   }
 
-  private runEntry(entry: Entry): void {
-    const task = entry.task;
-    if (task === undefined) return;
-    entry.task = undefined;
+  private runTimer(timer: Timer): void {
     this.live -= 1;
     try {
-      task();
+      timer.run();
     } catch (error) {
       // A bug in a task: reported as uncaught, without starving the other tasks due now.
       process.nextTick(() => {
@@ -109,7 +138,7 @@ export class Scheduler {
     }
   }
 
-  /** Nothing is live: forget the cancelled entries and let the process go. */
+  /** Nothing is live: forget the cancelled listings and let the process go. */
   private reset(): void {
     if (this.timer !== undefined) this.clearTimer(this.timer);
     this.timer = undefined;

@@ -22,18 +22,21 @@ import {
 } from './load';
 import type { NormalizedScenario } from './scenario';
 import { StatusBatcher, StatusHolds } from './status-batcher';
-import type {
-  AddinProbes,
-  Backend,
-  BackendAddin,
-  IdentityProbe,
-  RawCheckResult,
-  BackendOperation,
-  CheckArguments,
-  ComponentRef,
-  RegisteredApplication,
-  RestoreArguments,
-  StatusReply,
+import {
+  QUERY_STATUS_TO,
+  type AddinProbes,
+  type Backend,
+  type BackendAddin,
+  type IdentityProbe,
+  type RawCheckResult,
+  type BackendOperation,
+  type CheckArguments,
+  type ComponentRef,
+  type RegisteredApplication,
+  type RestoreArguments,
+  type StatusReply,
+  type StatusTo,
+  type StatusToOperation,
 } from './types';
 
 /** Options of {@link createNativeBackend}. */
@@ -94,17 +97,16 @@ async function mapped<T>(call: WsbCall, promise: Promise<T>, context?: string): 
 }
 
 /** Every QueryStatus of a backend goes through its batcher: the calls of one JS turn, in one native call. */
-type Statuses = StatusBatcher<StatusReply>;
+type Statuses = StatusBatcher;
 
 function statusBatcher(binding: NativeBinding): Statuses {
   return new StatusBatcher(
     (operations, onResults) => binding.queryStatusBatch(operations, onResults),
-    (status) => ({ status }),
     (error) => typedError('QueryStatus', error),
   );
 }
 
-class NativeBackendOperation implements BackendOperation {
+class NativeBackendOperation implements BackendOperation, StatusToOperation {
   private readonly holds = new StatusHolds();
 
   constructor(
@@ -113,9 +115,13 @@ class NativeBackendOperation implements BackendOperation {
   ) {}
 
   queryStatus(): Promise<StatusReply> {
+    return new Promise((resolve, reject) => this[QUERY_STATUS_TO]({ answered: (status) => resolve({ status }), failed: reject }));
+  }
+
+  [QUERY_STATUS_TO](to: StatusTo): void {
     // The one place that decides: a caller awaiting a status keeps the process alive (as for any
     // pending I/O), and release() lets a hung QueryStatus go. Abort never holds the loop.
-    return this.statuses.queryStatus(this.operation, this.holds);
+    this.statuses.queryStatus(this.operation, this.holds, to);
   }
 
   async abort(): Promise<number> {

@@ -12,6 +12,7 @@
  */
 import { setInterval } from 'node:timers';
 import type { NativeBinding, NativeOperation } from './load';
+import type { StatusTo } from './types';
 
 /** The addon's entry point (see NativeBinding): `onResults` gets each result once, possibly over several calls. */
 export type QueryStatusBatch = NativeBinding['queryStatusBatch'];
@@ -19,12 +20,6 @@ export type QueryStatusBatch = NativeBinding['queryStatusBatch'];
 /** What an operation's pending statuses hold of the event loop: dropped when it is released. */
 export class StatusHolds {
   count = 0;
-}
-
-interface Pending<T> {
-  readonly resolve: (value: T) => void;
-  readonly reject: (error: unknown) => void;
-  readonly holds: StatusHolds;
 }
 
 /** The loop is held while `held` > 0: one ref'd interval handle (real timers, never a test's fake ones). */
@@ -44,29 +39,29 @@ class LoopHold {
   }
 }
 
-export class StatusBatcher<T> {
+export class StatusBatcher {
+  // Parallel arrays, not an object per call: a poll allocates nothing here.
   private operations: NativeOperation[] = [];
-  private pending: Pending<T>[] = [];
+  private sinks: StatusTo[] = [];
+  private holds: StatusHolds[] = [];
   private readonly loop = new LoopHold();
   private readonly flush = (): void => this.send();
 
   constructor(
     private readonly batch: QueryStatusBatch,
-    /** The reply for a status, and the error for a failed call: mapped here, not by another promise. */
-    private readonly reply: (status: number) => T,
+    /** The error for a failed call. */
     private readonly failure: (error: unknown) => unknown,
   ) {}
 
-  /** One QueryStatus on `operation`, sent with the others asked for in this turn. */
-  queryStatus(operation: NativeOperation, holds: StatusHolds): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      // A real microtask (fake timers never hold it back): it runs once this turn's polls are in.
-      if (this.pending.length === 0) void Promise.resolve().then(this.flush);
-      this.operations.push(operation);
-      this.pending.push({ resolve, reject, holds });
-      holds.count += 1;
-      this.loop.add();
-    });
+  /** One QueryStatus on `operation`, sent with the others asked for in this turn; its outcome goes to `to`. */
+  queryStatus(operation: NativeOperation, holds: StatusHolds, to: StatusTo): void {
+    // A real microtask (fake timers never hold it back): it runs once this turn's polls are in.
+    if (this.operations.length === 0) void Promise.resolve().then(this.flush);
+    this.operations.push(operation);
+    this.sinks.push(to);
+    this.holds.push(holds);
+    holds.count += 1;
+    this.loop.add();
   }
 
   /** `holds`' operation was released: its pending statuses no longer keep the process alive. */
@@ -76,24 +71,25 @@ export class StatusBatcher<T> {
   }
 
   private send(): void {
-    const { operations, pending } = this;
+    const { operations, sinks, holds } = this;
     this.operations = [];
-    this.pending = [];
+    this.sinks = [];
+    this.holds = [];
     try {
       this.batch(operations, (indices, statuses, failures) => {
         for (let k = 0; k < indices.length; k++) {
-          const request = pending[indices[k]];
-          this.settled(request.holds);
+          const i = indices[k];
+          this.settled(holds[i]);
           const failed = failures?.[k];
-          if (failed === undefined) request.resolve(this.reply(statuses[k]));
-          else request.reject(this.failure(failed));
+          if (failed === undefined) sinks[i].answered(statuses[k]);
+          else sinks[i].failed(this.failure(failed));
         }
       });
     } catch (error) {
       // The batch was refused as a whole (a bug: the handles are ours): every call fails with it.
-      for (const request of pending) {
-        this.settled(request.holds);
-        request.reject(error);
+      for (let i = 0; i < sinks.length; i++) {
+        this.settled(holds[i]);
+        sinks[i].failed(error);
       }
     }
   }

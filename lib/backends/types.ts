@@ -60,6 +60,27 @@ export interface StatusReply {
   readonly status: number;
 }
 
+/**
+ * The poller's QueryStatus without a promise per poll: a backend's operation may have a method
+ * under this key that makes one QueryStatus as `queryStatus()` does and hands its outcome to a
+ * {@link StatusTo} (later, never during the call). A symbol, not a named method: it is no part
+ * of the public contract, and an operation without it is polled through `queryStatus()`.
+ */
+export const QUERY_STATUS_TO: unique symbol = Symbol('wsbapp.queryStatusTo');
+
+/** Where a {@link QUERY_STATUS_TO} call hands its outcome: exactly one of the two, once. */
+export interface StatusTo {
+  /** The call succeeded: the operation's status, unsigned. */
+  answered(status: number): void;
+  /** The call failed, with the error `queryStatus()` would reject with. */
+  failed(error: unknown): void;
+}
+
+/** An operation with the promise-free QueryStatus. */
+export interface StatusToOperation {
+  [QUERY_STATUS_TO](to: StatusTo): void;
+}
+
 /** One `IWsbApplicationAsync` the backend owns; released exactly once through `release()`. */
 export interface BackendOperation {
   /**

@@ -48,6 +48,22 @@ test('a cancelled task never runs, and once nothing is pending no timer holds th
   expect(ran).toEqual([]);
 });
 
+test('a reused timer runs once per start: a cancelled wait left in its bucket is skipped, also when restarted at the same ms', () => {
+  let runs = 0;
+  const timer = scheduler().timerFor(() => (runs += 1));
+  timer.start(10);
+  timer.start(30); // drops the 10 ms wait
+  jest.advanceTimersByTime(10);
+  expect(runs).toBe(0);
+  timer.cancel();
+  timer.start(20); // due at the ms of the wait it replaced: listed twice there, run once
+  expect(scheduler().pending).toBe(1);
+  jest.advanceTimersByTime(100);
+  expect(runs).toBe(1);
+  expect(scheduler().pending).toBe(0);
+  expect(jest.getTimerCount()).toBe(0);
+});
+
 test('a task scheduled with no delay, or from a running task, waits at least 1 ms (as setTimeout)', () => {
   const ran: string[] = [];
   scheduler().schedule(0, () => {
