@@ -163,10 +163,11 @@ export interface NativeBinding {
   ): void;
   /**
    * The wake-up policy for lone calls (lib/backends/wake-policy.ts): sets the fields given (whole
-   * microseconds, 0 to `maxSpinUs`; 0 is off) and returns the policy now.
+   * microseconds, 0 to `maxSpinUs`; 0 is off) and returns the policy now. (Absent in bindings
+   * built before it: they never spin.)
    * @throws TypeError (`code` ERR_INVALID_ARG_TYPE) or RangeError (ERR_OUT_OF_RANGE) naming the field
    */
-  wakePolicy: WakePolicyEntry;
+  wakePolicy?: WakePolicyEntry;
 }
 
 /** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */
@@ -239,6 +240,6 @@ export function loadBinding(env: NodeJS.ProcessEnv = process.env, root: string =
   } catch (error) {
     throw loadFailure([`${path}: ${(error as Error).message}`]);
   }
-  applyWakePolicy(binding.wakePolicy, env);
+  if (binding.wakePolicy) applyWakePolicy(binding.wakePolicy, env);
   return binding;
 }

@@ -80,12 +80,7 @@ test('the native backends load the very file nativeBindingPath() names', () => {
 });
 
 test('a binding built without COM (any non-Windows build) refuses the real backend and names the alternatives', () => {
-  const binding: NativeBinding = {
-    createMockRuntime: () => ({}) as NativeRuntime,
-    systemMessage: () => '',
-    queryStatusBatch: () => {},
-    wakePolicy: () => ({ comSpinUs: 0, callerSpinUs: 0, maxSpinUs: 0 }),
-  };
+  const binding: NativeBinding = { createMockRuntime: () => ({}) as NativeRuntime, systemMessage: () => '', queryStatusBatch: () => {} };
   expect(() => createNativeBackend({ binding })).toThrow(UnsupportedPlatformError);
   expect(() => createNativeBackend({ binding })).toThrow(/native-mock/);
 });
@@ -109,7 +104,6 @@ describe('error mapping of the real COM backend (injected binding)', () => {
     createMockRuntime: () => runtime,
     systemMessage: () => '',
     queryStatusBatch: () => {},
-    wakePolicy: () => ({ comSpinUs: 0, callerSpinUs: 0, maxSpinUs: 0 }),
     createComRuntime: (options) => {
       expect(options).toEqual({ inProcess: false, allowUnregisteredClsid: true });
       return {

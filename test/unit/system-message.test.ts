@@ -10,7 +10,6 @@ function bindingSaying(text: string): () => NativeBinding {
     },
     systemMessage: () => text,
     queryStatusBatch: () => {},
-    wakePolicy: () => ({ comSpinUs: 0, callerSpinUs: 0, maxSpinUs: 0 }),
   });
 }
 
