@@ -294,6 +294,7 @@ async function main() {
   for (const id of ids) {
     const bench = BENCHES[id];
     runs[id] = { before: [], after: [] };
+    const benchStarted = Date.now();
     try {
       for (const side of ['before', 'after']) bench.prepare?.(trees[side].root);
       for (let r = 0; r < settings.repeats; r++) {
@@ -310,6 +311,7 @@ async function main() {
       runs[id].error = error.message;
       process.exitCode = 1;
     }
+    runs[id].minutes = (Date.now() - benchStarted) / 60_000;
   }
   const rows = MEASURES.filter((m) => values[m.key]).map((m) => ({ ...m, ...values[m.key] }));
   printTable(rows, settings);
@@ -317,7 +319,8 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `compare-${info.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine: info, settings, trees, measures: rows, runs }, null, 2)}\n`);
-  console.log(`\nresults: ${file} (the run took ${f((Date.now() - started) / 60_000, 1)} min)`);
+  const minutes = ids.map((id) => `${id} ${f(runs[id].minutes, 1)}`).join(', ');
+  console.log(`\nresults: ${file} (the run took ${f((Date.now() - started) / 60_000, 1)} min: ${minutes})`);
 }
 
 main().catch((error) => {
