@@ -12,7 +12,7 @@ const { child } = require('./lib/child');
 const { machine } = require('./lib/machine');
 const { f, median, table } = require('./lib/table');
 const { IMPLS: B1_IMPLS, buildWsbbench } = require('./b1-binding');
-const { MANY_SLOW } = require('./b2-scale');
+const { MANY_SLOW, shapeArgs } = require('./b2-scale');
 const { b5: runB5, IMPLS: B5_IMPLS } = require('./b5-com');
 
 const argv = process.argv.slice(2);
@@ -79,7 +79,7 @@ async function b2() {
   // What diagnostics_channel publishing costs once someone listens (nobody does in the rows above).
   rows.push(await child('b2-scale.js', ['1000', '--subscribed'], gc));
   // Minutes with the poll path before issue 13, so not in --quick.
-  if (!QUICK) rows.push(await child('b2-scale.js', MANY_SLOW.args, { ...gc, limitMs: MANY_SLOW.limitMs }));
+  if (!QUICK) rows.push(await child('b2-scale.js', shapeArgs(MANY_SLOW), { ...gc, limitMs: MANY_SLOW.limitMs }));
   table(
     'B2 scale: N concurrent checkConsistency() on native-mock, fixed interval (warm round; ideal wall = (polls - 1) x interval; peak RSS per round; RSS per check: the round peak minus the RSS before the first round; "+ sub": a subscriber on every wsbapp channel)',
     [
