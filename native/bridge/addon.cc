@@ -86,6 +86,8 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports) : apartment_(std::make_s
   exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
   exports.Set("queryStatusBatch", Napi::Function::New<&OperationHandle::queryStatusBatch>(env, "queryStatusBatch"));
   DefineAddon(exports, {InstanceMethod<&WsbAddon::wakePolicy>("wakePolicy")});
+  apartment_->setSpin(wake_.comSpin);
+  completions_.setSpin(wake_.callerSpin);
   env.AddCleanupHook([this] { cleanup(); });
 }
 

@@ -24,12 +24,13 @@
 // event loop (its caller does, with its own timer), and holds each handle until that handle's
 // result is delivered.
 //
-// Caller spin (setSpin, off by default): right after posting a lone call, the JS thread may spin
-// for a few microseconds until its result is queued, so that the result finds the event loop
-// awake (its hop is already signalled when the loop polls) instead of waking a sleeping thread.
-// Only for a lone call (nothing else in flight) made back to back (the last results were
-// delivered less than the spin ago): a caller polling every 100 ms, or thousands of checks, never
-// spin. Results are still delivered by the hop, never before the call returns.
+// Caller spin (setSpin; off until set, the addon sets the default of wake_policy.h): right after
+// posting a lone call, the JS thread may spin for a few microseconds until its result is queued,
+// so that the result finds the event loop awake (its hop is already signalled when the loop
+// polls) instead of waking a sleeping thread. Only for a lone call (nothing else in flight) made
+// back to back (the last results were delivered less than the spin ago): a caller polling every
+// 100 ms, or thousands of checks, never spin. Results are still delivered by the hop, never
+// before the call returns.
 #pragma once
 
 #include <atomic>

@@ -25,11 +25,12 @@
 // chain), so a burst of posts from the JS thread costs it one wake-up, not one per post. A thread
 // that finishes a call frees its slot and loops, taking the next queued call itself.
 //
-// Spinning (setSpin, off by default): a thread about to sleep may first spin for a few
-// microseconds watching for a post, so that a caller making calls back to back (await one status,
-// then ask for the next) finds a thread awake and skips the cold wake-up (tens of µs on a VM). It
-// spins only when its last idle spell was shorter than the spin (calls are coming back to back),
-// and only one thread spins at a time: a caller polling every 100 ms never pays for it.
+// Spinning (setSpin; off until set, the addon sets the default of bridge/wake_policy.h): a thread
+// about to sleep may first spin for a few microseconds watching for a post, so that a caller
+// making calls back to back (await one status, then ask for the next) finds a thread awake and
+// skips the cold wake-up (tens of µs on a VM). It spins only when its last idle spell was shorter
+// than the spin (calls are coming back to back), and only one thread spins at a time: a caller
+// polling every 100 ms never pays for it.
 #pragma once
 
 #include <atomic>

@@ -18,19 +18,23 @@ const scenario = scenarioWith({
 // This build has the entry point (older ones may not: NativeBinding makes it optional).
 let binding: NativeBinding & { wakePolicy: WakePolicyEntry };
 let max: number;
+let defaults: WakePolicy;
+const restoreDefaults = () => binding.wakePolicy({ comSpinUs: defaults.comSpinUs, callerSpinUs: defaults.callerSpinUs });
 
 beforeAll(() => {
   binding = loadBinding({}) as typeof binding;
-  max = binding.wakePolicy().maxSpinUs;
+  defaults = binding.wakePolicy();
+  max = defaults.maxSpinUs;
 });
 
-afterAll(() => binding.wakePolicy({ comSpinUs: 0, callerSpinUs: 0 }));
+afterAll(restoreDefaults);
 
 describe('binding.wakePolicy', () => {
-  afterEach(() => binding.wakePolicy({ comSpinUs: 0, callerSpinUs: 0 }));
+  afterEach(restoreDefaults);
 
-  test('both spins are off by default and take whole microseconds up to maxSpinUs', () => {
-    expect(binding.wakePolicy()).toEqual({ comSpinUs: 0, callerSpinUs: 0, maxSpinUs: 1000 });
+  test('both spins default to 50 µs and take whole microseconds up to maxSpinUs', () => {
+    expect(defaults).toEqual({ comSpinUs: 50, callerSpinUs: 50, maxSpinUs: 1000 });
+    binding.wakePolicy({ comSpinUs: 0, callerSpinUs: 0 });
     expect(binding.wakePolicy({ comSpinUs: 20 })).toEqual({ comSpinUs: 20, callerSpinUs: 0, maxSpinUs: max });
     expect(binding.wakePolicy({ callerSpinUs: max })).toEqual({ comSpinUs: 20, callerSpinUs: max, maxSpinUs: max });
     expect(binding.wakePolicy({})).toEqual({ comSpinUs: 20, callerSpinUs: max, maxSpinUs: max });
@@ -54,7 +58,7 @@ describe('binding.wakePolicy', () => {
     // By name, not constructor: the addon's errors come from the main realm, not jest's vm context.
     expect((thrown as Error).name).toBe(type.name);
     expect(thrown).toMatchObject({ code, message: expect.stringMatching(message) });
-    expect(binding.wakePolicy()).toEqual({ comSpinUs: 0, callerSpinUs: 0, maxSpinUs: max });
+    expect(binding.wakePolicy()).toEqual(defaults);
   });
 });
 
@@ -87,7 +91,7 @@ describe('the environment variables', () => {
       comSpinUs: 7,
       callerSpinUs: 9,
     });
-    loadBinding({ WSBAPP_COM_SPIN_US: '0', WSBAPP_CALLER_SPIN_US: '0' });
+    restoreDefaults();
   });
 });
 
@@ -103,7 +107,7 @@ describe('calls back to back with both spins at their maximum', () => {
   });
 
   afterEach(async () => {
-    binding.wakePolicy({ comSpinUs: 0, callerSpinUs: 0 });
+    restoreDefaults();
     for (const operation of opened.splice(0)) void operation.release();
     void addin.release();
     expect(await eventually(() => runtime.mockStats()?.liveObjects === 0)).toBe(true);
