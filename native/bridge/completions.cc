@@ -23,6 +23,7 @@ void CompletionSink::complete(BatchResult result) {
 
 void CompletionSink::scheduleLocked() {
   if (scheduled_) return;
+  scheduledAt_ = std::chrono::steady_clock::now();
   tsfn_.NonBlockingCall();
   scheduled_.store(true, std::memory_order_release);  // after the call: a spinning caller then finds its hop signalled
 }
@@ -71,7 +72,11 @@ void Completions::settleNow(Napi::Env env, std::uint64_t ticket, Settle settle) 
 void Completions::spinForResult() {
   if (spin_.count() == 0 || pending_.size() + batches_.size() != 1) return;
   const auto now = std::chrono::steady_clock::now();
-  if (now - lastDrain_ > spin_) return;  // not back to back
+  lonePostedAt_ = now;
+  timingLone_ = true;
+  // Back to back, and answered within the spin last time: a call that takes longer (real COM
+  // out of process: hundreds of µs) would only burn a core its server needs.
+  if (now - lastDrain_ > spin_ || lastLoneAnswer_ > spin_) return;
   const auto until = now + spin_;
   while (!sink_->scheduled_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < until) cpuRelax();
 }
@@ -121,6 +126,9 @@ void Completions::drain(Napi::Env env) {
     ready.swap(sink_->ready_);
     batched.swap(sink_->batchReady_);
     sink_->scheduled_ = false;
+    // The lone call's result was the first queued since the last drain: when it came, not when
+    // the JS thread woke for it.
+    if (std::exchange(timingLone_, false)) lastLoneAnswer_ = sink_->scheduledAt_ - lonePostedAt_;
   }
   lastDrain_ = std::chrono::steady_clock::now();
   // What deliverBatches leaves (no batch, or not reached when Node-API failed) goes with the rest.

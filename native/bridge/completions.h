@@ -28,9 +28,10 @@
 // posting a lone call, the JS thread may spin for a few microseconds until its result is queued,
 // so that the result finds the event loop awake (its hop is already signalled when the loop
 // polls) instead of waking a sleeping thread. Only for a lone call (nothing else in flight) made
-// back to back (the last results were delivered less than the spin ago): a caller polling every
-// 100 ms, or thousands of checks, never spin. Results are still delivered by the hop, never
-// before the call returns.
+// back to back (the last results were delivered less than the spin ago) whose predecessor was
+// answered within the spin: a caller polling every 100 ms, thousands of checks, or calls that take
+// longer than the spin (real COM out of process) never spin. Results are still delivered by the
+// hop, never before the call returns.
 #pragma once
 
 #include <atomic>
@@ -97,7 +98,8 @@ class CompletionSink {
   std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, Settle>> ready_;
   std::vector<BatchResult> batchReady_;
-  std::atomic<bool> scheduled_{false};  // written with mutex_ held; read unlocked by the caller spin
+  std::atomic<bool> scheduled_{false};                 // written with mutex_ held; read unlocked by the caller spin
+  std::chrono::steady_clock::time_point scheduledAt_;  // when scheduled_ was last set
   bool closed_ = false;
   CompletionsTsfn tsfn_;
 };
@@ -166,6 +168,11 @@ class Completions {
   Dispose dispose_;
   std::chrono::microseconds spin_{0};
   std::chrono::steady_clock::time_point lastDrain_;
+  // The last lone call: when it was posted, whether its answer is still to be timed, and how long
+  // its answer took to be queued (zero before the first: the first back-to-back call spins).
+  std::chrono::steady_clock::time_point lonePostedAt_;
+  bool timingLone_ = false;
+  std::chrono::steady_clock::duration lastLoneAnswer_{0};
 };
 
 }  // namespace wsb::bridge

@@ -11,11 +11,13 @@
 
 namespace wsb::bridge {
 
-// The defaults: 50 µs each side took a lone awaited QueryStatus from ~70 µs to ~5 µs on a 2-vCPU
-// VM, with idle CPU (one check polled every 100 ms) and 1,000 checks at 10 ms unchanged; 20 µs
-// each missed about half the time.
+// The defaults (bench/wakeup-policy.js, bench/compare.js B5): the caller's spin at 50 µs took a
+// lone awaited QueryStatus on the native mock from ~70 µs to ~15 µs with idle CPU unchanged, and
+// never engages for calls slower than the spin. The COM threads' spin took it to ~5 µs on the
+// mock, but over real COM out of process (Wine) it made a poll ~15% slower: the spinning thread
+// holds a core the add-in's process needs. So it is off unless asked for.
 struct WakePolicy {
-  std::chrono::microseconds comSpin{50};
+  std::chrono::microseconds comSpin{0};
   std::chrono::microseconds callerSpin{50};
 };
 

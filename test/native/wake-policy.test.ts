@@ -32,8 +32,8 @@ afterAll(restoreDefaults);
 describe('binding.wakePolicy', () => {
   afterEach(restoreDefaults);
 
-  test('both spins default to 50 µs and take whole microseconds up to maxSpinUs', () => {
-    expect(defaults).toEqual({ comSpinUs: 50, callerSpinUs: 50, maxSpinUs: 1000 });
+  test("the caller spin defaults to 50 µs, the COM threads' to off; both take whole microseconds up to maxSpinUs", () => {
+    expect(defaults).toEqual({ comSpinUs: 0, callerSpinUs: 50, maxSpinUs: 1000 });
     binding.wakePolicy({ comSpinUs: 0, callerSpinUs: 0 });
     expect(binding.wakePolicy({ comSpinUs: 20 })).toEqual({ comSpinUs: 20, callerSpinUs: 0, maxSpinUs: max });
     expect(binding.wakePolicy({ callerSpinUs: max })).toEqual({ comSpinUs: 20, callerSpinUs: max, maxSpinUs: max });
