@@ -3,15 +3,8 @@
  * index exactly once, a failure exactly as the single call's rejection, a hung element holding up
  * none of the others.
  */
-import {
-  loadBinding,
-  type NativeAddin,
-  type NativeBinding,
-  type NativeCallFailure,
-  type NativeOperation,
-  type NativeRuntime,
-} from '../../lib/backends/load';
-import { eventually, runChild, scenarioWith, WRITER } from './helpers';
+import { loadBinding, type NativeBinding, type NativeCallFailure, type NativeOperation } from '../../lib/backends/load';
+import { eventually, runChild, scenarioWith, withMockAddin, WRITER } from './helpers';
 
 const IN_PROGRESS = 0x407a0004;
 const RPC_E_DISCONNECTED = 0x80010108;
@@ -27,31 +20,13 @@ const scenario = scenarioWith({
 });
 
 let binding: NativeBinding;
-let runtime: NativeRuntime;
-let addin: NativeAddin;
-const opened: NativeOperation[] = [];
 
 beforeAll(() => {
   binding = loadBinding();
 });
 
-beforeEach(async () => {
-  runtime = binding.createMockRuntime(scenario);
-  addin = await runtime.activate(WRITER, 'Contoso', '{C}');
-});
-
-afterEach(async () => {
-  for (const operation of opened.splice(0)) void operation.release();
-  void addin.release();
-  expect(await eventually(() => runtime.mockStats()?.liveObjects === 0)).toBe(true);
-});
-
-async function check(component: string): Promise<NativeOperation> {
-  const operation = await addin.checkConsistency(null, component, null, [], []);
-  if (!operation) throw new Error(`${component} answered without an async operation`);
-  opened.push(operation);
-  return operation;
-}
+const mock = withMockAddin(() => binding, scenario);
+const check = (component: string) => mock.check(component);
 
 interface Outcome {
   status?: number;
@@ -103,7 +78,7 @@ function fieldsOf(error: NativeCallFailure): Record<string, unknown> {
   return { name: error.name, message: error.message, hresult: error.hresult, detail: error.detail, protocol: error.protocol };
 }
 
-const queryStatusCalls = () => runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus').length ?? 0;
+const queryStatusCalls = () => mock.runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus').length ?? 0;
 
 test('one batch of many operations reports every index once, with the scripted statuses, and no failures array', async () => {
   const operations = [];
@@ -160,7 +135,7 @@ test('bad arguments are TypeErrors with a code, thrown before any call is made',
     code: 'ERR_INVALID_ARG_TYPE',
     message: 'operations must be an array of Operation handles',
   });
-  for (const element of [{}, null, 42, addin, fakeOperation]) {
+  for (const element of [{}, null, 42, mock.addin, fakeOperation]) {
     expect(codeOf(() => bad([ok, element], callback))).toEqual({
       name: 'TypeError',
       code: 'ERR_INVALID_ARG_TYPE',
@@ -199,7 +174,7 @@ test('a hung element holds up none of the others; releasing it cancels its call,
   const result = batch([hung, ...others]);
   const othersIn = await eventually(() => result.reports.slice(1).every((r) => r.length === 1), 10_000);
   const hungInAddin = await eventually(
-    () => runtime.mockStats()?.calls.some((c) => c.method === 'QueryStatus' && c.component === 'hangs') ?? false,
+    () => mock.runtime.mockStats()?.calls.some((c) => c.method === 'QueryStatus' && c.component === 'hangs') ?? false,
     10_000,
   );
   expect(othersIn).toBe(true);

@@ -3,9 +3,9 @@
  * set it, and calls made back to back with both spins on (results exact, never delivered before
  * the call returns, a hung call holding nothing up, the process exiting when done).
  */
-import { loadBinding, type NativeAddin, type NativeBinding, type NativeOperation, type NativeRuntime } from '../../lib/backends/load';
+import { loadBinding, type NativeBinding, type NativeOperation } from '../../lib/backends/load';
 import { applyWakePolicy, type WakePolicy, type WakePolicyEntry } from '../../lib/backends/wake-policy';
-import { eventually, runChild, scenarioWith, WRITER } from './helpers';
+import { eventually, runChild, scenarioWith, withMockAddin, WRITER } from './helpers';
 
 const IN_PROGRESS = 0x407a0004;
 const RPC_E_CALL_CANCELED = 0x80010002;
@@ -96,29 +96,10 @@ describe('the environment variables', () => {
 });
 
 describe('calls back to back with both spins at their maximum', () => {
-  let runtime: NativeRuntime;
-  let addin: NativeAddin;
-  const opened: NativeOperation[] = [];
-
-  beforeEach(async () => {
-    binding.wakePolicy({ comSpinUs: max, callerSpinUs: max });
-    runtime = binding.createMockRuntime(scenario);
-    addin = await runtime.activate(WRITER, 'Contoso', '{C}');
-  });
-
-  afterEach(async () => {
-    restoreDefaults();
-    for (const operation of opened.splice(0)) void operation.release();
-    void addin.release();
-    expect(await eventually(() => runtime.mockStats()?.liveObjects === 0)).toBe(true);
-  });
-
-  async function check(component: string): Promise<NativeOperation> {
-    const operation = await addin.checkConsistency(null, component, null, [], []);
-    if (!operation) throw new Error(`${component} answered without an async operation`);
-    opened.push(operation);
-    return operation;
-  }
+  beforeEach(() => binding.wakePolicy({ comSpinUs: max, callerSpinUs: max }));
+  afterEach(restoreDefaults);
+  const mock = withMockAddin(() => binding, scenario);
+  const check = (component: string) => mock.check(component);
 
   /** One batch of one, resolved with its status; records whether onResults ran before the call returned. */
   function batchOfOne(operation: NativeOperation, early: boolean[]): Promise<number> {
@@ -141,7 +122,7 @@ describe('calls back to back with both spins at their maximum', () => {
       expect(await batchOfOne(operation, early)).toBe(IN_PROGRESS);
     }
     expect(early).toEqual(new Array(300).fill(false));
-    expect(runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus')).toHaveLength(600);
+    expect(mock.runtime.mockStats()?.calls.filter((c) => c.method === 'QueryStatus')).toHaveLength(600);
   });
 
   test('a lone hung call: the spin gives up, the call stays pending, and releasing cancels it', async () => {
@@ -149,7 +130,7 @@ describe('calls back to back with both spins at their maximum', () => {
     await warm.queryStatus(); // the next call is "back to back": both sides spin
     const hung = await check('hangs');
     const pending = hung.queryStatus().catch((error: { hresult: number }) => error.hresult);
-    await eventually(() => runtime.mockStats()?.calls.some((c) => c.method === 'QueryStatus' && c.component === 'hangs') === true);
+    await eventually(() => mock.runtime.mockStats()?.calls.some((c) => c.method === 'QueryStatus' && c.component === 'hangs') === true);
     expect(await warm.queryStatus()).toBe(IN_PROGRESS); // nothing else waits behind it
     await hung.release();
     expect(await pending).toBe(RPC_E_CALL_CANCELED);
