@@ -35,7 +35,22 @@ std::basic_string<Char> readUtf16(const Napi::Value& value, std::size_t length) 
   }
 }
 
+template <class Error>
+Napi::Error coded(Napi::Env env, const std::string& message, const char* code) {
+  Napi::Error error = Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
 }  // namespace
+
+Napi::Error invalidArgType(Napi::Env env, const std::string& message) {
+  return coded<Napi::TypeError>(env, message, "ERR_INVALID_ARG_TYPE");
+}
+Napi::Error invalidArgValue(Napi::Env env, const std::string& message) {
+  return coded<Napi::TypeError>(env, message, "ERR_INVALID_ARG_VALUE");
+}
+Napi::Error outOfRange(Napi::Env env, const std::string& message) { return coded<Napi::RangeError>(env, message, "ERR_OUT_OF_RANGE"); }
 
 WString wideArg(const Napi::Value& value, const std::string& field, std::size_t maxUnits) {
   const Napi::Env env = value.Env();

@@ -28,6 +28,13 @@ Napi::String jsString(Napi::Env env, WStringView text);
 Napi::Array jsStrings(Napi::Env env, const std::vector<WString>& texts);
 Napi::Number jsHresult(Napi::Env env, HRESULT hresult);
 
+// Bad input with Node's codes, as lib/input-errors.ts makes them: a TypeError with
+// ERR_INVALID_ARG_TYPE (wrong type) or ERR_INVALID_ARG_VALUE (a value not allowed), a RangeError
+// with ERR_OUT_OF_RANGE (past a limit).
+Napi::Error invalidArgType(Napi::Env env, const std::string& message);
+Napi::Error invalidArgValue(Napi::Env env, const std::string& message);
+Napi::Error outOfRange(Napi::Env env, const std::string& message);
+
 // The rejection of a failed call: an Error with `hresult` (unsigned), `systemMessage` (where the
 // platform has one) and `detail`; lib/backends/native.ts turns it into the typed WsbError.
 Napi::Error callError(Napi::Env env, const Failure& failure);

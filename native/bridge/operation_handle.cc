@@ -24,12 +24,6 @@ Reply statusReply(Held<IWsbApplicationAsync>& held) {
   });
 }
 
-Napi::Error invalidArgType(Napi::Env env, const std::string& message) {
-  Napi::Error error = Napi::TypeError::New(env, message);
-  error.Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
-  return error;
-}
-
 }  // namespace
 
 Napi::Function OperationHandle::define(Napi::Env env) {

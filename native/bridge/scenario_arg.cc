@@ -1,6 +1,7 @@
 #include "scenario_arg.h"
 
 #include "../scenario/read.h"
+#include "js_values.h"
 
 namespace wsb::bridge {
 namespace {
@@ -44,9 +45,7 @@ scenario::Scenario scenarioArg(const Napi::Value& value) {
   try {
     return scenario::readScenario(JsValue(value));
   } catch (const scenario::InvalidScenario& e) {
-    Napi::Error error = Napi::TypeError::New(value.Env(), e.what());
-    error.Set("code", Napi::String::New(value.Env(), "ERR_INVALID_ARG_VALUE"));
-    throw error;
+    throw invalidArgValue(value.Env(), e.what());
   }
 }
 

@@ -1,28 +1,21 @@
 #include "wake_policy.h"
 
+#include "js_values.h"
+
 #include <cmath>
 #include <string>
 
 namespace wsb::bridge {
 namespace {
 
-template <class Error>
-Error coded(Napi::Env env, const std::string& message, const char* code) {
-  Error error = Error::New(env, message);
-  error.Set("code", Napi::String::New(env, code));
-  return error;
-}
-
 std::chrono::microseconds spinField(const Napi::Object& policy, const char* field, std::chrono::microseconds current) {
   const Napi::Value value = policy.Get(field);
   if (value.IsUndefined()) return current;
   const Napi::Env env = policy.Env();
-  if (!value.IsNumber())
-    throw coded<Napi::TypeError>(env, std::string(field) + " must be a number of microseconds", "ERR_INVALID_ARG_TYPE");
+  if (!value.IsNumber()) throw invalidArgType(env, std::string(field) + " must be a number of microseconds");
   const double us = value.As<Napi::Number>().DoubleValue();
   if (!(us >= 0 && us <= kMaxSpinUs) || std::trunc(us) != us) {
-    throw coded<Napi::RangeError>(
-        env, std::string(field) + " must be an integer from 0 to " + std::to_string(kMaxSpinUs) + " (microseconds)", "ERR_OUT_OF_RANGE");
+    throw outOfRange(env, std::string(field) + " must be an integer from 0 to " + std::to_string(kMaxSpinUs) + " (microseconds)");
   }
   return std::chrono::microseconds(static_cast<std::int64_t>(us));
 }
@@ -31,7 +24,7 @@ std::chrono::microseconds spinField(const Napi::Object& policy, const char* fiel
 
 WakePolicy wakePolicyArg(const Napi::Value& value, const WakePolicy& current) {
   if (value.IsUndefined()) return current;
-  if (!value.IsObject()) throw coded<Napi::TypeError>(value.Env(), "the wake policy must be an object", "ERR_INVALID_ARG_TYPE");
+  if (!value.IsObject()) throw invalidArgType(value.Env(), "the wake policy must be an object");
   const auto policy = value.As<Napi::Object>();
   return WakePolicy{spinField(policy, "comSpinUs", current.comSpin), spinField(policy, "callerSpinUs", current.callerSpin)};
 }

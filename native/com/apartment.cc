@@ -157,12 +157,14 @@ void Apartment::run(std::shared_ptr<Shared> shared) {
   auto lastIdle = std::chrono::steady_clock::duration::max();  // none yet: no spin before the first task
   for (;;) {
     ++shared->idle;
-    const auto idleSince = std::chrono::steady_clock::now();
+    // Idle spells are timed only while spinning is on (the default is off: no clock reads then).
+    const bool timed = shared->spinUs.load(std::memory_order_relaxed) != 0;
+    const auto idleSince = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     // On stop, queued calls still wait for a slot: a thread leaves only once both queues are empty.
     const auto ready = [&] { return shared->runnable() > 0 || (shared->stopping && shared->calls.empty() && shared->releases.empty()); };
     if (!ready()) spinBeforeSleep(*shared, lock, lastIdle);
     shared->wake.wait(lock, ready);
-    lastIdle = std::chrono::steady_clock::now() - idleSince;
+    lastIdle = timed ? std::chrono::steady_clock::now() - idleSince : std::chrono::steady_clock::duration::max();
     --shared->idle;
     if (shared->signalled > 0) --shared->signalled;  // this wake-up, or one it makes unneeded
     Task next;
