@@ -21,7 +21,9 @@ import {
   type NativeRuntime,
 } from './load';
 import type { NormalizedScenario } from './scenario';
-import { StatusBatcher, StatusHolds } from './status-batcher';
+import { CallHolds, LoopHold } from './loop-hold';
+import { StatusBatcher } from './status-batcher';
+import { DEFAULT_RELEASE_TIMEOUT_MS } from '../releases';
 import {
   QUERY_STATUS_TO,
   type AddinProbes,
@@ -96,22 +98,38 @@ async function mapped<T>(call: WsbCall, promise: Promise<T>, context?: string): 
   }
 }
 
-/** Every QueryStatus of a backend goes through its batcher: the calls of one JS turn, in one native call. */
-type Statuses = StatusBatcher;
+/**
+ * What every handle of one backend shares: its batcher (every QueryStatus of a JS turn in one
+ * native call) and its hold on the event loop. Every promise this module hands out holds the
+ * loop while the native work behind it is pending (see loop-hold.ts), so an awaited call can
+ * never be lost by the process exiting under it.
+ */
+interface Shared {
+  readonly statuses: StatusBatcher;
+  readonly loop: LoopHold;
+}
 
-function statusBatcher(binding: NativeBinding): Statuses {
-  return new StatusBatcher(
+function shared(binding: NativeBinding): Shared {
+  const loop = new LoopHold();
+  const statuses = new StatusBatcher(
+    loop,
     (operations, onResults) => binding.queryStatusBatch(operations, onResults),
     (error) => typedError('QueryStatus', error),
   );
+  return { statuses, loop };
+}
+
+/** A release holds the loop until its final Release returned, or this long: a hung add-in cannot hold the process. */
+function heldRelease(loop: LoopHold, release: Promise<void>): Promise<void> {
+  return loop.until(release, undefined, DEFAULT_RELEASE_TIMEOUT_MS);
 }
 
 class NativeBackendOperation implements BackendOperation, StatusToOperation {
-  private readonly holds = new StatusHolds();
+  private readonly holds = new CallHolds();
 
   constructor(
     private readonly operation: NativeOperation,
-    private readonly statuses: Statuses,
+    private readonly shared: Shared,
   ) {}
 
   queryStatus(): Promise<StatusReply> {
@@ -121,19 +139,30 @@ class NativeBackendOperation implements BackendOperation, StatusToOperation {
   [QUERY_STATUS_TO](to: StatusTo): void {
     // The one place that decides: a caller awaiting a status keeps the process alive (as for any
     // pending I/O), and release() lets a hung QueryStatus go. Abort never holds the loop.
-    this.statuses.queryStatus(this.operation, this.holds, to);
+    this.shared.statuses.queryStatus(this.operation, this.holds, to);
   }
 
   async abort(): Promise<number> {
-    const returned = await mapped('Abort', this.operation.abort());
+    const returned = await mapped('Abort', this.shared.loop.until(this.operation.abort(), this.holds));
     // A dead add-in is a failed *call*, as for every other method; any other answer is Abort's own.
     if (isDisconnection(returned)) throw errorForCall('Abort', returned);
     return returned;
   }
 
   release(): Promise<void> {
-    this.statuses.letGo(this.holds);
-    return this.operation.release();
+    this.shared.loop.letGo(this.holds);
+    return heldRelease(this.shared.loop, this.operation.release());
+  }
+}
+
+/** The calls in flight on one add-in handle hold the loop until they settle or it is released. */
+class AddinCalls {
+  readonly holds = new CallHolds();
+
+  constructor(readonly shared: Shared) {}
+
+  held<T>(call: WsbCall, work: Promise<T>, context?: string): Promise<T> {
+    return mapped(call, this.shared.loop.until(work, this.holds), context);
   }
 }
 
@@ -141,19 +170,19 @@ class NativeBackendOperation implements BackendOperation, StatusToOperation {
 class NativeProbes implements AddinProbes {
   constructor(
     private readonly addin: Required<Pick<NativeAddin, 'probeIdentity' | 'checkConsistencyRaw'>>,
-    private readonly statuses: Statuses,
+    private readonly calls: AddinCalls,
   ) {}
 
   identity(): Promise<IdentityProbe> {
-    return mapped('Activate', this.addin.probeIdentity());
+    return this.calls.held('Activate', this.addin.probeIdentity());
   }
 
   async checkConsistencyRaw(args: CheckArguments): Promise<RawCheckResult> {
-    const raw = await mapped('CheckConsistency', this.addin.checkConsistencyRaw(...checkCallArguments(args)));
+    const raw = await this.calls.held('CheckConsistency', this.addin.checkConsistencyRaw(...checkCallArguments(args)));
     return {
       call: raw.call,
       strayObject: raw.strayObject,
-      operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation, this.statuses),
+      operation: raw.operation === null ? null : new NativeBackendOperation(raw.operation, this.calls.shared),
     };
   }
 }
@@ -165,73 +194,75 @@ function checkCallArguments(args: CheckArguments): [string | null, string | null
 
 class NativeBackendAddin implements BackendAddin {
   readonly probes: AddinProbes | undefined;
+  private readonly calls: AddinCalls;
 
   constructor(
     private readonly addin: NativeAddin,
-    private readonly statuses: Statuses,
+    shared: Shared,
   ) {
+    this.calls = new AddinCalls(shared);
     const { probeIdentity, checkConsistencyRaw } = addin;
     this.probes =
       probeIdentity && checkConsistencyRaw
-        ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) }, statuses)
+        ? new NativeProbes({ probeIdentity: probeIdentity.bind(addin), checkConsistencyRaw: checkConsistencyRaw.bind(addin) }, this.calls)
         : undefined;
   }
 
   async checkConsistency(args: CheckArguments): Promise<BackendOperation | null> {
-    const operation = await mapped('CheckConsistency', this.addin.checkConsistency(...checkCallArguments(args)));
-    return operation === null ? null : new NativeBackendOperation(operation, this.statuses);
+    const operation = await this.calls.held('CheckConsistency', this.addin.checkConsistency(...checkCallArguments(args)));
+    return operation === null ? null : new NativeBackendOperation(operation, this.calls.shared);
   }
 
   preRestore(args: RestoreArguments): Promise<void> {
-    return mapped('PreRestore', this.addin.preRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
+    return this.calls.held('PreRestore', this.addin.preRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
   }
 
   postRestore(args: RestoreArguments): Promise<void> {
-    return mapped('PostRestore', this.addin.postRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
+    return this.calls.held('PostRestore', this.addin.postRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
   }
 
   async orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null> {
     const names = components.map((c) => c.name);
     const paths = components.map((c) => c.logicalPath);
-    const order = await mapped('OrderComponents', this.addin.orderComponents(names, paths));
+    const order = await this.calls.held('OrderComponents', this.addin.orderComponents(names, paths));
     if (order === null) return null;
     return order.names.map((name, i) => ({ name, logicalPath: order.logicalPaths[i] }));
   }
 
   isRollForwardSupported(): Promise<boolean> {
-    return mapped('IsRollForwardSupported', this.addin.isRollForwardSupported());
+    return this.calls.held('IsRollForwardSupported', this.addin.isRollForwardSupported());
   }
 
   release(): Promise<void> {
-    return this.addin.release();
+    this.calls.shared.loop.letGo(this.calls.holds);
+    return heldRelease(this.calls.shared.loop, this.addin.release());
   }
 }
 
 class NativeRuntimeBackend implements Backend {
-  private readonly statuses: Statuses;
+  private readonly shared: Shared;
 
   constructor(
     readonly name: 'native' | 'native-mock',
     protected readonly runtime: NativeRuntime,
     binding: NativeBinding,
   ) {
-    this.statuses = statusBatcher(binding);
+    this.shared = shared(binding);
   }
 
   listApplications(): Promise<RegisteredApplication[]> {
-    return mapped('ListApplications', this.runtime.listApplications());
+    return mapped('ListApplications', this.shared.loop.until(this.runtime.listApplications()));
   }
 
   async activate(application: RegisteredApplication): Promise<BackendAddin> {
     if (application.clsid === null) {
       throw errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: `${application.identifier} has no add-in (no CLSID value)` });
     }
-    const addin = await mapped(
-      'Activate',
-      this.runtime.activate(application.writerId, application.identifier, application.clsid, false),
-      application.identifier,
-    );
-    return new NativeBackendAddin(addin, this.statuses);
+    // Held until it settles: nothing can cancel an activation, and COM's own activation
+    // timeout bounds it on Windows.
+    const activation = this.runtime.activate(application.writerId, application.identifier, application.clsid, false);
+    const addin = await mapped('Activate', this.shared.loop.until(activation), application.identifier);
+    return new NativeBackendAddin(addin, this.shared);
   }
 }
 

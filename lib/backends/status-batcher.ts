@@ -10,51 +10,30 @@
  * handle while any awaited status is pending on an operation not yet released. Releasing an
  * operation lets its pending status go, so a hung add-in never keeps the process up.
  */
-import { setInterval } from 'node:timers';
 import type { NativeBinding, NativeOperation } from './load';
+import { LoopHold, CallHolds } from './loop-hold';
 import type { StatusTo } from './types';
 
 /** The addon's entry point (see NativeBinding): `onResults` gets each result once, possibly over several calls. */
 export type QueryStatusBatch = NativeBinding['queryStatusBatch'];
 
-/** What an operation's pending statuses hold of the event loop: dropped when it is released. */
-export class StatusHolds {
-  count = 0;
-}
-
-/** The loop is held while `held` > 0: one ref'd interval handle (real timers, never a test's fake ones). */
-class LoopHold {
-  private held = 0;
-  private handle: ReturnType<typeof setInterval> | undefined;
-
-  add(): void {
-    if (this.held === 0) (this.handle ??= setInterval(() => {}, 2 ** 31 - 1)).ref();
-    this.held += 1;
-  }
-
-  drop(count: number): void {
-    if (count === 0) return;
-    this.held -= count;
-    if (this.held === 0) this.handle?.unref();
-  }
-}
-
 export class StatusBatcher {
   // Parallel arrays, not an object per call: a poll allocates nothing here.
   private operations: NativeOperation[] = [];
   private sinks: StatusTo[] = [];
-  private holds: StatusHolds[] = [];
-  private readonly loop = new LoopHold();
+  private holds: CallHolds[] = [];
   private readonly flush = (): void => this.send();
 
   constructor(
+    /** The backend's hold on the event loop, shared with its other calls. */
+    private readonly loop: LoopHold,
     private readonly batch: QueryStatusBatch,
     /** The error for a failed call. */
     private readonly failure: (error: unknown) => unknown,
   ) {}
 
   /** One QueryStatus on `operation`, sent with the others asked for in this turn; its outcome goes to `to`. */
-  queryStatus(operation: NativeOperation, holds: StatusHolds, to: StatusTo): void {
+  queryStatus(operation: NativeOperation, holds: CallHolds, to: StatusTo): void {
     // A real microtask (fake timers never hold it back): it runs once this turn's polls are in.
     if (this.operations.length === 0) void Promise.resolve().then(this.flush);
     this.operations.push(operation);
@@ -65,9 +44,8 @@ export class StatusBatcher {
   }
 
   /** `holds`' operation was released: its pending statuses no longer keep the process alive. */
-  letGo(holds: StatusHolds): void {
-    this.loop.drop(holds.count);
-    holds.count = 0;
+  letGo(holds: CallHolds): void {
+    this.loop.letGo(holds);
   }
 
   private send(): void {
@@ -94,9 +72,7 @@ export class StatusBatcher {
     }
   }
 
-  private settled(holds: StatusHolds): void {
-    if (holds.count === 0) return; // released meanwhile: already let go
-    holds.count -= 1;
-    this.loop.drop(1);
+  private settled(holds: CallHolds): void {
+    this.loop.settled(holds); // nothing when released meanwhile: already let go
   }
 }

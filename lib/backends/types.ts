@@ -98,8 +98,9 @@ export interface BackendOperation {
    * Hand the pointer back. Schedules the Release at once (synchronously: a hung add-in must not
    * hold the caller) and cancels the calls still in flight on it where the platform can. The
    * promise settles when the final Release has returned on its COM thread, or the add-in is
-   * known dead; it never rejects, and it does not keep the event loop alive (it may never
-   * settle under a hung add-in: bound the wait). Called exactly once by the library.
+   * known dead; it never rejects. The native backends keep the event loop alive while it is
+   * pending, for at most DEFAULT_RELEASE_TIMEOUT_MS (a hung add-in cannot hold the process; the
+   * promise may then never settle: bound the wait). Called exactly once by the library.
    */
   release(): Promise<void>;
 }
@@ -174,9 +175,9 @@ export interface Backend {
   /**
    * Activate the add-in of `application` (CoCreateInstance of its CLSID).
    * Rejects with NotRegisteredError when it has no CLSID or the class is not registered.
-   * The pending activation does not keep the event loop alive: there is no object to release
-   * yet, so nothing could cancel a hung one. Callers hold the loop with their own deadline
-   * timer (the library does) and release an add-in that arrives after they gave up.
+   * The native backends keep the event loop alive while it is pending (COM's activation timeout
+   * bounds it); callers bound their wait with their own deadline and release an add-in that
+   * arrives after they gave up.
    */
   activate(application: RegisteredApplication): Promise<BackendAddin>;
 }
