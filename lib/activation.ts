@@ -12,10 +12,12 @@ export type Race = <T>(call: 'ListApplications' | 'Activate', work: () => Promis
 
 /** Activate `application`'s add-in, waiting through `race`; a late add-in is released on arrival. */
 export async function activateWithin(backend: Backend, application: RegisteredApplication, race: Race): Promise<BackendAddin> {
-  const activation = backend.activate(application);
+  const givenUp = new AbortController();
+  const activation = backend.activate(application, givenUp.signal);
   try {
     return await race('Activate', () => activation);
   } catch (error) {
+    givenUp.abort();
     void trackRelease(activation.then((addin) => releaseAll([addin])));
     throw error;
   }

@@ -254,14 +254,15 @@ class NativeRuntimeBackend implements Backend {
     return mapped('ListApplications', this.shared.loop.until(this.runtime.listApplications()));
   }
 
-  async activate(application: RegisteredApplication): Promise<BackendAddin> {
+  async activate(application: RegisteredApplication, givenUp?: AbortSignal): Promise<BackendAddin> {
     if (application.clsid === null) {
       throw errorForCall('Activate', HRESULT.REGDB_E_CLASSNOTREG, { context: `${application.identifier} has no add-in (no CLSID value)` });
     }
-    // Held until it settles: nothing can cancel an activation, and COM's own activation
-    // timeout bounds it on Windows.
+    // Held until it settles or the caller gives up: nothing can cancel an activation.
+    const holds = new CallHolds();
+    givenUp?.addEventListener('abort', () => this.shared.loop.letGo(holds), { once: true });
     const activation = this.runtime.activate(application.writerId, application.identifier, application.clsid, false);
-    const addin = await mapped('Activate', this.shared.loop.until(activation), application.identifier);
+    const addin = await mapped('Activate', this.shared.loop.until(activation, holds), application.identifier);
     return new NativeBackendAddin(addin, this.shared);
   }
 }

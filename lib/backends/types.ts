@@ -175,9 +175,9 @@ export interface Backend {
   /**
    * Activate the add-in of `application` (CoCreateInstance of its CLSID).
    * Rejects with NotRegisteredError when it has no CLSID or the class is not registered.
-   * The native backends keep the event loop alive while it is pending (COM's activation timeout
-   * bounds it); callers bound their wait with their own deadline and release an add-in that
-   * arrives after they gave up.
+   * The native backends keep the event loop alive while it is pending, until `givenUp` aborts:
+   * nothing can cancel an activation, so a caller that gives up (its deadline) says so there,
+   * and releases an add-in that arrives later.
    */
-  activate(application: RegisteredApplication): Promise<BackendAddin>;
+  activate(application: RegisteredApplication, givenUp?: AbortSignal): Promise<BackendAddin>;
 }

@@ -13,7 +13,7 @@ import type {
   RegisteredApplication,
   VolumePair,
 } from '../backends/types';
-import { releaseAll, type Releasable } from '../releases';
+import { releaseAll, settlesWithin, type Releasable } from '../releases';
 import { bounded, type Bounded } from './deadline';
 import type { Observation } from './report';
 import { errorText, hresultOfError, seen } from './outcome';
@@ -99,8 +99,15 @@ export class VetContext {
 
   /** A fresh activation, bounded; its add-in is owned (released at the end unless released before). */
   async activate(): Promise<Bounded<BackendAddin>> {
-    const activated = await bounded(() => this.backend.activate(this.app), this.bounds.callTimeoutMs);
+    const givenUp = new AbortController();
+    let activation: Promise<BackendAddin> | undefined;
+    const activated = await bounded(() => (activation = this.backend.activate(this.app, givenUp.signal)), this.bounds.callTimeoutMs);
     if (activated.kind === 'value') this.own(activated.value);
+    if (activated.kind === 'timeout') {
+      // A hung activation no longer holds the process; an add-in that arrives late is released.
+      givenUp.abort();
+      void activation?.then((late) => releaseAll([late]), () => {});
+    }
     return activated;
   }
 
@@ -122,10 +129,13 @@ export class VetContext {
     return object;
   }
 
-  /** Release `object` now, once; settles when its Release has returned (tracked by waitForReleases()). */
-  release(object: Releasable | null | undefined): Promise<void> {
-    if (!object || !this.owned.delete(object)) return Promise.resolve();
-    return releaseAll([object]);
+  /**
+   * Release `object` now, once; settles when its Release has returned (tracked by
+   * waitForReleases()), or after the call timeout: a hung Release never ends the run unseen.
+   */
+  async release(object: Releasable | null | undefined): Promise<void> {
+    if (!object || !this.owned.delete(object)) return;
+    await settlesWithin(releaseAll([object]), this.bounds.callTimeoutMs);
   }
 
   /** Release every object still owned (the end of the run); settles when their Releases returned. */
