@@ -218,7 +218,10 @@ class NativeBackendAddin implements BackendAddin {
   }
 
   postRestore(args: RestoreArguments): Promise<void> {
-    return this.calls.held('PostRestore', this.addin.postRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward));
+    return this.calls.held(
+      'PostRestore',
+      this.addin.postRestore(args.writerMetadata, args.component, args.logicalPath, args.noRollForward),
+    );
   }
 
   async orderComponents(components: readonly ComponentRef[]): Promise<ComponentRef[] | null> {

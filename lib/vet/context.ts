@@ -106,7 +106,10 @@ export class VetContext {
     if (activated.kind === 'timeout') {
       // A hung activation no longer holds the process; an add-in that arrives late is released.
       givenUp.abort();
-      void activation?.then((late) => releaseAll([late]), () => {});
+      void activation?.then(
+        (late) => releaseAll([late]),
+        () => {},
+      );
     }
     return activated;
   }
