@@ -122,7 +122,21 @@ export async function awaitReleases(io: CliIo, timeoutMs = RELEASE_WAIT_MS): Pro
 /** The process entry point. */
 export function main(): void {
   const io = processIo();
-  void runCli(process.argv.slice(2), io).then(async (code) => {
+  const argv = process.argv.slice(2);
+  const startedAt = Date.now();
+  // The loop drained with the command still awaiting: a promise waited on work that holds
+  // nothing (a bug). Never a silent exit 0: one error line naming the command, exit 70.
+  const drained = (): void => {
+    const commandLine = COMMANDS.some((c) => c.name === argv[0]) ? `wsbapp ${argv[0]}` : 'wsbapp';
+    const error = new Error(
+      `${commandLine} had not finished when the event loop drained, ${Date.now() - startedAt} ms in: it was waiting on work that held nothing`,
+    );
+    const code = reportFailure(error, commandLine, argv.includes('--json'), io);
+    void Promise.all([io.stdout.flush(), io.stderr.flush()]).then(() => process.exit(code));
+  };
+  process.once('beforeExit', drained);
+  void runCli(argv, io).then(async (code) => {
+    process.off('beforeExit', drained);
     process.exitCode = code;
     await awaitReleases(io);
     // Exit once the output is flushed: a hung add-in call must not keep a finished CLI alive.
