@@ -10,15 +10,29 @@ import type { Backend, BackendAddin, RegisteredApplication } from './backends/ty
 /** How a caller waits for a step: its deadline's race (rejects when the caller gives up). */
 export type Race = <T>(call: 'ListApplications' | 'Activate', work: () => Promise<T>) => Promise<T>;
 
+/** An activation under way, which its caller may give up on. */
+export class PendingActivation {
+  private readonly givenUp = new AbortController();
+  readonly addin: Promise<BackendAddin>;
+
+  constructor(backend: Backend, application: RegisteredApplication) {
+    this.addin = backend.activate(application, this.givenUp.signal);
+  }
+
+  /** The caller stopped waiting: the activation no longer holds the process, and a late add-in is released on arrival (tracked). */
+  giveUp(): void {
+    this.givenUp.abort();
+    void trackRelease(this.addin.then((addin) => releaseAll([addin])));
+  }
+}
+
 /** Activate `application`'s add-in, waiting through `race`; a late add-in is released on arrival. */
 export async function activateWithin(backend: Backend, application: RegisteredApplication, race: Race): Promise<BackendAddin> {
-  const givenUp = new AbortController();
-  const activation = backend.activate(application, givenUp.signal);
+  const activation = new PendingActivation(backend, application);
   try {
-    return await race('Activate', () => activation);
+    return await race('Activate', () => activation.addin);
   } catch (error) {
-    givenUp.abort();
-    void trackRelease(activation.then((addin) => releaseAll([addin])));
+    activation.giveUp();
     throw error;
   }
 }

@@ -119,9 +119,14 @@ function shared(binding: NativeBinding): Shared {
   return { statuses, loop };
 }
 
-/** A release holds the loop until its final Release returned, or this long: a hung add-in cannot hold the process. */
-function heldRelease(loop: LoopHold, release: Promise<void>): Promise<void> {
-  return loop.until(release, undefined, DEFAULT_RELEASE_TIMEOUT_MS);
+/**
+ * Release a handle: the calls in flight on it (`holds`) let go of the loop, and the release
+ * holds it until its final Release returned, or DEFAULT_RELEASE_TIMEOUT_MS: a hung add-in
+ * cannot hold the process.
+ */
+function releaseHeld(loop: LoopHold, holds: CallHolds, release: () => Promise<void>): Promise<void> {
+  loop.letGo(holds);
+  return loop.until(release(), undefined, DEFAULT_RELEASE_TIMEOUT_MS);
 }
 
 class NativeBackendOperation implements BackendOperation, StatusToOperation {
@@ -137,8 +142,8 @@ class NativeBackendOperation implements BackendOperation, StatusToOperation {
   }
 
   [QUERY_STATUS_TO](to: StatusTo): void {
-    // The one place that decides: a caller awaiting a status keeps the process alive (as for any
-    // pending I/O), and release() lets a hung QueryStatus go. Abort never holds the loop.
+    // A caller awaiting a status keeps the process alive (as for any pending I/O), as for every
+    // call here; release() lets a hung QueryStatus go.
     this.shared.statuses.queryStatus(this.operation, this.holds, to);
   }
 
@@ -150,8 +155,7 @@ class NativeBackendOperation implements BackendOperation, StatusToOperation {
   }
 
   release(): Promise<void> {
-    this.shared.loop.letGo(this.holds);
-    return heldRelease(this.shared.loop, this.operation.release());
+    return releaseHeld(this.shared.loop, this.holds, () => this.operation.release());
   }
 }
 
@@ -237,8 +241,7 @@ class NativeBackendAddin implements BackendAddin {
   }
 
   release(): Promise<void> {
-    this.calls.shared.loop.letGo(this.calls.holds);
-    return heldRelease(this.calls.shared.loop, this.addin.release());
+    return releaseHeld(this.calls.shared.loop, this.calls.holds, () => this.addin.release());
   }
 }
 

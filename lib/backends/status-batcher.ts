@@ -5,10 +5,9 @@
  * back together, settled in one JS turn. Each call still runs on a COM thread of its own: a hung
  * one holds up nothing else.
  *
- * Keeping the process alive: batched calls do not hold the event loop in the addon; this holds
- * it instead, as one awaited QueryStatus always has (like any pending I/O), with one ref'd
- * handle while any awaited status is pending on an operation not yet released. Releasing an
- * operation lets its pending status go, so a hung add-in never keeps the process up.
+ * Keeping the process alive: batched calls do not hold the event loop in the addon; each pending
+ * status holds the backend's LoopHold instead (loop-hold.ts), under its operation's CallHolds, so
+ * releasing the operation lets its pending status go and a hung add-in never keeps the process up.
  */
 import type { NativeBinding, NativeOperation } from './load';
 import { LoopHold, CallHolds } from './loop-hold';
@@ -43,11 +42,6 @@ export class StatusBatcher {
     this.loop.add();
   }
 
-  /** `holds`' operation was released: its pending statuses no longer keep the process alive. */
-  letGo(holds: CallHolds): void {
-    this.loop.letGo(holds);
-  }
-
   private send(): void {
     const { operations, sinks, holds } = this;
     this.operations = [];
@@ -57,7 +51,7 @@ export class StatusBatcher {
       this.batch(operations, (indices, statuses, failures) => {
         for (let k = 0; k < indices.length; k++) {
           const i = indices[k];
-          this.settled(holds[i]);
+          this.loop.settled(holds[i]); // nothing when released meanwhile: already let go
           const failed = failures?.[k];
           if (failed === undefined) sinks[i].answered(statuses[k]);
           else sinks[i].failed(this.failure(failed));
@@ -66,13 +60,9 @@ export class StatusBatcher {
     } catch (error) {
       // The batch was refused as a whole (a bug: the handles are ours): every call fails with it.
       for (let i = 0; i < sinks.length; i++) {
-        this.settled(holds[i]);
+        this.loop.settled(holds[i]);
         sinks[i].failed(error);
       }
     }
-  }
-
-  private settled(holds: CallHolds): void {
-    this.loop.settled(holds); // nothing when released meanwhile: already let go
   }
 }

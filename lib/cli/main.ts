@@ -80,10 +80,15 @@ function outputVerdict(failure: NodeJS.ErrnoException, commandLine: string, io: 
   return ExitCode.OUTPUT_ERROR;
 }
 
+/** How errors name the run: `wsbapp check`, or `wsbapp` when argv names no command. */
+function commandLineOf(argv: readonly string[]): string {
+  const command = COMMANDS.find((c) => c.name === argv[0]);
+  return command ? `wsbapp ${command.name}` : 'wsbapp';
+}
+
 /** Run the CLI with `argv` (the words after `wsbapp`); resolves with the exit code, never rejects. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const command = COMMANDS.find((c) => c.name === argv[0]);
-  const commandLine = command ? `wsbapp ${command.name}` : 'wsbapp';
+  const commandLine = commandLineOf(argv);
   let code: number;
   try {
     code = await dispatch(argv, io);
@@ -127,7 +132,7 @@ export function main(): void {
   // The loop drained with the command still awaiting: a promise waited on work that holds
   // nothing (a bug). Never a silent exit 0: one error line naming the command, exit 70.
   const drained = (): void => {
-    const commandLine = COMMANDS.some((c) => c.name === argv[0]) ? `wsbapp ${argv[0]}` : 'wsbapp';
+    const commandLine = commandLineOf(argv);
     const error = new Error(
       `${commandLine} had not finished when the event loop drained, ${Date.now() - startedAt} ms in: it was waiting on work that held nothing`,
     );

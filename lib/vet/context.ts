@@ -3,6 +3,7 @@
  * the bounds, the add-in activation the groups reuse, the crashes seen so far, and every object
  * handed out (released before vetAddin() returns, whatever happened).
  */
+import { PendingActivation } from '../activation';
 import { AddinDisconnectedError } from '../errors';
 import type {
   Backend,
@@ -99,18 +100,10 @@ export class VetContext {
 
   /** A fresh activation, bounded; its add-in is owned (released at the end unless released before). */
   async activate(): Promise<Bounded<BackendAddin>> {
-    const givenUp = new AbortController();
-    let activation: Promise<BackendAddin> | undefined;
-    const activated = await bounded(() => (activation = this.backend.activate(this.app, givenUp.signal)), this.bounds.callTimeoutMs);
+    let activation: PendingActivation | undefined;
+    const activated = await bounded(() => (activation = new PendingActivation(this.backend, this.app)).addin, this.bounds.callTimeoutMs);
     if (activated.kind === 'value') this.own(activated.value);
-    if (activated.kind === 'timeout') {
-      // A hung activation no longer holds the process; an add-in that arrives late is released.
-      givenUp.abort();
-      void activation?.then(
-        (late) => releaseAll([late]),
-        () => {},
-      );
-    }
+    if (activated.kind === 'timeout') activation?.giveUp();
     return activated;
   }
 

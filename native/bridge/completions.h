@@ -11,7 +11,9 @@
 // Abort and releases never count, and QueryStatus only when its caller asks (lib/backends/native.ts
 // does, so that awaiting one status keeps the process up): they are the calls a broken add-in
 // hangs. Releasing a handle stops its pending calls from counting (and cancels them), so a
-// caller's deadline can always let the process go.
+// caller's deadline can always let the process go. The native backends (lib/backends/native.ts)
+// hold the loop in TypeScript for every promise they hand out, these unpinned calls included
+// (lib/backends/loop-hold.ts); this pinning is the binding's own rule for direct callers.
 //
 // A pending call holds a strong reference to the JS handle it was made on, as an AsyncWorker
 // does: the handle cannot be collected mid-call (its finalizer would release the pointer and
