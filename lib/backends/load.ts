@@ -11,6 +11,7 @@ import { applyWakePolicy, type WakePolicyEntry } from './wake-policy';
 // node-gyp-build ships no type declarations; `path` is its documented resolver (no loading).
 const nodeGypBuild = require('node-gyp-build') as { path(root: string): string };
 import type { NormalizedScenario } from './scenario';
+import type { RegValue } from '../machine/reads';
 
 /** One application as the addon reports it (UTF-8 strings; `clsid` null when there is no add-in). */
 export interface NativeRegistration {
@@ -168,6 +169,18 @@ export interface NativeBinding {
    * @throws TypeError (`code` ERR_INVALID_ARG_TYPE) or RangeError (ERR_OUT_OF_RANGE) naming the field
    */
   wakePolicy?: WakePolicyEntry;
+  /**
+   * The values and subkey names of a registry key (`HKLM\...`, `HKCR\...`; HKCU and HKU too),
+   * read synchronously in the 64-bit view; null when the key does not exist. Windows builds only.
+   * @throws TypeError (`code` ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE) for a path that is not
+   *   a string or names no root; an Error with `hresult` when the key exists but cannot be read
+   */
+  readRegistryKey?(path: string): { readonly values: RegValue[]; readonly subkeys: string[] } | null;
+  /**
+   * The image names of the running processes (a Toolhelp snapshot). Windows builds only.
+   * @throws an Error with `hresult` when the snapshot fails
+   */
+  processImages?(): string[];
 }
 
 /** The locations node-gyp-build searches below `root`, in its order, for the fix-it error. */

@@ -79,6 +79,10 @@ export interface ComponentScenario {
   postRestore?: HresultLike | Hang;
 }
 
+/** How a scripted out-of-process server lives (ApplicationScenario.lifetime). */
+export const SERVER_LIFETIMES = ['pooled', 'single-use'] as const;
+export type ServerLifetime = (typeof SERVER_LIFETIMES)[number];
+
 /** One application as a scenario writes it. */
 export interface ApplicationScenario {
   writerId: string;
@@ -89,6 +93,14 @@ export interface ApplicationScenario {
   activation?: HresultLike | Hang;
   /** false: the add-in does not implement IWsbApplicationRestoreSupport (E_NOINTERFACE). */
   restoreSupport?: boolean;
+  /**
+   * How the sample out-of-process add-in's server lives (the in-process mocks have no process
+   * and ignore it). `"pooled"` (default): a released server registers its class again and
+   * serves another activation for the registry's IdleSeconds. `"single-use"`: as ATL-style
+   * local servers do, a `REGCLS_SINGLEUSE | REGCLS_SUSPENDED` class object, one activation per
+   * process, and the process exits at the last Release.
+   */
+  lifetime?: ServerLifetime;
   /** IsRollForwardSupported's answer, `{ fail }` or `"hang"`. Default false. */
   rollForwardSupported?: boolean | { fail: HresultLike } | Hang;
   /**
@@ -144,6 +156,7 @@ export interface NormalizedApplication {
   /** `hresult` 0 when activation succeeds. */
   activation: NormalizedAnswer;
   restoreSupport: boolean;
+  lifetime: ServerLifetime;
   rollForward: { kind: 'answer' | 'fail' | 'hang'; hresult: number; supported: boolean };
   /** 'any': NULL arrays; 'order': `order` first, then the rest as given; 'returns': exactly `returns`. */
   orderComponents: { kind: 'any' | 'order' | 'returns' | 'fail' | 'hang'; hresult: number; order: string[]; returns: ComponentRef[] };
@@ -329,6 +342,7 @@ const APPLICATION_KEYS = [
   'clsid',
   'activation',
   'restoreSupport',
+  'lifetime',
   'rollForwardSupported',
   'orderComponents',
   'components',
@@ -342,6 +356,9 @@ function normalizeApplication(raw: unknown, field: string): NormalizedApplicatio
   if (app.restoreSupport !== undefined && typeof app.restoreSupport !== 'boolean') {
     throw bad(invalidType, `${field}.restoreSupport`, `must be a boolean, got ${JSON.stringify(app.restoreSupport)}`);
   }
+  if (app.lifetime !== undefined && !SERVER_LIFETIMES.includes(app.lifetime as ServerLifetime)) {
+    throw bad(invalidValue, `${field}.lifetime`, `must be one of ${SERVER_LIFETIMES.join(', ')}, got ${JSON.stringify(app.lifetime)}`);
+  }
   const components = app.components ?? {};
   if (!isObject(components)) throw bad(invalidType, `${field}.components`, 'must be an object keyed by component name');
   return {
@@ -350,6 +367,7 @@ function normalizeApplication(raw: unknown, field: string): NormalizedApplicatio
     clsid: app.clsid === null ? null : checked(canonicalGuid, app.clsid ?? MOCK_CLSID, `${field}.clsid`),
     activation: answerOf(app.activation, `${field}.activation`),
     restoreSupport: app.restoreSupport !== false,
+    lifetime: (app.lifetime as ServerLifetime | undefined) ?? 'pooled',
     rollForward: normalizeRollForward(app.rollForwardSupported, `${field}.rollForwardSupported`),
     orderComponents: normalizeOrder(app.orderComponents, `${field}.orderComponents`),
     components: Object.fromEntries(

@@ -4,6 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostReads } from '../machine/host';
+import type { ProgramResult } from '../machine/programs';
+import type { MachineReads } from '../machine/reads';
 import { GuardedStream } from './streams';
 
 /** Where text goes: process.stdout / process.stderr, or a buffer in tests. */
@@ -13,12 +16,7 @@ export interface OutputStream {
   readonly isTTY?: boolean;
 }
 
-/** How a program the CLI ran (reg.exe, whoami.exe) ended. */
-export interface ProgramResult {
-  /** The exit code; null when the program could not be started or was killed. */
-  readonly status: number | null;
-  readonly stdout: string;
-}
+export type { ProgramResult } from '../machine/programs';
 
 /** Why a run is asked to stop: a signal, or stdout failing (its reader went away, the disk is full). */
 export type StopCause =
@@ -39,6 +37,8 @@ export interface CliIo {
   /** Run a program and collect its output; never rejects. */
   runProgram(file: string, args: readonly string[]): Promise<ProgramResult>;
   fileExists(path: string): boolean;
+  /** The registry and the processes (through the addon where it loads, else runProgram's programs). */
+  readonly machine: MachineReads;
 }
 
 function runProgram(file: string, args: readonly string[]): Promise<ProgramResult> {
@@ -89,5 +89,6 @@ export function processIo(): ProcessIo {
     },
     runProgram,
     fileExists: existsSync,
+    machine: hostReads({ runProgram, env: process.env }, process.platform),
   };
 }

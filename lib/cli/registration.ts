@@ -5,7 +5,7 @@
 import { HRESULT, type Backend, type MockBackend, type RegisteredApplication } from '../index';
 import { isMockBackend } from './backend';
 import type { CliIo } from './io';
-import { RegistryReader } from './registry-reader';
+import { RegistryReader } from '../machine/registry-reader';
 
 export interface RegistrationFacts {
   /** Whether the add-in's CLSID is registered as a COM class; null when this machine cannot tell. */
@@ -40,7 +40,7 @@ const UNKNOWN: RegistrationFacts = { classRegistered: null, server: null, marsha
 /** How to learn the facts for applications of `backend` on this machine. */
 export function factsSource(backend: Backend, io: CliIo): Promise<FactsOf> {
   if (isMockBackend(backend)) return Promise.resolve(mockFacts(backend));
-  if (io.platform === 'win32') return registryFacts(new RegistryReader(io));
+  if (io.platform === 'win32') return registryFacts(new RegistryReader(io.machine));
   // A non-mock backend off Windows (the native mock): there is no registry to ask.
   return Promise.resolve(async () => UNKNOWN);
 }

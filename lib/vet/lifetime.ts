@@ -3,7 +3,7 @@
  * process going away after the last Release.
  */
 import { HRESULT } from '../hresult';
-import { serverExecutable } from '../cli/registry';
+import { serverExecutable } from '../machine/registry';
 import { crashReason, type VetContext } from './context';
 import { pause } from './deadline';
 import { errorText, fail, pass, seen, skip } from './outcome';

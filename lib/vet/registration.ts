@@ -2,7 +2,7 @@
  * Registration rules: what Windows Server Backup reads from the registry before it activates
  * the add-in. Read only; behind the mocks, skipped.
  */
-import { WSB_INTERFACES, WSB_KEY, serverExecutable } from '../cli/registry';
+import { WSB_INTERFACES, WSB_KEY, serverExecutable } from '../machine/registry';
 import { NO_WRITER_ID } from '../applications';
 import type { VetContext } from './context';
 import { fail, pass, skipAll, warn } from './outcome';

@@ -1,12 +1,13 @@
 /**
  * The machine behind the add-in: its registry and its processes. Only the real COM backend has
  * one; behind the mocks the registration and process-lifetime rules are skipped. Read through
- * reg.exe and tasklist.exe (Windows and Wine alike); nothing is ever written.
+ * the addon's Win32 calls, or reg.exe and tasklist.exe where it does not load (lib/machine/); nothing
+ * is ever written.
  */
 import { processIo, type CliIo } from '../cli/io';
-import { RegistryReader } from '../cli/registry-reader';
+import { RegistryReader } from '../machine/registry-reader';
 import type { Backend } from '../backends/types';
-import { ProcessCounter } from './processes';
+import { ProcessCounter } from '../machine/processes';
 
 /** What the registration and lifetime rules read. */
 export interface VetSystem {
@@ -17,8 +18,8 @@ export interface VetSystem {
 }
 
 /** The system read through `io`'s programs (the CLI passes its own, tests a fake). */
-export function systemOf(io: Pick<CliIo, 'runProgram' | 'fileExists' | 'env'>): VetSystem {
-  return { registry: new RegistryReader(io), processes: new ProcessCounter(io), fileExists: io.fileExists, env: io.env };
+export function systemOf(io: Pick<CliIo, 'machine' | 'fileExists' | 'env'>): VetSystem {
+  return { registry: new RegistryReader(io.machine), processes: new ProcessCounter(io.machine), fileExists: io.fileExists, env: io.env };
 }
 
 /** The system behind `backend`: this machine for real COM on Windows, none for the mocks. */

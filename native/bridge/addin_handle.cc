@@ -28,7 +28,7 @@ Failure queryFailure(HRESULT query, const char* name) {
 }
 
 void requireSameLength(Napi::Env env, std::size_t a, std::size_t b, const std::string& fields) {
-  if (a != b) throw Napi::RangeError::New(env, fields + " must have the same length");
+  if (a != b) throw outOfRange(env, fields + " must have the same length");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "../com/system_message.h"
 #include "addin_handle.h"
 #include "js_values.h"
+#include "machine.h"
 #include "operation_handle.h"
 #include "runtime_handle.h"
 
@@ -84,6 +85,7 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports) : apartment_(std::make_s
   operationClass = Napi::Persistent(OperationHandle::define(env));
   RuntimeHandle::exportFactories(env, exports);
   exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
+  exportMachine(env, exports);
   exports.Set("queryStatusBatch", Napi::Function::New<&OperationHandle::queryStatusBatch>(env, "queryStatusBatch"));
   DefineAddon(exports, {InstanceMethod<&WsbAddon::wakePolicy>("wakePolicy")});
   apartment_->setSpin(wake_.comSpin);

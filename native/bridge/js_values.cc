@@ -54,18 +54,17 @@ Napi::Error outOfRange(Napi::Env env, const std::string& message) { return coded
 
 WString wideArg(const Napi::Value& value, const std::string& field, std::size_t maxUnits) {
   const Napi::Env env = value.Env();
-  if (!value.IsString()) throw Napi::TypeError::New(env, field + " must be a string");
+  if (!value.IsString()) throw invalidArgType(env, field + " must be a string");
   std::size_t length = 0;
   NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, value, nullptr, 0, &length), WString());
   // Checked before anything is copied, with lib/validate.ts's wording.
   if (length > maxUnits) {
-    throw Napi::RangeError::New(env,
-                                field + " is " + std::to_string(length) + " UTF-16 units long; the limit is " + std::to_string(maxUnits));
+    throw outOfRange(env, field + " is " + std::to_string(length) + " UTF-16 units long; the limit is " + std::to_string(maxUnits));
   }
   WString text = readUtf16<WChar>(value, length);
   std::size_t nulAt = 0;
   if (validate(text, maxUnits, &nulAt) == TextError::kEmbeddedNul) {
-    throw Napi::RangeError::New(env, field + " contains a NUL character at index " + std::to_string(nulAt));
+    throw outOfRange(env, field + " contains a NUL character at index " + std::to_string(nulAt));
   }
   return text;
 }
@@ -76,10 +75,10 @@ OptionalText optionalWideArg(const Napi::Value& value, const std::string& field,
 }
 
 std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& field) {
-  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), field + " must be an array of strings");
+  if (!value.IsArray()) throw invalidArgType(value.Env(), field + " must be an array of strings");
   const auto array = value.As<Napi::Array>();
   // DWORD counts in the API; nothing real comes near this, it only keeps the cast honest.
-  if (array.Length() > 0xFFFF) throw Napi::RangeError::New(value.Env(), field + " has too many entries");
+  if (array.Length() > 0xFFFF) throw outOfRange(value.Env(), field + " has too many entries");
   std::vector<WString> texts;
   texts.reserve(array.Length());
   for (std::uint32_t i = 0; i < array.Length(); ++i) {
@@ -89,21 +88,21 @@ std::vector<WString> wideArrayArg(const Napi::Value& value, const std::string& f
 }
 
 bool booleanArg(const Napi::Value& value, const std::string& field) {
-  if (!value.IsBoolean()) throw Napi::TypeError::New(value.Env(), field + " must be a boolean");
+  if (!value.IsBoolean()) throw invalidArgType(value.Env(), field + " must be a boolean");
   return value.As<Napi::Boolean>().Value();
 }
 
 HRESULT hresultArg(const Napi::Value& value, const std::string& field) {
-  if (!value.IsNumber()) throw Napi::TypeError::New(value.Env(), field + " must be a number");
+  if (!value.IsNumber()) throw invalidArgType(value.Env(), field + " must be a number");
   const double number = value.As<Napi::Number>().DoubleValue();
   if (!(number >= -2147483648.0 && number <= 4294967295.0) || number != std::floor(number)) {
-    throw Napi::RangeError::New(value.Env(), field + " must be a 32-bit integer (signed or unsigned)");
+    throw outOfRange(value.Env(), field + " must be a 32-bit integer (signed or unsigned)");
   }
   return static_cast<HRESULT>(static_cast<std::uint32_t>(static_cast<std::int64_t>(number)));
 }
 
 std::string utf8Arg(const Napi::Value& value, const std::string& field) {
-  if (!value.IsString()) throw Napi::TypeError::New(value.Env(), field + " must be a string");
+  if (!value.IsString()) throw invalidArgType(value.Env(), field + " must be a string");
   return value.As<Napi::String>().Utf8Value();
 }
 

@@ -1,7 +1,8 @@
 // Conversions between JS values and what the call layer takes. JS validates first; these check
 // again (types, NUL, length; the same rules as lib/validate.ts) because the binding is public and
-// a bad string must never reach an add-in. Failures throw TypeError (type) / RangeError (NUL,
-// length) naming the field. Strings go over as UTF-16 unchanged, unpaired surrogates included.
+// a bad string must never reach an add-in. Failures throw a TypeError with ERR_INVALID_ARG_TYPE
+// (type) or a RangeError with ERR_OUT_OF_RANGE (NUL, length, count), naming the field. Strings go over as UTF-16 unchanged, unpaired
+// surrogates included.
 #pragma once
 
 #include <string>

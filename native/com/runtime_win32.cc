@@ -8,6 +8,7 @@
 #include <iterator>
 #include <utility>
 
+#include "machine_win32.h"
 #include "wide_string.h"
 
 namespace wsb {
@@ -15,21 +16,6 @@ namespace {
 
 constexpr const wchar_t* kApplicationSupportKey =
     L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support";
-
-class RegistryKey {
- public:
-  RegistryKey() = default;
-  RegistryKey(const RegistryKey&) = delete;
-  RegistryKey& operator=(const RegistryKey&) = delete;
-  ~RegistryKey() {
-    if (key_ != nullptr) RegCloseKey(key_);
-  }
-  LSTATUS open(HKEY parent, const wchar_t* path) { return RegOpenKeyExW(parent, path, 0, KEY_READ | KEY_WOW64_64KEY, &key_); }
-  HKEY get() const { return key_; }
-
- private:
-  HKEY key_ = nullptr;
-};
 
 // Registry text as UTF-8; false when it holds an unpaired surrogate (UTF-8 cannot say it).
 bool utf8(const std::wstring& text, std::string* out) { return toUtf8(text, out) == TextError::kNone; }
@@ -39,23 +25,6 @@ std::string utf8(const std::wstring& text) {
   std::string out;
   toUtf8(text, &out, Unpaired::kReplace);
   return out;
-}
-
-// A REG_SZ value, or empty when absent or not a string. RegGetValueW NUL-terminates; the value
-// can grow between the size query and the read (ERROR_MORE_DATA), so that is retried.
-std::wstring stringValue(HKEY key, const wchar_t* name) {
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD bytes = 0;
-    if (RegGetValueW(key, nullptr, name, RRF_RT_REG_SZ, nullptr, nullptr, &bytes) != ERROR_SUCCESS) return {};
-    std::wstring value(bytes / sizeof(wchar_t) + 1, L'\0');
-    bytes = static_cast<DWORD>(value.size() * sizeof(wchar_t));
-    const LSTATUS read = RegGetValueW(key, nullptr, name, RRF_RT_REG_SZ, nullptr, value.data(), &bytes);
-    if (read == ERROR_MORE_DATA) continue;
-    if (read != ERROR_SUCCESS) return {};
-    value.resize(std::wcslen(value.c_str()));
-    return value;
-  }
-  return {};
 }
 
 // GUIDs compare case-insensitively, and with or without braces.

@@ -83,6 +83,10 @@ struct ApplicationScript {
   std::optional<std::string> clsid;  // nullopt: an application without an add-in
   Answer activation;
   bool restoreSupport = true;
+  // The sample add-in's server process (ServerLifetime in lib/backends/scenario.ts); the native
+  // mock has no process and ignores it.
+  enum class Lifetime { kPooled, kSingleUse };
+  Lifetime lifetime = Lifetime::kPooled;
   RollForwardScript rollForward;
   OrderScript orderComponents;
   std::map<std::string, ComponentScript> components;

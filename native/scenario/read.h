@@ -183,7 +183,7 @@ class Reader {
 
   static ApplicationScript application(const Value& value, const std::string& path) {
     object(value, path,
-           {"writerId", "identifier", "clsid", "activation", "restoreSupport", "rollForward", "orderComponents", "components"});
+           {"writerId", "identifier", "clsid", "activation", "restoreSupport", "lifetime", "rollForward", "orderComponents", "components"});
     ApplicationScript out;
     out.writerId = text(value.member("writerId"), path + ".writerId");
     out.identifier = text(value.member("identifier"), path + ".identifier");
@@ -192,6 +192,7 @@ class Reader {
     if (value.member("clsid").type() != Type::kNull) out.clsid = text(value.member("clsid"), path + ".clsid");
     out.activation = answer(value.member("activation"), path + ".activation");
     out.restoreSupport = boolean(value.member("restoreSupport"), path + ".restoreSupport");
+    out.lifetime = static_cast<ApplicationScript::Lifetime>(choice(value.member("lifetime"), path + ".lifetime", {"pooled", "single-use"}));
     out.rollForward = rollForward(value.member("rollForward"), path + ".rollForward");
     out.orderComponents = order(value.member("orderComponents"), path + ".orderComponents");
     const Value components = value.member("components");

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../lib/cli/exit-codes';
 import { runCli } from '../../lib/cli/main';
 import { isElevated } from '../../lib/cli/commands/doctor';
-import { WSB_KEY } from '../../lib/cli/registry';
+import { WSB_KEY } from '../../lib/machine/registry';
 import { fakeIo } from './fake-io';
 import { registryPrograms } from './registry-fixtures';
 import type { ProgramResult } from '../../lib/cli/io';

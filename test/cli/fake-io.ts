@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { CliIo, ProgramResult, StopCause } from '../../lib/cli/io';
+import { programReads } from '../../lib/machine/programs';
 
 export const FIXTURES = resolve(__dirname, 'fixtures');
 export const SCENARIO = resolve(FIXTURES, 'scenario.json');
@@ -85,6 +86,10 @@ export function fakeIo(options: FakeIoOptions = {}): FakeIo {
     },
     listeners: () => interruptListeners.size,
     ran,
+    // The fallback's reads, over the canned programs: what a machine without the addon runs.
+    get machine() {
+      return programReads(io);
+    },
   };
   return io;
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgramResult } from '../../lib/cli/io';
-import { WSB_KEY } from '../../lib/cli/registry';
+import { WSB_KEY } from '../../lib/machine/registry';
 import { FIXTURES } from './fake-io';
 
 /** Output captured from reg.exe (Wine's, which prints the same layout as Windows', CRLF included). */

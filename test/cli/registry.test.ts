@@ -1,5 +1,6 @@
 import { createMockBackend, type Backend } from '../../lib/index';
-import { applicationsFromRegistry, defaultValueOf, expandEnvironment, parseRegQuery, serverExecutable } from '../../lib/cli/registry';
+import { applicationsOf, expandEnvironment, serverExecutable, WSB_KEY } from '../../lib/machine/registry';
+import { defaultValueOf, parseRegQuery, programReads } from '../../lib/machine/programs';
 import { factsSource } from '../../lib/cli/registration';
 import { fakeIo } from './fake-io';
 import { captured, CONTOSO_CLSID, registryPrograms } from './registry-fixtures';
@@ -18,7 +19,7 @@ describe('reg.exe output parsing', () => {
   });
 
   it('finds the registered applications, with and without an add-in', () => {
-    expect(applicationsFromRegistry(captured('wsb-application-support.txt'))).toEqual([
+    expect(applicationsOf(parseRegQuery(captured('wsb-application-support.txt')))).toEqual([
       { writerId: '{0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9}', identifier: 'Northwind Files', clsid: null },
       { writerId: '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}', identifier: 'Contoso Mail', clsid: CONTOSO_CLSID },
     ]);
@@ -26,7 +27,7 @@ describe('reg.exe output parsing', () => {
 
   it('ignores the parent key and keys without an identifier', () => {
     const output = `\r\n${'HKEY_LOCAL_MACHINE\\SOFTWARE\\X\\Application Support'}\r\n\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\\{0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9}\r\n    CLSID    REG_SZ    {x}\r\n`;
-    expect(applicationsFromRegistry(output)).toEqual([]);
+    expect(applicationsOf(parseRegQuery(output))).toEqual([]);
   });
 
   it('reads a default value, and tells "not set" from set', () => {
@@ -34,6 +35,17 @@ describe('reg.exe output parsing', () => {
     expect(defaultValueOf(captured('proxystub.txt'))).toBe('{00020424-0000-0000-C000-000000000046}');
     expect(defaultValueOf(captured('default-not-set.txt'))).toBeNull();
     expect(defaultValueOf('')).toBeNull();
+  });
+
+  it('lists the keys one level below a key, from one reg.exe /s', async () => {
+    const deeper = `${captured('wsb-application-support.txt')}\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup\\Application Support\\{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}\\Deeper\r\n    X    REG_SZ    y\r\n`;
+    const io = fakeIo({ programs: { [`reg.exe query ${WSB_KEY} /s`]: { status: 0, stdout: deeper } } });
+    const keys = await programReads(io).subkeys(WSB_KEY);
+    expect(keys?.map((k) => k.path.split('\\').pop())).toEqual([
+      '{0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9}',
+      '{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}',
+    ]);
+    expect(await programReads(fakeIo()).subkeys(WSB_KEY)).toBeNull();
   });
 
   it('keeps an empty value', () => {

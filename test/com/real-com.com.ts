@@ -22,7 +22,7 @@ import {
 } from '../../lib';
 import { createNativeBackend } from '../../lib/backends/native';
 import { systemMessageOf } from '../../lib/backends/system-message';
-import { WSB_INTERFACES } from '../../lib/cli/registry';
+import { WSB_INTERFACES } from '../../lib/machine/registry';
 import { normalizeScenario } from '../../lib/backends/scenario';
 import { proxyDll, reg, registerScenario } from './harness/sample-addin';
 

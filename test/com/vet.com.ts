@@ -11,7 +11,7 @@ import { vetAddin, type VetReport } from '../../lib';
 import { createNativeBackend } from '../../lib/backends/native';
 import { normalizeScenario, type ApplicationScenario, type ComponentScenario } from '../../lib/backends/scenario';
 import { processIo } from '../../lib/cli/io';
-import { ProcessCounter } from '../../lib/vet/processes';
+import { ProcessCounter } from '../../lib/machine/processes';
 import { addinExe, proxyDll, registerScenario } from './harness/sample-addin';
 
 const SAMPLE = {
@@ -26,7 +26,7 @@ const METADATA =
 /** A server released by its last client waits this long for another activation (see main.cpp). */
 const IDLE_SECONDS = 2;
 const diagnostic = (text: string) => console.log(`# ${text}`);
-const processes = new ProcessCounter(processIo());
+const processes = new ProcessCounter(processIo().machine);
 
 /**
  * Until no sample server runs (the previous configuration's idle ones), so none serves a stale

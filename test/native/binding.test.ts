@@ -35,11 +35,11 @@ afterEach(async () => {
  * What `call` throws. Compared by name, not constructor: the addon's errors come from the main
  * realm, not from jest's vm context.
  */
-function thrown(call: () => unknown): { name: string; message: string } {
+function thrown(call: () => unknown): { name: string; code: unknown; message: string } {
   try {
     call();
   } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
+    return { name: (error as Error).name, code: (error as { code?: unknown }).code, message: (error as Error).message };
   }
   throw new Error('expected a throw');
 }
@@ -48,10 +48,12 @@ describe('strings are validated in C++ and the field is named', () => {
   test('an embedded NUL is a RangeError naming the field and the index (as lib/validate.ts)', () => {
     expect(thrown(() => addin.checkConsistency(null, 'a\0b', null, [], []))).toEqual({
       name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
       message: 'args.component contains a NUL character at index 1',
     });
     expect(thrown(() => addin.orderComponents(['a', 'b'], ['p', 'q\0']))).toEqual({
       name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
       message: 'components[].logicalPath[1] contains a NUL character at index 1',
     });
   });
@@ -59,6 +61,7 @@ describe('strings are validated in C++ and the field is named', () => {
   test('names and paths: more than 32767 UTF-16 units is a RangeError', () => {
     expect(thrown(() => addin.checkConsistency(null, 'x'.repeat(32768), null, [], []))).toEqual({
       name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
       message: 'args.component is 32768 UTF-16 units long; the limit is 32767',
     });
   });
@@ -67,6 +70,7 @@ describe('strings are validated in C++ and the field is named', () => {
     const limit = 16 * 1024 * 1024;
     expect(thrown(() => addin.preRestore('x'.repeat(limit + 1), 'db', null, false))).toEqual({
       name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
       message: `args.writerMetadata is ${limit + 1} UTF-16 units long; the limit is ${limit}`,
     });
     const metadata = `<metadata>${'x'.repeat(100_000)}</metadata>`;
@@ -91,9 +95,14 @@ describe('strings are validated in C++ and the field is named', () => {
   });
 
   test('wrong types and mismatched arrays are refused before any COM call', () => {
-    expect(() => addin.checkConsistency(null, 42 as unknown as string, null, [], [])).toThrow(/args\.component must be a string/);
+    expect(thrown(() => addin.checkConsistency(null, 42 as unknown as string, null, [], []))).toEqual({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: 'args.component must be a string',
+    });
     expect(thrown(() => addin.checkConsistency(null, null, null, ['a'], []))).toEqual({
       name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
       message: 'sources and snapshots must have the same length',
     });
     expect(() => addin.preRestore(null, null, null, 'yes' as unknown as boolean)).toThrow(/noRollForward must be a boolean/);

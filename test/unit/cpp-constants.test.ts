@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { WSB_INTERFACES } from '../../lib/cli/registry';
+import { WSB_INTERFACES } from '../../lib/machine/registry';
 import { hresultOf, toHex } from '../../lib/hresult';
 
 const ROOT = join(__dirname, '..', '..');
@@ -91,7 +91,7 @@ describe('interface IIDs', () => {
   }
 
   test.each(WSB_INTERFACES.map((i) => [i.name, i.iid]))(
-    '%s: lib/cli/registry.ts, native/com/abi.h and the sample IDL agree on %s',
+    '%s: lib/machine/registry.ts, native/com/abi.h and the sample IDL agree on %s',
     (name, iid) => {
       expect(abiIid(name)).toBe(iid);
       expect(idlIid(name)).toBe(iid);

@@ -3,9 +3,9 @@
  * (what they read on Windows and under Wine), with the mock playing the add-in.
  */
 import { createMockBackend, vetAddin, type VetReport } from '../../lib/index';
-import { WSB_KEY } from '../../lib/cli/registry';
+import { WSB_KEY } from '../../lib/machine/registry';
 import type { ProgramResult } from '../../lib/cli/io';
-import { imagesOf } from '../../lib/vet/processes';
+import { imagesOf, programReads } from '../../lib/machine/programs';
 import { systemOf } from '../../lib/vet/system';
 import { fakeIo } from '../cli/fake-io';
 import { captured, CONTOSO_CLSID, registryPrograms } from '../cli/registry-fixtures';
@@ -40,7 +40,7 @@ function machine(changes: Record<string, ProgramResult> = {}, processCounts: num
     listed += 1;
     return Promise.resolve(tasks(processCounts[Math.min(listed - 1, processCounts.length - 1)]));
   };
-  return systemOf({ ...io, runProgram });
+  return systemOf({ ...io, machine: programReads({ runProgram }) });
 }
 
 const backend = () =>

@@ -16,7 +16,12 @@
 //                                next activation, exiting after N seconds without one (for Wine,
 //                                see "Process lifetime" below and README, "Testing real COM without Windows")
 //
-// Process lifetime. With REGCLS_SINGLEUSE the SCM hands each registration to one activation.
+// Process lifetime: the scenario application's `lifetime`.
+//   "single-use": how ATL-style local servers live. The class object is registered with
+//     REGCLS_SINGLEUSE | REGCLS_SUSPENDED and resumed (CoResumeClassObjects), serves one
+//     activation, and the process exits when its last object is released; IdleSeconds is ignored.
+//   "pooled" (default): as below, the process serves again for IdleSeconds.
+// With REGCLS_SINGLEUSE the SCM hands each registration to one activation.
 // Windows pairs a client with the server it launched; Wine 8 does not: its rpcss gives the first
 // registered class object to whichever client asks first, and a client whose first look finds
 // one launches nothing. Under concurrent activations a client can so take the server another
@@ -178,20 +183,23 @@ int serve() {
   if (FAILED(apartment.hr)) return 4;
   sample::ClassFactory factory(context);
   const DWORD watchdogMs = config.watchdogSeconds * 1000;
+  const bool singleUse = context.app.lifetime == wsb::scenario::ApplicationScript::Lifetime::kSingleUse;
+  log.write(sample::LogLine("serving").text("lifetime", singleUse ? "single-use" : "pooled"));
   for (unsigned served = 0;; ++served) {
     // SINGLEUSE: this registration serves one activation, so a scripted crash or hang never
     // reaches another client's check. (Under Wine a crashed MULTIPLEUSE server also leaves a dead
     // registration behind, and later activations fail with 0x800706BA.)
     DWORD cookie = 0;
-    const HRESULT hr = CoRegisterClassObject(clsid, &factory, CLSCTX_LOCAL_SERVER, REGCLS_SINGLEUSE, &cookie);
+    const DWORD flags = REGCLS_SINGLEUSE | (singleUse ? REGCLS_SUSPENDED : 0);
+    const HRESULT hr = CoRegisterClassObject(clsid, &factory, CLSCTX_LOCAL_SERVER, flags, &cookie);
     if (FAILED(hr)) {
       log.write(sample::LogLine("exit").text("reason", "CoRegisterClassObject failed").hresult("hresult", hr));
       return 5;
     }
-    if (served > 0) {
-      CoResumeClassObjects();  // Windows suspended the class objects when the count reached zero
-      log.write(sample::LogLine("offered").number("served", served));
-    }
+    // Windows suspends the class objects when the server count reaches zero (and single-use
+    // registers them suspended): they take activations once resumed.
+    if (singleUse || served > 0) CoResumeClassObjects();
+    if (served > 0) log.write(sample::LogLine("offered").number("served", served));
     // Waiting for an activation. Revoke before leaving, so the SCM never hands out the
     // registration of a process that is gone (Wine's rpcss would).
     if (WaitForSingleObject(activated.handle, served == 0 ? watchdogMs : config.idleSeconds * 1000) != WAIT_OBJECT_0) {
@@ -207,7 +215,7 @@ int serve() {
       TerminateProcess(GetCurrentProcess(), kWatchdogExitCode);
     }
     CoRevokeClassObject(cookie);  // used up; this only drops the local entry
-    if (config.idleSeconds == 0) break;
+    if (singleUse || config.idleSeconds == 0) break;
     ResetEvent(activated.handle);  // a second CreateInstance on the same class object, say
   }
   log.write(sample::LogLine("exit").text("reason", "last object released"));

@@ -9,8 +9,8 @@ import type { CliIo } from '../io';
 import { writeEvent } from '../ndjson';
 import type { DiagnosisFields } from '../schema';
 import { printResult } from '../output';
-import { serverExecutable, WSB_INTERFACES, WSB_KEY, type RegisteredEntry } from '../registry';
-import { RegistryReader } from '../registry-reader';
+import { serverExecutable, WSB_INTERFACES, WSB_KEY, type RegisteredEntry } from '../../machine/registry';
+import { RegistryReader } from '../../machine/registry-reader';
 import { styleFor, type Style } from '../style';
 
 const HELP = `Usage: wsbapp doctor [options]
@@ -110,7 +110,7 @@ export async function diagnose(io: CliIo): Promise<Diagnosis[]> {
       ),
     ];
   }
-  const reader = new RegistryReader(io);
+  const reader = new RegistryReader(io.machine);
   const [elevated, marshalled, registered] = await Promise.all([elevation(io), marshalling(reader), registrations(reader, io)]);
   return [ok('windows', 'this is Windows'), elevated, ...marshalled, ...registered];
 }

@@ -63,6 +63,7 @@ std::string scenarioJson() {
                         {"clsid", "{C}"},
                         {"activation", {{"hang", false}, {"hresult", 0}}},
                         {"restoreSupport", true},
+                        {"lifetime", "pooled"},
                         {"rollForward", {{"kind", "answer"}, {"hresult", 0}, {"supported", true}}},
                         {"orderComponents", {{"kind", "order"}, {"hresult", 0}, {"order", nlohmann::json::array({"b", "a"})}, {"returns", nlohmann::json::array()}}},
                         {"components",
