@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { hostReads } from '../machine/host';
+import { chooseReads } from '../machine/host';
 import type { ProgramResult } from '../machine/programs';
 import type { MachineReads } from '../machine/reads';
 import { GuardedStream } from './streams';
@@ -68,6 +68,7 @@ export interface ProcessIo extends CliIo {
 /** The real process: its streams (write errors caught), environment, platform and signals. */
 export function processIo(): ProcessIo {
   const stdout = new GuardedStream(process.stdout);
+  let machine: MachineReads | undefined;
   return {
     stdout,
     stderr: new GuardedStream(process.stderr),
@@ -89,6 +90,9 @@ export function processIo(): ProcessIo {
     },
     runProgram,
     fileExists: existsSync,
-    machine: hostReads({ runProgram, env: process.env }, process.platform),
+    // Chosen on the first read: loading the addon is no part of start-up.
+    get machine() {
+      return (machine ??= chooseReads({ runProgram, env: process.env }, process.platform));
+    },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * This machine: read through the addon on Windows when it loads, else through the programs.
- * The addon is loaded on first use, not before, so doctor still runs where it cannot load.
+ * Called on first use (processIo's `machine`), so doctor still runs where the addon cannot load.
  */
 import { loadBinding } from '../backends/load';
 import { hasMachineReads, nativeReads } from './native';
@@ -23,19 +23,4 @@ export function chooseReads(io: HostIo, platform: NodeJS.Platform): MachineReads
     // doctor's own checks say why the addon does not load
   }
   return programReads(io);
-}
-
-/** {@link chooseReads}, decided on the first read. */
-export function hostReads(io: HostIo, platform: NodeJS.Platform): MachineReads {
-  let chosen: MachineReads | undefined;
-  const reads = () => (chosen ??= chooseReads(io, platform));
-  return {
-    get via() {
-      return reads().via;
-    },
-    key: (path) => reads().key(path),
-    subkeys: (path) => reads().subkeys(path),
-    defaultValue: (path) => reads().defaultValue(path),
-    processImages: () => reads().processImages(),
-  };
 }

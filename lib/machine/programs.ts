@@ -63,8 +63,8 @@ export function imagesOfWmic(output: string): string[] {
   return lines[0]?.toLowerCase() === 'name' ? lines.slice(1) : [];
 }
 
-/** reg.exe prints every key with its root's long name. */
-const LONG_ROOTS: Readonly<Record<string, string>> = {
+/** reg.exe prints every key with its root's long name. The roots the addon reads (kRoots in native/com/machine_win32.cc). */
+export const REGISTRY_ROOTS: Readonly<Record<string, string>> = {
   HKLM: 'HKEY_LOCAL_MACHINE',
   HKCR: 'HKEY_CLASSES_ROOT',
   HKCU: 'HKEY_CURRENT_USER',
@@ -74,7 +74,7 @@ const LONG_ROOTS: Readonly<Record<string, string>> = {
 /** Whether reg.exe's `key` is one level below the key asked for as `path`. */
 function isChildOf(key: RegKey, path: string): boolean {
   const [root, ...rest] = path.split('\\');
-  const parent = [LONG_ROOTS[root.toUpperCase()] ?? root, ...rest].join('\\').toLowerCase() + '\\';
+  const parent = [REGISTRY_ROOTS[root.toUpperCase()] ?? root, ...rest].join('\\').toLowerCase() + '\\';
   const below = key.path.toLowerCase();
   return below.startsWith(parent) && !below.slice(parent.length).includes('\\');
 }

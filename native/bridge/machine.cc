@@ -8,6 +8,13 @@
 namespace wsb::bridge {
 namespace {
 
+// The path as a message shows it (UTF-8; an unpaired surrogate replaced).
+std::string shown(const WString& path) {
+  std::string text;
+  toUtf8(path, &text, Unpaired::kReplace);
+  return text;
+}
+
 // Synchronous: a key is read in microseconds, and a JS-thread read needs no hold on the loop.
 Napi::Value readRegistryKeyOf(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
@@ -15,16 +22,12 @@ Napi::Value readRegistryKeyOf(const Napi::CallbackInfo& info) {
   std::wstring rest;
   const HKEY root = registryRoot(path, &rest);
   if (root == nullptr) {
-    std::string shown;
-    toUtf8(path, &shown, Unpaired::kReplace);
-    throw invalidArgValue(env, "path must start with HKLM, HKCR, HKCU or HKU (or their long names), got '" + shown + "'");
+    throw invalidArgValue(env, "path must start with HKLM, HKCR, HKCU or HKU (or their long names), got '" + shown(path) + "'");
   }
   const RegistryListing listing = readRegistryKey(root, rest);
   if (listing.status == ERROR_FILE_NOT_FOUND) return env.Null();
   if (listing.status != ERROR_SUCCESS) {
-    std::string shown;
-    toUtf8(path, &shown, Unpaired::kReplace);
-    throw callError(env, Failure{HRESULT_FROM_WIN32(listing.status), "cannot read the registry key " + shown});
+    throw callError(env, Failure{HRESULT_FROM_WIN32(listing.status), "cannot read the registry key " + shown(path)});
   }
   Napi::Array values = Napi::Array::New(env, listing.values.size());
   for (std::size_t i = 0; i < listing.values.size(); ++i) {

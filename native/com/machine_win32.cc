@@ -64,7 +64,13 @@ std::wstring dataText(DWORD type, const std::vector<BYTE>& data) {
     case REG_LINK: return wideData(data);
     case REG_MULTI_SZ: {
       std::wstring joined;
-      for (wchar_t c : wideData(data)) joined += c == L'\0' ? std::wstring(L"\\0") : std::wstring(1, c);
+      for (wchar_t c : wideData(data)) {
+        if (c == L'\0') {
+          joined += L"\\0";
+        } else {
+          joined += c;
+        }
+      }
       return joined;
     }
     case REG_DWORD:

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { REGISTRY_ROOTS } from '../../lib/machine/programs';
 import { WSB_INTERFACES } from '../../lib/machine/registry';
 import { hresultOf, toHex } from '../../lib/hresult';
 
@@ -97,4 +98,10 @@ describe('interface IIDs', () => {
       expect(idlIid(name)).toBe(iid);
     },
   );
+});
+
+test('the registry roots the addon reads (native/com/machine_win32.cc) are those the reg.exe fallback names', () => {
+  const source = readFileSync(join(ROOT, 'native', 'com', 'machine_win32.cc'), 'utf8');
+  const roots = [...source.matchAll(/\{L"(HK[A-Z]+)", L"(HKEY_[A-Z_]+)", HKEY_[A-Z_]+\}/g)].map((m) => [m[1], m[2]]);
+  expect(Object.fromEntries(roots)).toEqual(REGISTRY_ROOTS);
 });
