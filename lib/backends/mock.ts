@@ -126,6 +126,10 @@ class MockOperation implements BackendOperation {
       case 'hang':
         return never;
       case 'crash':
+        if (step.afterMs > 0) {
+          scheduler().schedule(step.afterMs, () => (this.process.crashed = true));
+          return Promise.resolve({ status: HRESULT.WSBAPP_ASYNC_IN_PROGRESS });
+        }
         this.process.crashed = true;
         return Promise.reject(errorForCall('QueryStatus', HRESULT.RPC_S_CALL_FAILED));
       case 'callFails':

@@ -50,8 +50,11 @@ export type StatusStep =
       /**
        * The add-in process dies during this call: it fails with RPC_S_CALL_FAILED and every
        * later call on the add-in with RPC_S_SERVER_UNAVAILABLE (what Wine and Windows report).
+       * With `afterMs`, the call still answers WSBAPP_ASYNC_IN_PROGRESS and the process dies
+       * that long after it returned: the next call finds the server gone.
        */
       crash: true;
+      afterMs?: number;
     };
 
 /** How one component behaves. */
@@ -126,7 +129,7 @@ export type NormalizedStep =
   | { kind: 'callFails'; hresult: number; delayMs: number }
   | { kind: 'unwritten'; delayMs: number }
   | { kind: 'hang' }
-  | { kind: 'crash' };
+  | { kind: 'crash'; afterMs: number };
 
 /** A call answered with an HRESULT, or never. */
 export interface NormalizedAnswer {
@@ -249,9 +252,9 @@ function normalizeStep(step: unknown, field: string): NormalizedStep {
     throw bad(invalidValue, field, `must be an HRESULT or an object with one of ${STEP_KINDS.join(', ')}`);
   }
   if (kind === 'hang' || kind === 'crash') {
-    strictObject(step, [kind], field);
+    strictObject(step, kind === 'crash' ? [kind, 'afterMs'] : [kind], field);
     if (step[kind] !== true) throw bad(invalidValue, `${field}.${kind}`, `must be true, got ${JSON.stringify(step[kind])}`);
-    return { kind };
+    return kind === 'crash' ? { kind, afterMs: delayOf(step.afterMs, `${field}.afterMs`) } : { kind };
   }
   strictObject(step, [kind, 'delayMs'], field);
   const delayMs = delayOf(step.delayMs, `${field}.delayMs`);

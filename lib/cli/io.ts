@@ -8,6 +8,7 @@ import { chooseReads } from '../machine/host';
 import type { ProgramResult } from '../machine/programs';
 import type { MachineReads } from '../machine/reads';
 import { GuardedStream } from './streams';
+import { Trail } from './trail';
 
 /** Where text goes: process.stdout / process.stderr, or a buffer in tests. */
 export interface OutputStream {
@@ -39,6 +40,8 @@ export interface CliIo {
   fileExists(path: string): boolean;
   /** The registry and the processes (through the addon where it loads, else runProgram's programs). */
   readonly machine: MachineReads;
+  /** Where the command is; the drain guard names it. */
+  readonly trail: Trail;
 }
 
 function runProgram(file: string, args: readonly string[]): Promise<ProgramResult> {
@@ -91,6 +94,7 @@ export function processIo(): ProcessIo {
     runProgram,
     fileExists: existsSync,
     // Chosen on the first read: loading the addon is no part of start-up.
+    trail: new Trail(),
     get machine() {
       return (machine ??= chooseReads({ runProgram, env: process.env }, process.platform));
     },

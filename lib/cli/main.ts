@@ -133,8 +133,9 @@ export function main(): void {
   // nothing (a bug). Never a silent exit 0: one error line naming the command, exit 70.
   const drained = (): void => {
     const commandLine = commandLineOf(argv);
+    const where = io.trail.where === undefined ? 'before its first step' : `at ${io.trail.where}`;
     const error = new Error(
-      `${commandLine} had not finished when the event loop drained, ${Date.now() - startedAt} ms in: it was waiting on work that held nothing`,
+      `${commandLine} had not finished when the event loop drained, ${Date.now() - startedAt} ms in, ${where}: it was waiting on work that held nothing`,
     );
     const code = reportFailure(error, commandLine, argv.includes('--json'), io);
     void Promise.all([io.stdout.flush(), io.stderr.flush()]).then(() => process.exit(code));

@@ -17,6 +17,7 @@ import type {
 import { releaseAll, settlesWithin, type Releasable } from '../releases';
 import { bounded, type Bounded } from './deadline';
 import type { Observation } from './report';
+import type { RuleGroup } from './rules';
 import { errorText, hresultOfError, seen } from './outcome';
 import type { VetSystem } from './system';
 
@@ -70,6 +71,8 @@ export class VetContext {
   restoreSupported: boolean | undefined;
   /** The WSB interfaces with no proxy/stub registered (names); null when there is no registry to read. */
   unmarshalled: string[] | null = null;
+  /** The rule group running now (or the set-up and clean-up around them): where `step` says the run is. */
+  group: RuleGroup | 'setup' | 'cleanup' = 'setup';
   private session: Promise<Bounded<BackendAddin>> | undefined;
   private readonly owned = new Set<Releasable>();
 
@@ -80,7 +83,13 @@ export class VetContext {
     readonly writerMetadata: string | null,
     readonly bounds: VetBounds,
     readonly system: VetSystem | null,
+    private readonly onStep: ((where: string) => void) | undefined = undefined,
   ) {}
+
+  /** Say where the run is: the group, then the call it waits on (`check: QueryStatus [db]`). */
+  step(call: string, component?: string | null): void {
+    this.onStep?.(`${this.group}: ${call}${component == null ? '' : ` [${component}]`}`);
+  }
 
   /** The components a check runs on: the given ones, or one NULL-component check when none were given. */
   checkTargets(): CheckTarget[] {
@@ -101,6 +110,7 @@ export class VetContext {
   /** A fresh activation, bounded; its add-in is owned (released at the end unless released before). */
   async activate(): Promise<Bounded<BackendAddin>> {
     let activation: PendingActivation | undefined;
+    this.step('activation');
     const activated = await bounded(() => (activation = new PendingActivation(this.backend, this.app)).addin, this.bounds.callTimeoutMs);
     if (activated.kind === 'value') this.own(activated.value);
     if (activated.kind === 'timeout') activation?.giveUp();
@@ -131,6 +141,7 @@ export class VetContext {
    */
   async release(object: Releasable | null | undefined): Promise<void> {
     if (!object || !this.owned.delete(object)) return;
+    this.step('Release');
     await settlesWithin(releaseAll([object]), this.bounds.callTimeoutMs);
   }
 
@@ -139,6 +150,7 @@ export class VetContext {
     const owned = [...this.owned];
     this.owned.clear();
     this.session = undefined;
+    this.step(`Release of ${owned.length} object(s)`);
     return releaseAll(owned);
   }
 
@@ -152,6 +164,7 @@ export class VetContext {
     start: () => Promise<T>,
     deadlineMs = this.bounds.callTimeoutMs,
   ): Promise<Bounded<T>> {
+    this.step(call, component);
     const outcome = await bounded(start, deadlineMs);
     if (outcome.kind === 'error' && outcome.error instanceof AddinDisconnectedError) {
       this.crashes.push(seen(call, outcome.error.hresult, outcome.elapsedMs, { component, note: errorText(outcome.error) }));
@@ -164,7 +177,10 @@ export class VetContext {
   /** Release an operation: Abort first when it may still run (as WSB does when it gives up), bounded. */
   async finish(operation: BackendOperation | null, abortFirst: boolean): Promise<void> {
     if (operation === null) return;
-    if (abortFirst) await bounded(() => operation.abort(), this.bounds.callTimeoutMs);
+    if (abortFirst) {
+      this.step('Abort');
+      await bounded(() => operation.abort(), this.bounds.callTimeoutMs);
+    }
     await this.release(operation);
   }
 }

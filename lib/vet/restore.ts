@@ -19,10 +19,16 @@ const RESTORE_RULES: readonly RuleId[] = [
 ];
 
 /** The verdict of a call whose error ends the rule: skipped after a crash, else a fail. */
-function failedCall(ctx: VetContext, id: RuleId, call: string, outcome: Bounded<unknown> & { kind: 'error' | 'timeout' }): RuleResult {
+function failedCall(
+  ctx: VetContext,
+  id: RuleId,
+  call: string,
+  outcome: Bounded<unknown> & { kind: 'error' | 'timeout' },
+  component: string | null = null,
+): RuleResult {
   if (outcome.kind === 'timeout') return fail(id, `${call} did not return within ${outcome.elapsedMs} ms`);
   if (ctx.crashes.some((c) => c.call === call)) return skip(id, crashReason(call));
-  return fail(id, `${call} failed: ${errorText(outcome.error)}`, [errorSeen(call, null, outcome)]);
+  return fail(id, `${call} failed: ${errorText(outcome.error)}`, [errorSeen(call, component, outcome)]);
 }
 
 const key = (c: ComponentRef): string => JSON.stringify([c.name, c.logicalPath]);
@@ -71,7 +77,7 @@ async function restoreHook(
     return pass(id, `${call} returned S_OK`, [seen(call, HRESULT.S_OK, answer.elapsedMs, { component: safe.name })]);
   if (answer.kind === 'error' && hresultOfError(answer.error) === documented)
     return pass(id, `${call} returned the documented ${codeText(documented)}`, [errorSeen(call, safe.name, answer)]);
-  return failedCall(ctx, id, call, answer);
+  return failedCall(ctx, id, call, answer, safe.name);
 }
 
 export async function restoreRules(ctx: VetContext, enabled: boolean, safeComponent: string | undefined): Promise<RuleResult[]> {

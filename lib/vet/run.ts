@@ -27,7 +27,7 @@ import { componentsOf } from './metadata';
 import { readMarshalling, registrationRules } from './registration';
 import { VET_SCHEMA_VERSION, type ComponentSource, type RuleResult, type Verdict, type VetReport } from './report';
 import { restoreRules } from './restore';
-import { RULES } from './rules';
+import { RULES, type RuleGroup } from './rules';
 import { defaultSystem, type VetSystem } from './system';
 
 /** Options of {@link vetAddin}. Durations in milliseconds. */
@@ -50,6 +50,11 @@ export interface VetOptions extends BackendOptions {
   readonly system?: VetSystem | null;
   /** Called with each rule's result as soon as it is known (in report order per group). */
   readonly onRule?: (result: RuleResult) => void;
+  /**
+   * Called with where the run is before each call it waits on, as text (`check: QueryStatus [db]`,
+   * `abort: Abort`): what a caller shows when a run stops.
+   */
+  readonly onStep?: (where: string) => void;
 }
 
 export const DEFAULT_VET_TIMEOUT_MS = 60_000;
@@ -68,6 +73,7 @@ const OPTION_KEYS = [
   'strict',
   'system',
   'onRule',
+  'onStep',
 ];
 
 interface Settings {
@@ -81,6 +87,7 @@ interface Settings {
   readonly strict: boolean;
   readonly system: VetSystem | null | undefined;
   readonly onRule: ((result: RuleResult) => void) | undefined;
+  readonly onStep: ((where: string) => void) | undefined;
 }
 
 function settingsOf(raw: unknown): Settings {
@@ -112,6 +119,7 @@ function settingsOf(raw: unknown): Settings {
     strict: flag('strict'),
     system: system as VetSystem | null | undefined,
     onRule: optionalFunction<(result: RuleResult) => void>(options.onRule, 'options.onRule'),
+    onStep: optionalFunction<(where: string) => void>(options.onStep, 'options.onStep'),
   };
 }
 
@@ -119,25 +127,32 @@ const ORDER = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
 
 /** Run every group; the context releases what they leave. */
 async function runGroups(ctx: VetContext, settings: Settings): Promise<RuleResult[]> {
+  ctx.step('reading the process list and the marshalling registration');
   const baseline = await processBaseline(ctx);
   await readMarshalling(ctx);
   const results: RuleResult[] = [];
-  const add = (found: RuleResult[]) => {
+  const add = async (group: RuleGroup, rules: (ctx: VetContext) => Promise<RuleResult[]>) => {
+    ctx.group = group;
+    const found = await rules(ctx);
     results.push(...found);
     found.forEach((r) => settings.onRule?.(r));
   };
   try {
-    add(await identityRules(ctx));
-    add(await registrationRules(ctx));
-    add(await checkRules(ctx));
-    add(await abortRules(ctx));
-    add([await concurrentActivations(ctx)]);
-    add(await restoreRules(ctx, settings.restore, settings.safeComponent));
+    await add('identity', identityRules);
+    await add('registration', registrationRules);
+    await add('check', checkRules);
+    await add('abort', abortRules);
+    await add('lifetime', async () => [await concurrentActivations(ctx)]);
+    await add('restore', () => restoreRules(ctx, settings.restore, settings.safeComponent));
   } finally {
+    ctx.group = 'cleanup';
     // Bounded: a hung add-in cannot hold vet; its Releases go on, and the process-exit rule sees it.
     await settlesWithin(ctx.releaseAll(), DEFAULT_RELEASE_TIMEOUT_MS);
   }
-  add([noCrash(ctx), await processExits(ctx, baseline)]);
+  await add('lifetime', async () => {
+    ctx.step('waiting for the add-in processes to exit');
+    return [noCrash(ctx), await processExits(ctx, baseline)];
+  });
   return results.sort((a, b) => (ORDER.get(a.id) ?? 0) - (ORDER.get(b.id) ?? 0));
 }
 
@@ -153,7 +168,7 @@ export async function vetAddin(target: ApplicationSelector, options?: VetOptions
   const app = await findApplication(backend, selector);
   const system = settings.system === undefined ? defaultSystem(backend) : settings.system;
   const startedAt = performance.now();
-  const ctx = new VetContext(backend, app, settings.components, settings.writerMetadata, settings.bounds, system);
+  const ctx = new VetContext(backend, app, settings.components, settings.writerMetadata, settings.bounds, system, settings.onStep);
   const rules = await runGroups(ctx, settings);
   const counts: Record<Verdict, number> = { pass: 0, warn: 0, fail: 0, skipped: 0 };
   for (const rule of rules) counts[rule.verdict] += 1;

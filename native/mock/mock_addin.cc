@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <new>
 #include <optional>
 #include <string>
@@ -21,8 +22,24 @@ using scenario::StatusStep;
 using std::chrono::milliseconds;
 
 // The add-in's process: a crash during one call takes every later call down with it.
-struct ProcessState {
-  std::atomic<bool> crashed{false};
+// A delayed crash (a step's afterMs) is a time of death, read by every later call: the
+// process "dies" then without a thread of its own to kill it.
+class ProcessState {
+ public:
+  bool dead() const {
+    const std::int64_t at = diesAt_.load();
+    return at != kAlive && std::chrono::steady_clock::now().time_since_epoch().count() >= at;
+  }
+  void crash() { diesAt_ = 0; }
+  void crashIn(milliseconds delay) {
+    std::int64_t at = (std::chrono::steady_clock::now() + delay).time_since_epoch().count();
+    std::int64_t alive = kAlive;
+    diesAt_.compare_exchange_strong(alive, at);  // an earlier death stands
+  }
+
+ private:
+  static constexpr std::int64_t kAlive = INT64_MAX;
+  std::atomic<std::int64_t> diesAt_{kAlive};
 };
 
 // The reference count of one mock object, mirrored into the host's statistics.
@@ -104,7 +121,7 @@ class MockOperation final : public IWsbApplicationAsync {
     return guarded([&]() -> HRESULT {
       host().record(MockCall{"QueryStatus", app_.writerId, component_, {}});
       if (status == nullptr) return kE_POINTER;
-      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (process_->dead()) return kRPC_S_SERVER_UNAVAILABLE;
       return play(statuses_.next(), status);
     });
   }
@@ -112,7 +129,7 @@ class MockOperation final : public IWsbApplicationAsync {
   HRESULT STDMETHODCALLTYPE Abort() override {
     return guarded([&]() -> HRESULT {
       host().record(MockCall{"Abort", app_.writerId, component_, {}});
-      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (process_->dead()) return kRPC_S_SERVER_UNAVAILABLE;
       if (script_.abort.hang) return host().pause(std::nullopt);
       statuses_.abort();
       const HRESULT waited = host().pause(milliseconds(script_.abort.delayMs));
@@ -126,7 +143,14 @@ class MockOperation final : public IWsbApplicationAsync {
   HRESULT play(const StatusStep& step, HRESULT* status) {
     switch (step.kind) {
       case StatusStep::Kind::kHang: return host().pause(std::nullopt);
-      case StatusStep::Kind::kCrash: process_->crashed = true; return kRPC_S_CALL_FAILED;
+      case StatusStep::Kind::kCrash:
+        if (step.afterMs == 0) {
+          process_->crash();
+          return kRPC_S_CALL_FAILED;
+        }
+        process_->crashIn(milliseconds(step.afterMs));
+        *status = scenario::kInProgress;
+        return kS_OK;
       default: break;
     }
     const HRESULT waited = host().pause(milliseconds(step.delayMs));
@@ -181,7 +205,7 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       host_->record(MockCall{"CheckConsistency", app_.writerId, name, std::move(args)});
       if (async == nullptr) return kE_POINTER;
       *async = nullptr;
-      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (process_->dead()) return kRPC_S_SERVER_UNAVAILABLE;
       const scenario::CheckAnswer answer = scenario::checkAnswer(app_.component(name.value_or("")));
       // Blocks like a hung QueryStatus: only a cancellation (releasing the add-in) or teardown
       // ends it, with RPC_E_CALL_CANCELED and no async object.
@@ -209,7 +233,7 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
       if (orderedNames == nullptr || orderedPaths == nullptr) return kE_POINTER;
       *orderedNames = nullptr;
       *orderedPaths = nullptr;
-      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (process_->dead()) return kRPC_S_SERVER_UNAVAILABLE;
       const bool passed = count == 0 || (names != nullptr && paths != nullptr);
       std::vector<std::string> utf8Names;
       for (DWORD i = 0; passed && i < count; ++i) utf8Names.push_back(utf8(names[i]).value_or(""));
@@ -247,7 +271,7 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
     return guarded([&]() -> HRESULT {
       host_->record(MockCall{"IsRollForwardSupported", app_.writerId, std::nullopt, {}});
       if (supported == nullptr) return kE_POINTER;
-      if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+      if (process_->dead()) return kRPC_S_SERVER_UNAVAILABLE;
       const scenario::RollForwardScript& script = app_.rollForward;
       if (script.kind == scenario::RollForwardScript::Kind::kHang) return host_->pause(std::nullopt);
       if (script.kind == scenario::RollForwardScript::Kind::kFail) return script.hresult;
@@ -278,7 +302,7 @@ class MockAddin final : public IWsbApplicationBackupSupport, public IWsbApplicat
     const auto name = utf8(component);
     host_->record(
         MockCall{method, app_.writerId, name, {utf8(metadata), utf8(logicalPath), std::string(noRollForward ? "true" : "false")}});
-    if (process_->crashed) return kRPC_S_SERVER_UNAVAILABLE;
+    if (process_->dead()) return kRPC_S_SERVER_UNAVAILABLE;
     const scenario::Answer answer = app_.component(name.value_or("")).*outcome;
     return answer.hang ? host_->pause(std::nullopt) : answer.hresult;
   }

@@ -20,6 +20,7 @@ using Hresult = std::int32_t;  // the bits of an HRESULT, without <windows.h>
 constexpr Hresult kOk = 0;                                          // S_OK
 constexpr Hresult kAborted = static_cast<Hresult>(0x80004004);      // E_ABORT
 constexpr Hresult kNullPointer = static_cast<Hresult>(0x80004003);  // E_POINTER
+constexpr Hresult kInProgress = static_cast<Hresult>(0x407A0004);   // WSBAPP_ASYNC_IN_PROGRESS
 // The longest delay a scenario may script: Node's longest timer (MAX_DURATION_MS in
 // lib/validate.ts), so the TypeScript mock can play every scenario the C++ engines accept.
 constexpr double kMaxDelayMs = 2147483647.0;
@@ -35,6 +36,9 @@ struct StatusStep {
   Kind kind = Kind::kStatus;
   Hresult hresult = kOk;
   std::uint32_t delayMs = 0;
+  // kCrash: 0, the process dies in the call; N, the call answers kInProgress and the process
+  // dies N ms after it returned.
+  std::uint32_t afterMs = 0;
 };
 
 struct AbortScript {

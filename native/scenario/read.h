@@ -120,7 +120,7 @@ class Reader {
   }
 
   static StatusStep step(const Value& value, const std::string& path) {
-    object(value, path, {"kind", "hresult", "delayMs"});
+    object(value, path, {"kind", "hresult", "delayMs", "afterMs"});
     StatusStep out;
     out.kind =
         static_cast<StatusStep::Kind>(choice(value.member("kind"), path + ".kind", {"status", "callFails", "unwritten", "hang", "crash"}));
@@ -130,6 +130,9 @@ class Reader {
     if (!hasHresult && value.member("hresult").type() != Type::kAbsent) fail(path + ".hresult", "is not allowed for this kind");
     if (hasDelay) out.delayMs = delay(value.member("delayMs"), path + ".delayMs");
     if (!hasDelay && value.member("delayMs").type() != Type::kAbsent) fail(path + ".delayMs", "is not allowed for this kind");
+    if (out.kind == StatusStep::Kind::kCrash) out.afterMs = delay(value.member("afterMs"), path + ".afterMs");
+    if (out.kind != StatusStep::Kind::kCrash && value.member("afterMs").type() != Type::kAbsent)
+      fail(path + ".afterMs", "is not allowed for this kind");
     return out;
   }
 

@@ -19,8 +19,8 @@ started=$SECONDS
 "$WSB_ROOT/scripts/prebuild.sh" win32-x64
 "$here/build-sample-addin.sh" --no-register
 rm -rf "$WSB_BUILD/com-tests"  # no stale test file from a renamed source
-log "tsc -p tsconfig.com.json"
-(cd "$WSB_ROOT" && node node_modules/typescript/bin/tsc -p tsconfig.com.json)
+log "tsc -p tsconfig.com.json; npm run build:ts (the CLI the vet tables run is dist/)"
+(cd "$WSB_ROOT" && node node_modules/typescript/bin/tsc -p tsconfig.com.json && npm run -s build:ts)
 
 trap 'timeout 30 wineserver -k || true' EXIT
 sample="$WSB_BUILD/sample-addin"

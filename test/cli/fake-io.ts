@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { CliIo, ProgramResult, StopCause } from '../../lib/cli/io';
 import { programReads } from '../../lib/machine/programs';
+import { Trail } from '../../lib/cli/trail';
 
 export const FIXTURES = resolve(__dirname, 'fixtures');
 export const SCENARIO = resolve(FIXTURES, 'scenario.json');
@@ -86,6 +87,7 @@ export function fakeIo(options: FakeIoOptions = {}): FakeIo {
     },
     listeners: () => interruptListeners.size,
     ran,
+    trail: new Trail(),
     // The fallback's reads, over the canned programs: what a machine without the addon runs.
     get machine() {
       return programReads(io);

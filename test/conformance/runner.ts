@@ -96,6 +96,8 @@ class Session {
         return this.settle(this.addin.orderComponents(call.components), (order) => ({ order }));
       case 'rollForward':
         return this.settle(this.addin.isRollForwardSupported(), (supported) => ({ supported }));
+      case 'wait':
+        return new Promise((resolve) => setTimeout(() => resolve('done'), call.ms));
     }
   }
 

@@ -32,7 +32,9 @@ export type Call =
   | { readonly call: 'abort' }
   | { readonly call: 'preRestore' | 'postRestore'; readonly component: string | null }
   | { readonly call: 'order'; readonly components: readonly ComponentRef[] }
-  | { readonly call: 'rollForward' };
+  | { readonly call: 'rollForward' }
+  /** No call: let `ms` pass (for what the add-in does between calls). */
+  | { readonly call: 'wait'; readonly ms: number };
 
 export interface ConformanceRow {
   readonly name: string;
@@ -53,6 +55,7 @@ const pre = (component: string | null = 'db'): Call => ({ call: 'preRestore', co
 const post = (component: string | null = 'db'): Call => ({ call: 'postRestore', component });
 const order = (...names: string[]): Call => ({ call: 'order', components: names.map(ref) });
 const rollForward: Call = { call: 'rollForward' };
+const wait = (ms: number): Call => ({ call: 'wait', ms });
 
 export const CONFORMANCE: readonly ConformanceRow[] = [
   {
@@ -133,6 +136,18 @@ export const CONFORMANCE: readonly ConformanceRow[] = [
       [check(), 'operation'],
       [status, { status: running }],
       [status, { fails: 'RPC_S_CALL_FAILED' }],
+      [status, { fails: 'RPC_S_SERVER_UNAVAILABLE' }],
+      [pre(), { fails: 'RPC_S_SERVER_UNAVAILABLE' }],
+    ],
+  },
+  {
+    name: 'a crash after the call: it answers in progress, then every later call finds the process gone',
+    script: { components: { db: { statuses: [running, { crash: true, afterMs: 300 }] } } },
+    calls: [
+      [check(), 'operation'],
+      [status, { status: running }],
+      [status, { status: running }],
+      [wait(1_500), 'done'],
       [status, { fails: 'RPC_S_SERVER_UNAVAILABLE' }],
       [pre(), { fails: 'RPC_S_SERVER_UNAVAILABLE' }],
     ],

@@ -118,6 +118,21 @@ const cases: [string, Break, string][] = [
     (s) => (s.applications[0].components.db.statuses[1].hresult = 0),
     `${db}.statuses[1].hresult is not allowed for this kind`,
   ],
+  [
+    'a crash step without afterMs',
+    (s) => delete s.applications[0].components.db.statuses[1].afterMs,
+    `${db}.statuses[1].afterMs is missing`,
+  ],
+  [
+    'a crash step afterMs negative',
+    (s) => (s.applications[0].components.db.statuses[1].afterMs = -1),
+    `${db}.statuses[1].afterMs must be a whole number of milliseconds in [0, 2147483647]`,
+  ],
+  [
+    'a status step with afterMs',
+    (s) => (s.applications[0].components.db.statuses[0].afterMs = 300),
+    `${db}.statuses[0].afterMs is not allowed for this kind`,
+  ],
   ['abort unknown key', (s) => (s.applications[0].components.db.abort.hung = true), `${db}.abort has an unknown key 'hung'`],
   ['abort.statusAfter missing', (s) => delete s.applications[0].components.db.abort.statusAfter, `${db}.abort.statusAfter is missing`],
   ['preRestore a number (not normalised)', (s) => (s.applications[0].components.db.preRestore = 0), `${db}.preRestore must be an object`],

@@ -21,6 +21,7 @@ describe('an unknown key is refused at every level of a scenario, naming the pat
     ['an unwritten step', component({ statuses: [{ unwritten: true, delaMs: 1 }] }), `${db}.statuses[0]`, 'delaMs', 'delayMs'],
     ['a hang step', component({ statuses: [{ hang: true, hangs: 1 }] }), `${db}.statuses[0]`, 'hangs', 'hang'],
     ['a crash step', component({ statuses: [{ crash: true, crsh: 1 }] }), `${db}.statuses[0]`, 'crsh', 'crash'],
+    ['a delayed crash step', component({ statuses: [{ crash: true, aftrMs: 300 }] }), `${db}.statuses[0]`, 'aftrMs', 'afterMs'],
     ['a failing check', component({ check: { fail: 'E_FAIL', operaton: true } }), `${db}.check`, 'operaton', 'operation'],
     ['a failing OrderComponents', app({ orderComponents: { fial: 'E_FAIL' } }), `${at}.orderComponents`, 'fial', 'fail'],
     [

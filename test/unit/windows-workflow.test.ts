@@ -48,7 +48,8 @@ test('a windows-2022 job builds with node-gyp and cmake-js, runs npm test and th
     'npm test',
     'cmake-js compile',
     'tsc -p tsconfig.com.json',
-    'contract.com.js',
+    "'contract-pooled', 'contract-single-use', 'vet-cli-pooled', 'vet-cli-single-use'",
+    '$file.com.js',
     'backup-agent.exe',
   ]) {
     expect(script).toContain(command);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <condition_variable>
 #include <mutex>
 #include <new>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "scenario/behaviour.h"
@@ -18,10 +20,6 @@ using scenario::ApplicationScript;
 using scenario::ComponentScript;
 using scenario::StatusStep;
 
-// WSBAPP_ASYNC_IN_PROGRESS as the SDK header defines it (severity bits 01). Windows Server Backup
-// compares with this exact value; 0x007A0004 (from metadata-generated bindings) risks having a
-// running check taken for finished. A scenario may still script 0x007A0004 to test a client.
-constexpr HRESULT kWsbAppAsyncInProgress = static_cast<HRESULT>(0x407A0004);  // WSBAPP_ASYNC_IN_PROGRESS
 // Exit code of a scripted crash, so a test can tell it from the watchdog's.
 constexpr UINT kCrashExitCode = 0xC0DE;
 
@@ -77,6 +75,21 @@ void logFinalRelease(CallLog& log, const char* object, const std::string* compon
 
 void sleepFor(std::uint32_t ms) {
   if (ms > 0) Sleep(ms);
+}
+
+// TerminateProcess, not ExitProcess: a crash runs no DLL detach and no atexit, and ExitProcess
+// could block on the loader lock held by another RPC thread.
+[[noreturn]] void crash() {
+  TerminateProcess(GetCurrentProcess(), kCrashExitCode);
+  std::abort();  // not reached
+}
+
+// The process dies `ms` after the current call has returned, between the client's calls.
+void crashLater(std::uint32_t ms) {
+  std::thread([ms] {
+    Sleep(ms);
+    crash();
+  }).detach();
 }
 
 // A reference for the length of a scope.
@@ -157,10 +170,12 @@ class AsyncCheck final : public IWsbApplicationAsync {
           waitForAbort();  // then answer as an aborted check would
           return answer(phrResult, script_.abort.statusAfter);
         case StatusStep::Kind::kCrash:
-          context_.log->write(line);
-          // TerminateProcess, not ExitProcess: a crash runs no DLL detach and no atexit, and
-          // ExitProcess could block on the loader lock held by another RPC thread.
-          TerminateProcess(GetCurrentProcess(), kCrashExitCode);
+          context_.log->write(line.number("afterMs", step.afterMs));
+          if (step.afterMs > 0) {
+            crashLater(step.afterMs);
+            return answer(phrResult, scenario::kInProgress);  // the SDK's value, which WSB compares with
+          }
+          crash();
           return E_UNEXPECTED;  // not reached
         case StatusStep::Kind::kCallFails:
           sleepFor(step.delayMs);

@@ -120,10 +120,12 @@ async function runWatched(job: CheckJob, io: CliIo): Promise<number> {
     ),
   );
   const onStatus = (event: StatusEvent): void => {
+    io.trail.at(`check: polling, after QueryStatus answer ${event.polls}`);
     progress.update(event);
     report.status(event);
   };
   let settled: Settled;
+  io.trail.at('check: activation and CheckConsistency');
   try {
     settled = await settle(checkConsistency(job.request, { ...job.options, signal: interrupts.signal, onStatus }), interrupts.forced);
   } finally {

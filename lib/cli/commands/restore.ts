@@ -81,6 +81,7 @@ async function runHook(step: keyof typeof HOOKS, argv: readonly string[], io: Cl
   const { call, invoke } = HOOKS[step];
   const fields = { command: `restore ${step}`, app, component: request.component ?? null } as const;
   const target = targetLabel(app, request.component);
+  io.trail.at(`restore: ${call}`);
   try {
     await withBackend(values, io, (backend) => interruptible(io, call, () => invoke(app, request, { backend })), {
       app,

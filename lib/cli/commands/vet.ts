@@ -146,6 +146,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     safeComponent: values['safe-component'],
     strict: values.strict === true,
     onRule: json ? (rule) => writeEvent(io.stdout, 'rule', rule) : undefined,
+    onStep: (where) => io.trail.at(`vet ${where}`),
   };
   if (options.safeComponent !== undefined && !options.restore) throw new UsageError('--safe-component needs --restore');
   return backendFor(values, io, async (backend) => {

@@ -7,7 +7,7 @@
  * built add-in, proxy DLL and client).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NormalizedScenario } from '../../../lib/backends/scenario';
 
@@ -23,6 +23,8 @@ export const sampleDir = requiredEnv('WSBAPP_SAMPLE_DIR');
 export const root = requiredEnv('WSBAPP_ROOT');
 export const addinExe = join(sampleDir, 'wsbapp-sample-addin.exe');
 export const proxyDll = join(sampleDir, 'wsbapp-proxy.dll');
+/** Whether this Windows is Wine (whose prefix has winecfg.exe in System32), for its known defects. */
+export const underWine = existsSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'winecfg.exe'));
 
 /** One JSON line of the add-in's log: `pid` of the process, `event`, then the event's fields. */
 export interface LogLine {
