@@ -14,7 +14,8 @@ import { parseOptions, type PollOptions } from './options';
 import { abortWithin, stopError, type PollSettings } from './poll';
 import { StopRequested, Stopper } from './stopper';
 import { DEFAULT_RELEASE_TIMEOUT_MS, releaseAll, settlesWithin, trackRelease } from './releases';
-import { MAX_WRITER_METADATA_UNITS, optionalString, requireStrictObject, requireVolumes } from './validate';
+import { MAX_WRITER_METADATA_UNITS, optionalString, requireBoolean, requireStrictObject, requireVolumes } from './validate';
+import { runSnapshotCheck, type SnapshotCheckOptions, type SnapshotCheckRequest, type SnapshotCheckResult } from './vss/on-demand';
 
 /** What to check. Only `application` is required; the rest map to CheckConsistency's optional arguments. */
 export interface ConsistencyCheckRequest {
@@ -28,6 +29,8 @@ export interface ConsistencyCheckRequest {
   readonly writerMetadata?: string | null;
   /** Source volumes and the snapshots to check, at most 64 pairs. */
   readonly volumes?: readonly VolumePair[];
+  /** `true`: snapshot the component's volumes with VSS and check on the snapshot ({@link SnapshotCheckRequest}). */
+  readonly snapshot?: false;
 }
 
 /** Options of checkConsistency(): polling, deadline, signal, and the backend. */
@@ -48,7 +51,19 @@ export interface StartOptions extends BackendOptions, Pick<PollOptions, 'signal'
  * (a call failed), NotRegisteredError, AccessDeniedError, TimeoutError or AbortedError (after
  * calling Abort once), or TypeError/RangeError for bad input (before any backend call).
  */
-export async function checkConsistency(request: ConsistencyCheckRequest, options: CheckOptions = {}): Promise<CheckResult> {
+export function checkConsistency(request: SnapshotCheckRequest, options?: SnapshotCheckOptions): Promise<SnapshotCheckResult>;
+export function checkConsistency(request: ConsistencyCheckRequest, options?: CheckOptions): Promise<CheckResult>;
+export function checkConsistency(
+  request: ConsistencyCheckRequest | SnapshotCheckRequest,
+  options: CheckOptions | SnapshotCheckOptions = {},
+): Promise<CheckResult | SnapshotCheckResult> {
+  // With `snapshot: true` the caller brings no metadata or volumes: VSS gives them (lib/vss/on-demand.ts).
+  if (typeof request === 'object' && request !== null && (request as { snapshot?: unknown }).snapshot === true)
+    return runSnapshotCheck(request, options, checkWithoutSnapshot);
+  return checkWithoutSnapshot(request as ConsistencyCheckRequest, options);
+}
+
+async function checkWithoutSnapshot(request: ConsistencyCheckRequest, options: CheckOptions): Promise<CheckResult> {
   const start = startOf(request, options, 'checkConsistency');
   try {
     const check = await begin(start);
@@ -114,10 +129,18 @@ interface ParsedRequest {
   readonly args: CheckArguments;
 }
 
-const REQUEST_KEYS: readonly (keyof ConsistencyCheckRequest)[] = ['application', 'component', 'logicalPath', 'writerMetadata', 'volumes'];
+const REQUEST_KEYS: readonly (keyof ConsistencyCheckRequest)[] = [
+  'application',
+  'component',
+  'logicalPath',
+  'writerMetadata',
+  'volumes',
+  'snapshot',
+];
 
 function parseRequest(request: unknown): ParsedRequest {
   const r = requireStrictObject(request, 'request', REQUEST_KEYS);
+  if (r.snapshot !== undefined) requireBoolean(r.snapshot, 'request.snapshot');
   const application = r.application;
   return {
     application: application as ApplicationSelector,

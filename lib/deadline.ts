@@ -93,16 +93,27 @@ export class CallDeadline {
 
   private stop(reason: 'timeout' | 'abort', call: WsbCall): TimeoutError | AbortedError {
     this.stopped = true;
-    const details = {
-      elapsedMs: Date.now() - this.startedAt,
-      polls: 0,
-      lastStatus: undefined,
-      abortDelivered: false,
-      abortHresult: undefined,
-      context: this.context,
-      call,
-    };
-    if (reason === 'timeout') return new TimeoutError({ ...details, timeoutMs: this.settings.timeoutMs });
-    return new AbortedError({ ...details, reason: this.settings.signal?.reason });
+    return callStopError(reason, call, this.context, this.startedAt, this.settings);
   }
+}
+
+/** The TimeoutError / AbortedError of a call (not a polled check) stopped while `call` was under way. */
+export function callStopError(
+  reason: 'timeout' | 'abort',
+  call: WsbCall | undefined,
+  context: string,
+  startedAt: number,
+  settings: CallSettings,
+): TimeoutError | AbortedError {
+  const details = {
+    elapsedMs: Date.now() - startedAt,
+    polls: 0,
+    lastStatus: undefined,
+    abortDelivered: false,
+    abortHresult: undefined,
+    context,
+    call,
+  };
+  if (reason === 'timeout') return new TimeoutError({ ...details, timeoutMs: settings.timeoutMs });
+  return new AbortedError({ ...details, reason: settings.signal?.reason });
 }

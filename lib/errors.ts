@@ -7,6 +7,8 @@
  * - {@link AddinCallError}: the COM *call itself* failed (transport, missing interface, ...).
  */
 import { decode, Facility, HRESULT, isDisconnection, toUnsigned } from './hresult';
+import type { SnapshotPhase, SnapshotReport } from './vss/report';
+import type { VssCall } from './vss/types';
 
 /** The COM calls (and library steps) an error can come from. */
 export type WsbCall =
@@ -19,7 +21,8 @@ export type WsbCall =
   | 'PostRestore'
   | 'OrderComponents'
   | 'IsRollForwardSupported'
-  | 'LoadBackend';
+  | 'LoadBackend'
+  | VssCall;
 
 /** What every WsbError constructor takes. */
 export interface WsbErrorDetails {
@@ -58,6 +61,8 @@ export class WsbError extends Error {
   readonly systemMessage: string | undefined;
   /** What the failed call was made for (`application "Contoso", component "db"`), once the library named it. */
   target: string | undefined;
+  /** With a check on a snapshot (`snapshot: true`): what was snapshotted, and how it was cleaned up. */
+  snapshot: SnapshotReport | undefined;
   private readonly summary: string;
   private readonly origin: string;
 
@@ -212,6 +217,42 @@ export class AbortedError extends CheckStoppedError {
     super(`${details.call ?? 'consistency check'} aborted`, HRESULT.E_ABORT, details.call ?? 'Abort', details, details.reason);
     this.name = 'AbortError';
   }
+}
+
+/** A VSS step of a check on a snapshot failed; `phase` says where, `call` and `hresult` what. */
+export class VssError extends WsbError {
+  override readonly code: string = 'ERR_WSB_VSS';
+  readonly phase: SnapshotPhase;
+  constructor(summary: string, details: WsbErrorDetails & { readonly phase: SnapshotPhase }) {
+    super(summary, details);
+    this.phase = details.phase;
+  }
+}
+
+/** VSS cannot be used here: vssapi missing or not implemented (Wine), a 32-bit process on 64-bit Windows, a backend without VSS. */
+export class VssUnavailableError extends VssError {
+  override readonly code: string = 'ERR_WSB_VSS_UNAVAILABLE';
+}
+
+/** The application's writer, or the component in it, is not among what VSS reports; `offered` lists what is. */
+export class VssNotFoundError extends VssError {
+  override readonly code: string = 'ERR_WSB_VSS_NOT_FOUND';
+  readonly offered: readonly string[];
+  constructor(summary: string, details: WsbErrorDetails & { readonly phase: SnapshotPhase; readonly offered: readonly string[] }) {
+    super(summary, details);
+    this.offered = details.offered;
+  }
+}
+
+/** The typed error for a VSS call that failed with `hresult` in `phase`. */
+export function vssErrorForCall(call: VssCall, hresult: number, phase: SnapshotPhase, context?: string): VssError {
+  const hr = toUnsigned(hresult);
+  const details = { hresult: hr, call, phase, context };
+  if (hr === HRESULT.E_ACCESSDENIED)
+    return new VssError('access denied: VSS needs an elevated administrator or a Backup Operator', details);
+  if (call === 'CreateVssBackupComponents' && (hr === HRESULT.E_NOTIMPL || hr === HRESULT.ERROR_NOT_SUPPORTED))
+    return new VssUnavailableError('VSS is not available on this system', details);
+  return new VssError(`${call} failed`, details);
 }
 
 /** No backend can run here: e.g. the native COM backend off Windows, or the addon failed to load. */

@@ -76,6 +76,9 @@ export {
   TimeoutError,
   AbortedError,
   UnsupportedPlatformError,
+  VssError,
+  VssUnavailableError,
+  VssNotFoundError,
   ReleasedError,
   ScenarioError,
   errorForCall,
@@ -96,6 +99,29 @@ export {
 } from './backends/native';
 export { nativeBindingPath } from './backends/load';
 export { demoScenario } from './backends/demo';
+export type { SnapshotCheckRequest, SnapshotCheckResult, SnapshotCheckOptions } from './vss/on-demand';
+export {
+  SNAPSHOT_PHASES,
+  type SnapshotPhase,
+  type SnapshotReport,
+  type SnapshotVolume,
+  type SnapshotCleanup,
+  type VssCallRecord,
+} from './vss/report';
+export {
+  VSS_CALLS,
+  WRITER_STATES,
+  type VssCall,
+  type VssRequester,
+  type VssSession,
+  type Writer,
+  type WriterComponent,
+  type WriterState,
+  type WriterStatus,
+  type WriterStateName,
+} from './vss/types';
+export { createVssMock, type VssMock, type VssMockState } from './vss/mock';
+export type { VssScenario, VssWriterScenario, VssCallScenario } from './vss/scenario';
 export {
   normalizeScenario,
   loadScenarioFile,

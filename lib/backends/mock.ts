@@ -9,6 +9,7 @@
 import { AddinProtocolError, errorForCall, statusNotWrittenError, type WsbCall } from '../errors';
 import { HRESULT } from '../hresult';
 import { scheduler } from '../scheduler';
+import { createVssMock, type VssMock } from '../vss/mock';
 import {
   componentScript,
   normalizeScenario,
@@ -54,6 +55,8 @@ export interface MockBackend extends Backend {
   liveObjects(): number;
   /** The normalised scenario it runs. */
   readonly scenario: NormalizedScenario;
+  /** The scenario's VSS writers and calls (lib/vss/mock.ts), when it has a `vss` section. */
+  readonly vss: VssMock | undefined;
 }
 
 const never = new Promise<never>(() => {});
@@ -266,8 +269,11 @@ class MockBackendImpl implements MockBackend {
   readonly name = 'mock' as const;
   readonly calls: MockCall[] = [];
   live = 0;
+  readonly vss: VssMock | undefined;
 
-  constructor(readonly scenario: NormalizedScenario) {}
+  constructor(readonly scenario: NormalizedScenario) {
+    this.vss = scenario.vss === undefined ? undefined : createVssMock(scenario.vss);
+  }
 
   listApplications(): Promise<RegisteredApplication[]> {
     this.calls.push({ method: 'ListApplications' });

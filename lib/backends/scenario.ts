@@ -12,10 +12,10 @@ import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../errors';
 import { canonicalGuid } from '../guid';
 import { HRESULT, parseHresult } from '../hresult';
-import { invalidType, invalidValue, outOfRange, type InputError } from '../input-errors';
-import { rejectUnknownKeys } from '../strict';
-import { MAX_DURATION_MS } from '../validate';
+import { invalidType, invalidValue } from '../input-errors';
+import { bad, checked, delayOf, isObject, locationOf, optionalHresult, rejectUnknown, strictObject } from './scenario-fields';
 import type { ComponentRef } from './types';
+import { normalizeVss, type NormalizedVss, type VssScenario } from '../vss/scenario';
 
 /** An HRESULT as a scenario may write it: a number, `"0x807A0001"`, `"-2147467259"` or a symbol. */
 export type HresultLike = number | string;
@@ -121,6 +121,8 @@ export interface ApplicationScenario {
 /** A whole scenario: the applications registered with the mock WSB. */
 export interface Scenario {
   applications: ApplicationScenario[];
+  /** The machine's VSS writers and what each VSS call answers (checks on a snapshot; lib/vss/scenario.ts). */
+  vss?: VssScenario;
 }
 
 /** A normalised QueryStatus step. */
@@ -171,72 +173,12 @@ export interface NormalizedScenario {
   /** Marks the normalised form, so normalising twice is harmless (and JSON keeps the mark). */
   normalized: true;
   applications: NormalizedApplication[];
+  /** Present when the scenario scripts VSS. */
+  vss?: NormalizedVss;
 }
 
 /** The CLSID mock applications get when the scenario does not name one. */
 export const MOCK_CLSID = '{0D5A7E2C-6B1F-4C8E-9A3D-5E7F1B2C4D6A}';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Where each error thrown while normalising is: its JSON path, and the problem without it. Every
- * message here starts with the path, so the error reads alone; loadScenarioFile() uses the parts.
- */
-const locations = new WeakMap<object, { readonly path: string; readonly problem: string }>();
-
-/** `error`, whose message starts with `path`, located. */
-function located<E extends Error>(path: string, error: E): E {
-  locations.set(error, { path, problem: error.message.slice(path.length).replace(/^:?\s*/, '') });
-  return error;
-}
-
-/** A bad value at `path`: `make` (invalidType, invalidValue, outOfRange) with "PATH PROBLEM". */
-function bad(make: (message: string) => InputError, path: string, problem: string): InputError {
-  return located(path, make(`${path} ${problem}`));
-}
-
-/** `check(value, path)` (parseHresult, canonicalGuid), its failure located at `path`. */
-function checked<T>(check: (value: unknown, path: string) => T, value: unknown, path: string): T {
-  try {
-    return check(value, path);
-  } catch (error) {
-    throw error instanceof Error && error.message.startsWith(path) ? located(path, error) : error;
-  }
-}
-
-/** Refuses a key not in `allowed`: "PATH: unknown key 'statuss' (did you mean 'statuses'?)". */
-function rejectUnknown(value: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  try {
-    rejectUnknownKeys(value, allowed, 'key');
-  } catch (error) {
-    throw located(path, invalidValue(`${path}: ${(error as Error).message}`));
-  }
-}
-
-/** An object at `field` whose keys are all in `allowed`. */
-function strictObject(value: unknown, allowed: readonly string[], field: string): Record<string, unknown> {
-  if (!isObject(value)) throw bad(invalidType, field, `must be an object, got ${JSON.stringify(value)}`);
-  rejectUnknown(value, allowed, field);
-  return value;
-}
-
-function delayOf(value: unknown, field: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MS) {
-    throw bad(
-      outOfRange,
-      field,
-      `must be a number of milliseconds in [0, ${MAX_DURATION_MS}], got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`,
-    );
-  }
-  return Math.ceil(value);
-}
-
-function optionalHresult(value: unknown, field: string, fallback: number): number {
-  return value === undefined ? fallback : checked(parseHresult, value, field);
-}
 
 function answerOf(value: unknown, field: string): NormalizedAnswer {
   return value === 'hang' ? { hang: true, hresult: HRESULT.S_OK } : { hang: false, hresult: optionalHresult(value, field, HRESULT.S_OK) };
@@ -388,8 +330,11 @@ export function normalizeScenario(scenario: Scenario | NormalizedScenario | unkn
     throw invalidType('scenario must be an object with an "applications" array');
   }
   if (scenario.normalized === true) return scenario as unknown as NormalizedScenario;
-  rejectUnknown(scenario, ['applications'], 'scenario');
-  return { normalized: true, applications: scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`)) };
+  rejectUnknown(scenario, ['applications', 'vss'], 'scenario');
+  const applications = scenario.applications.map((a, i) => normalizeApplication(a, `scenario.applications[${i}]`));
+  return scenario.vss === undefined
+    ? { normalized: true, applications }
+    : { normalized: true, applications, vss: normalizeVss(scenario.vss, 'scenario.vss') };
 }
 
 /**
@@ -412,7 +357,7 @@ export function loadScenarioFile(path: string): NormalizedScenario {
   try {
     return normalizeScenario(parsed);
   } catch (error) {
-    const where = typeof error === 'object' && error !== null ? locations.get(error) : undefined;
+    const where = locationOf(error);
     if (where !== undefined) throw new ScenarioError(where.problem, { file: path, path: where.path, cause: error });
     if (error instanceof TypeError || error instanceof RangeError)
       throw new ScenarioError((error as Error).message, { file: path, cause: error });

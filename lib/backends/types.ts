@@ -11,6 +11,8 @@
  */
 
 /** One application registered with Windows Server Backup (a key under `Application Support`). */
+import type { VssRequester } from '../vss/types';
+
 export interface RegisteredApplication {
   /** The VSS writer's class id, upper-case, in braces: `{1EFF3510-...}`. The registry key name. */
   readonly writerId: string;
@@ -180,4 +182,6 @@ export interface Backend {
    * and releases an add-in that arrives later.
    */
   activate(application: RegisteredApplication, givenUp?: AbortSignal): Promise<BackendAddin>;
+  /** The machine's VSS requester side, for checks on a snapshot; absent where the backend has none. */
+  readonly vss?: VssRequester;
 }

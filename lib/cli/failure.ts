@@ -59,6 +59,14 @@ export const EXIT_CODE_RULES: Readonly<Record<string, CodeRule>> = {
   ERR_WSB_ADDIN_CALL_FAILED: addinUnavailable,
   ERR_WSB_ADDIN_DISCONNECTED: addinUnavailable,
   ERR_WSB_ADDIN_PROTOCOL: addinUnavailable,
+  // VSS failed: the machine's snapshot infrastructure, not the add-in's verdict (docs/on-demand.md).
+  ERR_WSB_VSS: { exitCode: ExitCode.ENVIRONMENT, hint: () => "run 'wsbapp writers' to see the writers' states and last errors" },
+  ERR_WSB_VSS_UNAVAILABLE: {
+    exitCode: ExitCode.ENVIRONMENT,
+    hint: () => 'a check on a snapshot needs VSS: 64-bit Node on Windows Server, or --mock for the demo machine',
+  },
+  // The component (or the application's writer) named is not what VSS reports: the request is wrong.
+  ERR_WSB_VSS_NOT_FOUND: { exitCode: ExitCode.USAGE, hint: () => "run 'wsbapp writers' to see the writers and their components" },
   // A handle used after release(): the CLI's own bug.
   ERR_WSB_RELEASED: { exitCode: ExitCode.INTERNAL },
 };

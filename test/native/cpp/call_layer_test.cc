@@ -70,7 +70,7 @@ std::string scenarioJson() {
                          {{"ok", component("async", {status(0x407A0004, 1), status(0)})},
                           {"sloppy", component("fail", done, 0x807A0001)},
                           {"unwritten", component("async", {{{"kind", "unwritten"}, {"delayMs", 0}}})},
-                          {"crash", component("async", {{{"kind", "crash"}}})},
+                          {"crash", component("async", {{{"kind", "crash"}, {"afterMs", 0}}})},
                           {"checkHang", component("hang", done)},
                           {"hang", component("async", {{{"kind", "hang"}}}, 0, true)}}}};
   nlohmann::json fixed = app;
