@@ -121,6 +121,7 @@ export {
   type WriterStateName,
 } from './vss/types';
 export { createVssMock, type VssMock, type VssMockState } from './vss/mock';
+export { listWriters, LIST_WRITERS_TIMEOUT_MS, type ListedWriter, type ListedComponent, type ListWritersOptions } from './vss/writers';
 export type { VssScenario, VssWriterScenario, VssCallScenario } from './vss/scenario';
 export {
   normalizeScenario,

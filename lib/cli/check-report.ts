@@ -2,7 +2,7 @@
  * What `wsbapp check` prints: status events, warnings and the verdict, for humans (stdout for
  * the verdict, stderr for warnings) or as NDJSON.
  */
-import { HRESULT, type CheckFailedError, type CheckResult, type StatusEvent } from '../index';
+import { HRESULT, type CheckFailedError, type CheckResult, type SnapshotReport, type StatusEvent } from '../index';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
@@ -20,6 +20,15 @@ const HUMAN_OUTCOME: Readonly<Record<CheckResult['outcome'], string>> = {
 
 /** The verdict fields of the `result` event. */
 type VerdictFields = Pick<CheckResultFields, 'outcome' | 'hresult' | 'hex' | 'symbol' | 'undocumented'>;
+
+/** The snapshot a check on a snapshot ran on, for humans: the set, each volume and its device, the end. */
+export function snapshotLines(snapshot: SnapshotReport): string[] {
+  const phases = snapshot.phases.map((p) => `${p.phase} ${formatSeconds(p.elapsedMs)}`).join(', ');
+  return [
+    `  snapshot set ${snapshot.setId ?? '(none)'}, ended by ${snapshot.cleanup}; ${phases}`,
+    ...snapshot.volumes.map((v) => `  ${v.volume} -> ${v.device ?? '(not made)'}`),
+  ];
+}
 
 export class CheckReport {
   /** QueryStatus calls seen so far. */
@@ -68,7 +77,8 @@ export class CheckReport {
       symbol: result.symbol ?? null,
       undocumented: result.undocumented,
     };
-    this.finish(fields, result.polls, result.elapsedMs, ExitCode.OK, HUMAN_OUTCOME[result.outcome]);
+    const snapshot = 'snapshot' in result ? (result.snapshot as SnapshotReport) : undefined;
+    this.finish(fields, result.polls, result.elapsedMs, ExitCode.OK, HUMAN_OUTCOME[result.outcome], snapshot);
     return ExitCode.OK;
   }
 
@@ -81,19 +91,35 @@ export class CheckReport {
       symbol: error.symbol ?? null,
       undocumented: false,
     };
-    this.finish(fields, error.polls, error.elapsedMs, ExitCode.FAILED, 'FAILED');
+    this.finish(fields, error.polls, error.elapsedMs, ExitCode.FAILED, 'FAILED', error.snapshot);
     return ExitCode.FAILED;
   }
 
-  private finish(fields: VerdictFields, polls: number, elapsedMs: number, exitCode: ExitCodeValue, label: string): void {
+  private finish(
+    fields: VerdictFields,
+    polls: number,
+    elapsedMs: number,
+    exitCode: ExitCodeValue,
+    label: string,
+    snapshot: SnapshotReport | undefined,
+  ): void {
     const style = styleFor(this.io.stdout, this.io.env);
     const paint = exitCode === ExitCode.OK ? style.green : style.red;
     const meaning = fields.outcome === 'failed' ? `, ${meaningOf(fields.hresult)}` : '';
-    const human = `${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})`;
+    const verdict = `${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})`;
+    const human = snapshot === undefined ? verdict : [verdict, ...snapshotLines(snapshot)].join('\n');
     printResult(
       this.io,
       this.json,
-      { command: 'check', app: this.app, component: this.component, ...fields, polls, elapsedMs },
+      {
+        command: 'check',
+        app: this.app,
+        component: this.component,
+        ...fields,
+        polls,
+        elapsedMs,
+        ...(snapshot === undefined ? {} : { snapshot }),
+      },
       human,
       exitCode,
     );

@@ -3,7 +3,7 @@
  * hint that helps fix it, and how it is reported (a line on stderr; with --json also an `error`
  * event on stdout).
  */
-import { CheckStoppedError, decode, WsbError } from '../index';
+import { CheckStoppedError, decode, VssError, WsbError } from '../index';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
@@ -141,6 +141,8 @@ export function errorEvent(error: unknown, target = targetOf(error)): ErrorField
     elapsedMs: stop?.elapsedMs ?? null,
     abortDelivered: stop?.abortDelivered ?? null,
     abortHresult: hresultFields(stop?.abortHresult),
+    phase: error instanceof VssError ? error.phase : null,
+    snapshot: wsb?.snapshot ?? null,
     exitCode,
   };
 }

@@ -12,12 +12,21 @@ import { explainCommand } from './commands/explain';
 import { listCommand } from './commands/list';
 import { restoreCommand } from './commands/restore';
 import { vetCommand } from './commands/vet';
+import { writersCommand } from './commands/writers';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import { reportFailure } from './failure';
 import { processIo, type CliIo } from './io';
 import { UsageError } from './usage-error';
 
-export const COMMANDS: readonly Command[] = [listCommand, checkCommand, restoreCommand, vetCommand, explainCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [
+  listCommand,
+  writersCommand,
+  checkCommand,
+  restoreCommand,
+  vetCommand,
+  explainCommand,
+  doctorCommand,
+];
 
 /** The package version. package.json sits two levels up from both lib/cli and dist/cli. */
 export function packageVersion(): string {

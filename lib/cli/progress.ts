@@ -21,6 +21,8 @@ export interface ProgressState {
   readonly polls: number;
   /** The last status, undefined before the first poll. */
   readonly last: number | undefined;
+  /** The phase of a check on a snapshot (`prepare`, `snapshot`, ...); undefined for a plain check. */
+  readonly phase?: string;
 }
 
 export function formatSeconds(ms: number): string {
@@ -29,8 +31,11 @@ export function formatSeconds(ms: number): string {
 
 /** `/ checking "Contoso Mail" / "Logs"  1.2 s  poll 3  in progress (0x407A0004 ...)`. */
 export function formatProgressLine(state: ProgressState, frame: number, style: Style): string {
+  const time = style.dim(formatSeconds(state.elapsedMs));
+  const head = `${FRAMES[frame % FRAMES.length]} checking ${state.target}  ${time}`;
+  if (state.phase !== undefined && state.phase !== 'check') return `${head}  ${state.phase}`;
   const last = state.last === undefined ? 'starting' : statusWords(state.last);
-  return `${FRAMES[frame % FRAMES.length]} checking ${state.target}  ${style.dim(formatSeconds(state.elapsedMs))}  poll ${state.polls}  ${last}`;
+  return `${head}  ${state.phase === undefined ? '' : 'check  '}poll ${state.polls}  ${last}`;
 }
 
 /** A log line for one status, for non-terminal stderr. */
@@ -40,6 +45,8 @@ export function formatPollLine(event: StatusEvent): string {
 
 export interface Progress {
   update(event: StatusEvent): void;
+  /** A check on a snapshot entered `phase`. */
+  phase(phase: string): void;
   /** A message for humans between progress lines ("aborting...", warnings); also after stop(). */
   note(text: string): void;
   stop(): void;
@@ -47,12 +54,19 @@ export interface Progress {
 
 class SilentProgress implements Progress {
   update(): void {}
+  phase(): void {}
   note(): void {}
   stop(): void {}
 }
 
 class LogProgress implements Progress {
-  constructor(private readonly stream: OutputStream) {}
+  constructor(
+    private readonly stream: OutputStream,
+    private readonly startedAt: number,
+  ) {}
+  phase(phase: string): void {
+    this.stream.write(`phase ${phase} at ${formatSeconds(Date.now() - this.startedAt)} (polls count from the check phase)\n`);
+  }
   update(event: StatusEvent): void {
     this.stream.write(`${formatPollLine(event)}\n`);
   }
@@ -66,6 +80,7 @@ class SpinnerProgress implements Progress {
   private frame = 0;
   private polls = 0;
   private last: number | undefined;
+  private current: string | undefined;
   private stopped = false;
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -87,6 +102,11 @@ class SpinnerProgress implements Progress {
     this.draw();
   }
 
+  phase(phase: string): void {
+    this.current = phase;
+    this.draw();
+  }
+
   note(text: string): void {
     this.stream.write(`${CLEAR_LINE}${text}\n`);
     if (!this.stopped) this.draw();
@@ -100,7 +120,7 @@ class SpinnerProgress implements Progress {
 
   private draw(): void {
     this.frame += 1;
-    const state = { target: this.target, elapsedMs: Date.now() - this.startedAt, polls: this.polls, last: this.last };
+    const state = { target: this.target, elapsedMs: Date.now() - this.startedAt, polls: this.polls, last: this.last, phase: this.current };
     this.stream.write(`${CLEAR_LINE}${formatProgressLine(state, this.frame, this.style)}`);
   }
 }
@@ -109,5 +129,5 @@ class SpinnerProgress implements Progress {
 export function createProgress(io: CliIo, json: boolean, target: string, startedAt: number): Progress {
   if (json) return new SilentProgress();
   if (io.stderr.isTTY) return new SpinnerProgress(io.stderr, styleFor(io.stderr, io.env), target, startedAt);
-  return new LogProgress(io.stderr);
+  return new LogProgress(io.stderr, startedAt);
 }

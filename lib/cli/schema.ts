@@ -4,7 +4,16 @@
  * (docs/cli.md, "Machine output"). Version 1 only ever gains fields; removing or retyping one
  * means bumping NDJSON_SCHEMA_VERSION.
  */
-import type { CheckOutcome, ComponentRef, RegisteredApplication, StatusEvent, StatusState } from '../index';
+import type {
+  CheckOutcome,
+  ComponentRef,
+  ListedWriter,
+  RegisteredApplication,
+  SnapshotPhase,
+  SnapshotReport,
+  StatusEvent,
+  StatusState,
+} from '../index';
 import type { ExitCodeValue } from './exit-codes';
 import type { RegistrationFacts } from './registration';
 import type { RuleResult, VetReport } from '../vet/report';
@@ -49,6 +58,8 @@ export interface CheckResultFields extends HresultFields {
   readonly undocumented: boolean;
   readonly polls: number;
   readonly elapsedMs: number;
+  /** With --snapshot: what was snapshotted and how the backup ended (docs/on-demand.md); else absent. */
+  readonly snapshot?: SnapshotReport;
 }
 
 /** `wsbapp restore pre|post`: `ok`, or `failed` with the HRESULT the add-in refused with. */
@@ -74,6 +85,16 @@ export interface RollForwardResultFields {
 export interface ListResultFields {
   readonly command: 'list';
   readonly count: number;
+}
+
+/** `writer`: one per VSS writer of `wsbapp writers`. */
+export type WriterFields = ListedWriter;
+
+/** `wsbapp writers`: how many writers VSS reported, and how many have a WSB add-in (an application with a CLSID). */
+export interface WritersResultFields {
+  readonly command: 'writers';
+  readonly count: number;
+  readonly withAddin: number;
 }
 
 export interface DoctorResultFields {
@@ -115,6 +136,7 @@ export type ResultBody =
   | OrderResultFields
   | RollForwardResultFields
   | ListResultFields
+  | WritersResultFields
   | DoctorResultFields
   | ExplainResultFields
   | VetResultFields;
@@ -146,7 +168,18 @@ export interface ErrorFields {
   readonly abortDelivered: boolean | null;
   /** A stopped check: what Abort returned, when it returned. */
   readonly abortHresult: HresultFields | null;
+  /** A check on a snapshot: the phase a VSS failure came from (`prepare`, ...). */
+  readonly phase: SnapshotPhase | null;
+  /** A check on a snapshot: what was snapshotted before the failure, and how it was cleaned up. */
+  readonly snapshot: SnapshotReport | null;
   readonly exitCode: ExitCodeValue;
+}
+
+/** `phase`: a check on a snapshot entered a phase (writers, prepare, snapshot, check, complete). */
+export interface PhaseFields {
+  readonly phase: SnapshotPhase;
+  /** Milliseconds since the command started. */
+  readonly elapsedMs: number;
 }
 
 /** The fields of each line type. */
@@ -154,8 +187,10 @@ export interface LineFields {
   readonly status: StatusFields;
   readonly warning: WarningFields;
   readonly application: ApplicationFields;
+  readonly writer: WriterFields;
   readonly diagnosis: DiagnosisFields;
   readonly rule: RuleFields;
+  readonly phase: PhaseFields;
   readonly result: ResultFields;
   readonly error: ErrorFields;
 }

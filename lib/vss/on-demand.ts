@@ -11,12 +11,13 @@ import { selectBackend } from '../backends/select';
 import type { Backend, RegisteredApplication, VolumePair } from '../backends/types';
 import type { CheckResult } from '../check';
 import { callStopError } from '../deadline';
-import { type AbortedError, type TimeoutError, VssError, VssNotFoundError, VssUnavailableError, WsbError } from '../errors';
+import { type AbortedError, type TimeoutError, VssError, VssNotFoundError, WsbError } from '../errors';
 import { decode, HRESULT } from '../hresult';
 import { parseOptions, type PollOptions } from '../options';
 import { optionalFunction, optionalObject, requireStrictObject, requireString } from '../validate';
 import { Stopper, StopRequested } from '../stopper';
 import type { SnapshotCleanup, SnapshotPhase, SnapshotReport, SnapshotVolume, VssCallRecord } from './report';
+import { openSession } from './session';
 import { isFailedState, type VssCall, type VssSession, type Writer, type WriterComponent, type WriterState } from './types';
 
 /** What `checkConsistency({ ..., snapshot: true })` takes: the application and its component; VSS gives the rest. */
@@ -329,32 +330,10 @@ async function startSet(run: Run): Promise<string> {
   }
 }
 
-/** Creates the backup components object; one that arrives after a stop is released when it does. */
-async function open(run: Run, backend: Backend): Promise<void> {
-  const requester = backend.vss;
-  if (requester === undefined)
-    throw new VssUnavailableError(`the ${backend.name} backend has no VSS requester`, {
-      hresult: HRESULT.ERROR_NOT_SUPPORTED,
-      call: 'CreateVssBackupComponents',
-      phase: 'writers',
-      returnedByCall: false,
-    });
-  const created = requester.createBackupComponents();
-  try {
-    run.session = await run.call('CreateVssBackupComponents', () => created);
-  } catch (error) {
-    void created.then(
-      (late) => late.release(),
-      () => undefined,
-    );
-    throw error;
-  }
-}
-
 /** The phases up to a snapshot of the component's volumes; the writer and component found. */
 async function snapshot(run: Run, backend: Backend, app: RegisteredApplication, wanted: string) {
   run.enter('writers');
-  await open(run, backend);
+  run.session = await openSession(backend, (created) => run.call('CreateVssBackupComponents', () => created));
   const writers = await run.call('GatherWriterMetadata', (signal) => run.sessionNow().gatherWriterMetadata(signal));
   const writer = writers.find((w) => w.writerId === app.writerId);
   if (writer === undefined)

@@ -53,6 +53,8 @@ describe('wsbapp (dispatch, help, version)', () => {
         elapsedMs: null,
         abortDelivered: null,
         abortHresult: null,
+        phase: null,
+        snapshot: null,
         exitCode: 2,
       },
     ]);

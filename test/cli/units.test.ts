@@ -150,6 +150,8 @@ describe('exit codes', () => {
       app: null,
       component: null,
       ...NO_STOP,
+      phase: null,
+      snapshot: null,
       exitCode: ExitCode.INTERNAL,
     });
   });

@@ -14,6 +14,8 @@ import {
   type CheckOptions,
   type CheckResult,
   type ConsistencyCheckRequest,
+  type SnapshotCheckRequest,
+  type SnapshotPhase,
   type StatusEvent,
 } from '../../index';
 import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine, required } from '../args';
@@ -26,7 +28,9 @@ import { parseVolumes, readMetadata } from '../inputs';
 import { describeCause, watchInterrupts } from '../interrupt';
 import type { CliIo } from '../io';
 import { createProgress } from '../progress';
+import { writeEvent } from '../ndjson';
 import { targetLabel } from '../status-text';
+import { UsageError } from '../usage-error';
 
 const OPTIONS = {
   ...BACKEND_OPTIONS,
@@ -38,14 +42,21 @@ const OPTIONS = {
   interval: { type: 'string' },
   timeout: { type: 'string' },
   'abort-timeout': { type: 'string' },
+  snapshot: { type: 'boolean' },
 } as const;
 
 const HELP = `Usage: wsbapp check --app APP [--component NAME] [options]
+       wsbapp check --snapshot --app APP --component NAME [options]
 
 Run the add-in's consistency check (CheckConsistency, then QueryStatus until done), the way
 Windows Server Backup does after taking the shadow copies. Progress goes to stderr, the verdict
 to stdout. Ctrl+C (or SIGTERM, SIGHUP, Ctrl+Break) calls Abort on the add-in and waits for its
 answer; a second one exits at once. A closed stdout (| head -1) aborts the check quietly.
+
+With --snapshot, wsbapp does what Windows Server Backup does around the check: it finds the
+application's VSS writer and the component, snapshots exactly its volumes (a non-persistent
+copy backup: no history, no log truncation), checks on the snapshot with the writer's own
+metadata, then completes or aborts the backup; nothing is left behind (docs/on-demand.md).
 
 Options:
   --app APP                 application identifier or writer id (GUID); required
@@ -56,6 +67,8 @@ Options:
   --interval DURATION       first wait between polls (default ${formatDuration(DEFAULT_INTERVAL_MS)}; grows ${DEFAULT_BACKOFF}x up to ${formatDuration(DEFAULT_MAX_INTERVAL_MS)})
   --timeout DURATION        give up (Abort) after this long (default ${formatDuration(DEFAULT_TIMEOUT_MS)})
   --abort-timeout DURATION  how long to wait for Abort's answer (default ${formatDuration(DEFAULT_ABORT_TIMEOUT_MS)})
+  --snapshot                snapshot the component's volumes with VSS and check on the snapshot
+                            (--component required; --metadata, --volume, --logical-path come from VSS)
 ${BACKEND_FLAGS_HELP}
 ${SHARED_FLAGS_HELP}
   DURATION is milliseconds (1500) or a number with ms, s, m or h (250ms, 30s, 5m, 1h).
@@ -102,7 +115,7 @@ function conclude(settled: Settled, report: CheckReport, startedAt: number): num
 
 /** What the command line asked for. */
 interface CheckJob {
-  readonly request: ConsistencyCheckRequest;
+  readonly request: ConsistencyCheckRequest | SnapshotCheckRequest;
   readonly options: CheckOptions;
   readonly app: string;
   readonly json: boolean;
@@ -124,10 +137,18 @@ async function runWatched(job: CheckJob, io: CliIo): Promise<number> {
     progress.update(event);
     report.status(event);
   };
+  const onPhase = (phase: SnapshotPhase): void => {
+    io.trail.at(`check: the ${phase} phase`);
+    progress.phase(phase);
+    if (job.json) writeEvent(io.stdout, 'phase', { phase, elapsedMs: Date.now() - startedAt });
+  };
   let settled: Settled;
   io.trail.at('check: activation and CheckConsistency');
+  const options = { ...job.options, signal: interrupts.signal, onStatus };
+  const running =
+    job.request.snapshot === true ? checkConsistency(job.request, { ...options, onPhase }) : checkConsistency(job.request, options);
   try {
-    settled = await settle(checkConsistency(job.request, { ...job.options, signal: interrupts.signal, onStatus }), interrupts.forced);
+    settled = await settle(running, interrupts.forced);
   } finally {
     progress.stop();
     interrupts.dispose();
@@ -139,13 +160,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
   noMorePositionals(positionals, 0);
   const app = required(values.app, '--app');
-  const request: ConsistencyCheckRequest = {
-    application: app,
-    component: values.component,
-    logicalPath: values['logical-path'],
-    writerMetadata: readMetadata(values.metadata),
-    volumes: parseVolumes(values.volume),
-  };
+  const request = values.snapshot === true ? snapshotRequest(app, values) : plainRequest(app, values);
   const timing = {
     interval: optionalDuration(values.interval, '--interval'),
     timeout: optionalDuration(values.timeout, '--timeout'),
@@ -158,6 +173,30 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     (backend) => runWatched({ request, options: { ...timing, backend }, app, json: values.json === true }, io),
     target,
   );
+}
+
+type CheckValues = {
+  readonly component?: string;
+  readonly 'logical-path'?: string;
+  readonly metadata?: string;
+  readonly volume?: string[];
+};
+
+function plainRequest(app: string, values: CheckValues): ConsistencyCheckRequest {
+  return {
+    application: app,
+    component: values.component,
+    logicalPath: values['logical-path'],
+    writerMetadata: readMetadata(values.metadata),
+    volumes: parseVolumes(values.volume),
+  };
+}
+
+/** --snapshot: the component is required, and what VSS gives may not be given too. */
+function snapshotRequest(app: string, values: CheckValues): SnapshotCheckRequest {
+  for (const flag of ['logical-path', 'metadata', 'volume'] as const)
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be given with --snapshot: VSS gives it`);
+  return { application: app, component: required(values.component, '--component'), snapshot: true };
 }
 
 export const checkCommand: Command = { name: 'check', summary: 'run an add-in consistency check to its verdict', help: HELP, run };

@@ -3,16 +3,10 @@
  * add-in can be activated (class registered, interfaces marshalled).
  */
 import type { RegisteredApplication } from '../../index';
-import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine } from '../args';
-import { withBackend } from '../backend';
 import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
-import { ExitCode } from '../exit-codes';
-import type { CliIo } from '../io';
-import { writeEvent } from '../ndjson';
-import { printResult } from '../output';
-import { interruptible } from '../interrupt';
 import { factsSource, type RegistrationFacts } from '../registration';
-import { styleFor, type Style } from '../style';
+import { runListing, type Listing } from '../listing';
+import type { Style } from '../style';
 
 const HELP = `Usage: wsbapp list [options]
 
@@ -49,18 +43,20 @@ function render(entries: readonly Listed[], style: Style): string {
     .join('\n\n');
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, BACKEND_OPTIONS);
-  noMorePositionals(positionals, 0);
-  const json = values.json === true;
-  const entries = await withBackend(values, io, (backend) =>
-    interruptible(io, 'listing the applications', async () => {
-      const [apps, factsOf] = await Promise.all([backend.listApplications(), factsSource(backend, io)]);
-      return Promise.all(apps.map(async (app): Promise<Listed> => ({ ...app, ...(await factsOf(app)) })));
-    }),
-  );
-  if (json) for (const entry of entries) writeEvent(io.stdout, 'application', entry);
-  return printResult(io, json, { command: 'list', count: entries.length }, render(entries, styleFor(io.stdout, io.env)), ExitCode.OK);
-}
+const LISTING: Listing<'application'> = {
+  what: 'listing the applications',
+  line: 'application',
+  async fetch(backend, _signal, io) {
+    const [apps, factsOf] = await Promise.all([backend.listApplications(), factsSource(backend, io)]);
+    return Promise.all(apps.map(async (app): Promise<Listed> => ({ ...app, ...(await factsOf(app)) })));
+  },
+  result: (entries) => ({ command: 'list', count: entries.length }),
+  render,
+};
 
-export const listCommand: Command = { name: 'list', summary: 'list registered applications and their add-ins', help: HELP, run };
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'list registered applications and their add-ins',
+  help: HELP,
+  run: (argv, io) => runListing(argv, io, LISTING),
+};
