@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wsb::scenario {
@@ -100,8 +101,60 @@ struct ApplicationScript {
   const ComponentScript& component(const std::string& name) const;
 };
 
+// The machine's VSS as a scenario scripts it (lib/vss/scenario.ts), for checks on a snapshot.
+// What one VSS step does: fail with `hresult` the first `times` calls (-1: every call), after
+// `delayMs`, or hang (and with `ignoresCancel`, past IVssAsync::Cancel too).
+struct VssCallScript {
+  Hresult hresult = kOk;
+  std::int64_t times = -1;
+  std::uint32_t delayMs = 0;
+  bool hang = false;
+  bool ignoresCancel = false;
+};
+
+struct VssComponentScript {
+  std::string name;
+  std::string logicalPath;
+  std::vector<std::string> files;
+};
+
+struct VssWriterScript {
+  std::string writerId;
+  std::string instanceId;
+  std::string name;
+  std::uint32_t state = 1;  // VSS_WRITER_STATE: VSS_WS_STABLE
+  Hresult lastError = kOk;
+  enum class FailsAt { kNever, kPrepare, kSnapshot };
+  FailsAt failsAt = FailsAt::kNever;
+  std::vector<VssComponentScript> components;
+  std::string metadataXml;
+};
+
+struct VssScript {
+  std::vector<VssWriterScript> writers;
+  std::vector<std::pair<std::string, std::string>> volumes;  // mount point, volume name
+  std::map<std::string, VssCallScript> calls;                // by step (kVssCalls)
+};
+
+// The VSS steps a scenario scripts, in lib/vss/types.ts's order (VSS_CALLS; a test compares them).
+inline constexpr const char* kVssCalls[] = {"CreateVssBackupComponents",
+                                            "GatherWriterMetadata",
+                                            "GatherWriterStatus",
+                                            "GetVolumeName",
+                                            "AddComponent",
+                                            "StartSnapshotSet",
+                                            "AddToSnapshotSet",
+                                            "PrepareForBackup",
+                                            "DoSnapshotSet",
+                                            "GetSnapshotProperties",
+                                            "BackupComplete",
+                                            "AbortBackup"};
+// VSS_WS_FAILED_AT_BACKUPSHUTDOWN, the last VSS_WRITER_STATE.
+constexpr std::uint32_t kLastWriterState = 15;
+
 struct Scenario {
   std::vector<ApplicationScript> applications;
+  std::optional<VssScript> vss;  // absent: the scenario scripts no VSS
 
   // The application of `writerId` or, for an add-in named by CLSID alone, the one with that
   // `clsid`; nullptr when neither matches.

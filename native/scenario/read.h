@@ -31,15 +31,82 @@ class Reader {
  public:
   static Scenario scenario(const Value& root) {
     const std::string path = "scenario";
-    object(root, path, {"normalized", "applications"});
+    object(root, path, {"normalized", "applications", "vss"});
     if (root.member("normalized").type() != Type::kAbsent) boolean(root.member("normalized"), path + ".normalized");
     const Value apps = array(root.member("applications"), path + ".applications");
     Scenario out;
     for (std::size_t i = 0; i < apps.size(); ++i) out.applications.push_back(application(apps.at(i), indexed(path + ".applications", i)));
+    if (root.member("vss").type() != Type::kAbsent) out.vss = vss(root.member("vss"), path + ".vss");
     return out;
   }
 
  private:
+  static std::vector<std::string> texts(const Value& value, const std::string& path) {
+    const Value items = array(value, path);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < items.size(); ++i) out.push_back(text(items.at(i), indexed(path, i)));
+    return out;
+  }
+
+  static VssCallScript vssCall(const Value& value, const std::string& path) {
+    object(value, path, {"hresult", "times", "delayMs", "hang", "ignoresCancel"});
+    VssCallScript out;
+    out.hresult = hresult(value.member("hresult"), path + ".hresult");
+    expect(value.member("times"), Type::kNumber, path + ".times");
+    const double times = value.member("times").number();
+    if (!(times >= -1 && times <= kMaxDelayMs) || std::floor(times) != times)
+      fail(path + ".times", "must be a whole number of calls, or -1");
+    out.times = static_cast<std::int64_t>(times);
+    out.delayMs = delay(value.member("delayMs"), path + ".delayMs");
+    out.hang = boolean(value.member("hang"), path + ".hang");
+    out.ignoresCancel = boolean(value.member("ignoresCancel"), path + ".ignoresCancel");
+    if (out.ignoresCancel && !out.hang) fail(path + ".ignoresCancel", "needs hang");
+    return out;
+  }
+
+  static VssWriterScript vssWriter(const Value& value, const std::string& path) {
+    object(value, path, {"writerId", "instanceId", "name", "state", "lastError", "failsAt", "components", "metadataXml"});
+    VssWriterScript out;
+    out.writerId = text(value.member("writerId"), path + ".writerId");
+    out.instanceId = text(value.member("instanceId"), path + ".instanceId");
+    out.name = text(value.member("name"), path + ".name");
+    out.state =
+        static_cast<std::uint32_t>(whole(value.member("state"), path + ".state", kLastWriterState, "a VSS_WRITER_STATE in [0, 15]"));
+    out.lastError = hresult(value.member("lastError"), path + ".lastError");
+    if (value.member("failsAt").type() != Type::kNull)
+      out.failsAt = static_cast<VssWriterScript::FailsAt>(1 + choice(value.member("failsAt"), path + ".failsAt", {"prepare", "snapshot"}));
+    const Value components = array(value.member("components"), path + ".components");
+    for (std::size_t i = 0; i < components.size(); ++i) {
+      const std::string at = indexed(path + ".components", i);
+      object(components.at(i), at, {"name", "logicalPath", "files"});
+      out.components.push_back({text(components.at(i).member("name"), at + ".name"),
+                                text(components.at(i).member("logicalPath"), at + ".logicalPath"),
+                                texts(components.at(i).member("files"), at + ".files")});
+    }
+    out.metadataXml = text(value.member("metadataXml"), path + ".metadataXml");
+    return out;
+  }
+
+  static VssScript vss(const Value& value, const std::string& path) {
+    object(value, path, {"writers", "volumes", "calls"});
+    VssScript out;
+    const Value writers = array(value.member("writers"), path + ".writers");
+    for (std::size_t i = 0; i < writers.size(); ++i) out.writers.push_back(vssWriter(writers.at(i), indexed(path + ".writers", i)));
+    const Value volumes = array(value.member("volumes"), path + ".volumes");
+    for (std::size_t i = 0; i < volumes.size(); ++i) {
+      const std::string at = indexed(path + ".volumes", i);
+      object(volumes.at(i), at, {"mountPoint", "volume"});
+      out.volumes.emplace_back(text(volumes.at(i).member("mountPoint"), at + ".mountPoint"),
+                               text(volumes.at(i).member("volume"), at + ".volume"));
+    }
+    const Value calls = value.member("calls");
+    expect(calls, Type::kObject, path + ".calls");
+    for (const char* call : kVssCalls) out.calls[call] = vssCall(calls.member(call), path + ".calls." + call);
+    for (const std::string& key : calls.keys())
+      if (out.calls.count(key) == 0) fail(path + ".calls", "has an unknown key '" + key + "'");
+    return out;
+  }
+
   [[noreturn]] static void fail(const std::string& path, const std::string& problem) { throw InvalidScenario(path + " " + problem); }
 
   static std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }

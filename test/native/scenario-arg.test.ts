@@ -23,6 +23,14 @@ function valid(): Record<string, any> {
             components: { db: { statuses: [{ status: 'S_OK', delayMs: 1 }, { crash: true }], abort: { delayMs: 1 }, preRestore: 'hang' } },
           },
         ],
+        vss: {
+          writers: [{ writerId: WRITER, name: 'W', failsAt: 'prepare', components: [{ name: 'db', logicalPath: 'p', files: ['D:\\db'] }] }],
+          volumes: { 'D:\\': '\\\\?\\Volume{X}\\' },
+          calls: {
+            DoSnapshotSet: { hang: true, ignoresCancel: true },
+            StartSnapshotSet: { fail: 'VSS_E_SNAPSHOT_SET_IN_PROGRESS', times: 2 },
+          },
+        },
       }),
     ),
   );
@@ -133,6 +141,35 @@ const cases: [string, Break, string][] = [
     (s) => (s.applications[0].components.db.statuses[0].afterMs = 300),
     `${db}.statuses[0].afterMs is not allowed for this kind`,
   ],
+  ['a vss unknown key', (s) => (s.vss.writer = []), "scenario.vss has an unknown key 'writer'"],
+  ['a vss call missing', (s) => delete s.vss.calls.DoSnapshotSet, 'scenario.vss.calls.DoSnapshotSet is missing'],
+  [
+    'a vss call unknown',
+    (s) => (s.vss.calls.DoSnapshotSets = s.vss.calls.DoSnapshotSet),
+    "scenario.vss.calls has an unknown key 'DoSnapshotSets'",
+  ],
+  [
+    'a vss call times fractional',
+    (s) => (s.vss.calls.StartSnapshotSet.times = 1.5),
+    'scenario.vss.calls.StartSnapshotSet.times must be a whole number',
+  ],
+  [
+    'ignoresCancel without hang',
+    (s) => (s.vss.calls.DoSnapshotSet.hang = false),
+    'scenario.vss.calls.DoSnapshotSet.ignoresCancel needs hang',
+  ],
+  ['a writer state past the last', (s) => (s.vss.writers[0].state = 16), 'scenario.vss.writers[0].state must be a VSS_WRITER_STATE'],
+  [
+    'a writer failsAt unknown',
+    (s) => (s.vss.writers[0].failsAt = 'freeze'),
+    'scenario.vss.writers[0].failsAt must be one of prepare, snapshot',
+  ],
+  [
+    'a component file not a string',
+    (s) => (s.vss.writers[0].components[0].files = [1]),
+    'scenario.vss.writers[0].components[0].files[0] must be a string',
+  ],
+  ['a volume without its name', (s) => delete s.vss.volumes[0].volume, 'scenario.vss.volumes[0].volume is missing'],
   ['abort unknown key', (s) => (s.applications[0].components.db.abort.hung = true), `${db}.abort has an unknown key 'hung'`],
   ['abort.statusAfter missing', (s) => delete s.applications[0].components.db.abort.statusAfter, `${db}.abort.statusAfter is missing`],
   ['preRestore a number (not normalised)', (s) => (s.applications[0].components.db.preRestore = 0), `${db}.preRestore must be an object`],

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { REGISTRY_ROOTS } from '../../lib/machine/programs';
 import { WSB_INTERFACES } from '../../lib/machine/registry';
 import { hresultOf, toHex } from '../../lib/hresult';
+import { VSS_CALLS } from '../../lib/vss/types';
 
 const ROOT = join(__dirname, '..', '..');
 const SOURCES = /\.(h|cc|cpp)$/;
@@ -104,4 +105,10 @@ test('the registry roots the addon reads (native/com/machine_win32.cc) are those
   const source = readFileSync(join(ROOT, 'native', 'com', 'machine_win32.cc'), 'utf8');
   const roots = [...source.matchAll(/\{L"(HK[A-Z]+)", L"(HKEY_[A-Z_]+)", HKEY_[A-Z_]+\}/g)].map((m) => [m[1], m[2]]);
   expect(Object.fromEntries(roots)).toEqual(REGISTRY_ROOTS);
+});
+
+test('the VSS steps the C++ scenario reader knows (native/scenario/model.h kVssCalls) are lib/vss/types.ts VSS_CALLS', () => {
+  const source = readFileSync(join(ROOT, 'native', 'scenario', 'model.h'), 'utf8');
+  const list = /kVssCalls\[\] = \{([^}]*)\}/.exec(source)?.[1] ?? '';
+  expect([...list.matchAll(/"([A-Za-z]+)"/g)].map((m) => m[1])).toEqual(VSS_CALLS);
 });
