@@ -1,5 +1,5 @@
 // B2, scale: N concurrent checks through the public API on the native-mock backend.
-// Usage: node --expose-gc bench/b2-scale.js <N> [--interval <ms>] [--polls <n>] [--rounds <n>] [--subscribed]
+// Usage: node --expose-gc bench/b2-scale.js <N> [--interval <ms>] [--polls <n>] [--rounds <n>] [--subscribed] [--default]
 //
 // Each check is checkConsistency() with a fixed interval (backoff 1; default 10 ms) and ends after
 // `polls` QueryStatus calls (default 20). The same N checks run `rounds` times (default 3), each
@@ -10,12 +10,15 @@
 // with the library loaded, after a forced GC, before the first round), over N.
 // --subscribed adds one subscriber to every wsbapp diagnostics channel (it only counts the
 // messages), to measure what publishing costs against the default of nobody listening.
+// --default runs the checks the way most users do, with no backend option: the round's backend
+// is made the process's default (setDefaultBackend), so every check goes through getDefaultBackend.
 // The "many add-ins, slow polls" shape of issue 13: `100000 --interval 1000 --polls 5 --rounds 2`.
 'use strict';
 const diagnosticsChannel = require('node:diagnostics_channel');
 const { WRITER, COMPONENT, wsbapp, scenario, watchProcess, mib, runChild } = require('./lib/common');
 
-const USAGE = 'usage: node --expose-gc bench/b2-scale.js <checks> [--interval <ms>] [--polls <n>] [--rounds <n>] [--subscribed]';
+const USAGE =
+  'usage: node --expose-gc bench/b2-scale.js <checks> [--interval <ms>] [--polls <n>] [--rounds <n>] [--subscribed] [--default]';
 
 /** The integer ≥ `min` after `--name`, or `fallback` when the option is absent. */
 function option(argv, name, fallback, min = 1) {
@@ -26,9 +29,11 @@ function option(argv, name, fallback, min = 1) {
   return value;
 }
 
-async function round(lib, checks, { intervalMs, polls: pollsPerCheck }, baselineRssMiB) {
+async function round(lib, checks, { intervalMs, polls: pollsPerCheck, viaDefault }, baselineRssMiB) {
   const backend = lib.createNativeMockBackend(scenario(pollsPerCheck - 1));
-  const options = { backend, interval: intervalMs, maxInterval: intervalMs, backoff: 1 };
+  const timing = { interval: intervalMs, maxInterval: intervalMs, backoff: 1 };
+  if (viaDefault) lib.setDefaultBackend(backend);
+  const options = viaDefault ? timing : { ...timing, backend };
   const watch = watchProcess();
   const start = process.hrtime.bigint();
   const results = await Promise.all(
@@ -54,7 +59,8 @@ async function main() {
   const argv = process.argv.slice(2);
   const checks = Number(argv[0]);
   if (!Number.isInteger(checks) || checks < 1) throw new Error(USAGE);
-  const shape = { intervalMs: option(argv, 'interval', 10), polls: option(argv, 'polls', 20, 2) };
+  const viaDefault = argv.includes('--default');
+  const shape = { intervalMs: option(argv, 'interval', 10), polls: option(argv, 'polls', 20, 2), viaDefault };
   const rounds = option(argv, 'rounds', 3);
   const lib = wsbapp();
   const subscribed = argv.includes('--subscribed');
@@ -70,6 +76,7 @@ async function main() {
   return {
     checks,
     subscribed,
+    viaDefault,
     messages,
     pollsPerCheck: shape.polls,
     intervalMs: shape.intervalMs,

@@ -78,10 +78,12 @@ async function b2() {
   for (const n of [1, 100, 1000, 10000]) rows.push(await child('b2-scale.js', [String(n)], gc));
   // What diagnostics_channel publishing costs once someone listens (nobody does in the rows above).
   rows.push(await child('b2-scale.js', ['1000', '--subscribed'], gc));
+  // The default path (no backend option: the process's one default backend), what most users run.
+  for (const n of [1000, 10000]) rows.push(await child('b2-scale.js', [String(n), '--default'], gc));
   // Minutes with the poll path before issue 13, so not in --quick.
   if (!QUICK) rows.push(await child('b2-scale.js', shapeArgs(MANY_SLOW), { ...gc, limitMs: MANY_SLOW.limitMs }));
   table(
-    'B2 scale: N concurrent checkConsistency() on native-mock, fixed interval (warm round; ideal wall = (polls - 1) x interval; peak RSS per round; RSS per check: the round peak minus the RSS before the first round; "+ sub": a subscriber on every wsbapp channel)',
+    'B2 scale: N concurrent checkConsistency() on native-mock, fixed interval (warm round; ideal wall = (polls - 1) x interval; peak RSS per round; RSS per check: the round peak minus the RSS before the first round; "+ sub": a subscriber on every wsbapp channel; "default": no backend option, the process default backend)',
     [
       'N',
       'interval ms',
@@ -96,7 +98,7 @@ async function b2() {
       'RSS KiB/check',
     ],
     rows.map((r) => [
-      `${r.checks}${r.subscribed ? ' + sub' : ''}`,
+      `${r.checks}${r.subscribed ? ' + sub' : ''}${r.viaDefault ? ' default' : ''}`,
       r.intervalMs,
       r.pollsPerCheck,
       f(r.warm.wallMs),

@@ -5,7 +5,8 @@ import { traceCall } from './diagnostics';
 import { CALL_OPTION_KEYS, CallDeadline, DEFAULT_CALL_TIMEOUTS, parseCallOptions, type CallOptions } from './deadline';
 import { NotRegisteredError } from './errors';
 import { HRESULT } from './hresult';
-import { selectBackend, type BackendChoice } from './backends/select';
+import { backendFor } from './backends/default';
+import type { BackendChoice } from './backends/select';
 import type { Backend, RegisteredApplication } from './backends/types';
 import { GUID } from './guid';
 import { invalidType } from './input-errors';
@@ -95,7 +96,7 @@ export interface ListOptions extends BackendOptions, CallOptions {}
  */
 export async function listApplications(options: ListOptions = {}): Promise<RegisteredApplication[]> {
   const settings = parseCallOptions(options, ['backend', ...CALL_OPTION_KEYS], DEFAULT_CALL_TIMEOUTS.listApplications);
-  const backend = selectBackend(requireObject(options, 'options').backend as BackendChoice | undefined);
+  const backend = backendFor(requireObject(options, 'options').backend as BackendChoice | undefined);
   const deadline = new CallDeadline(settings, 'registered applications');
   try {
     return await deadline.step('ListApplications', () => traceCall('ListApplications', {}, () => backend.listApplications()));

@@ -8,7 +8,7 @@ import { findApplication, parseSelector, type ApplicationSelector, type BackendO
 import { nextId, publishCheckEnd, publishCheckStart } from './diagnostics';
 import { withTarget } from './errors';
 import { ConsistencyCheck, describeTarget, pollToVerdict, type CheckResult } from './check';
-import { selectBackend } from './backends/select';
+import { backendFor } from './backends/default';
 import type { Backend, BackendAddin, BackendOperation, CheckArguments, VolumePair } from './backends/types';
 import { parseOptions, type PollOptions } from './options';
 import { abortWithin, stopError, type PollSettings } from './poll';
@@ -114,7 +114,7 @@ function startOf(request: unknown, options: unknown, entry: 'checkConsistency' |
     id: nextId(),
     parsed,
     settings,
-    backend: selectBackend(backend),
+    backend: backendFor(backend),
     startedAt,
     stopper: Stopper.forCheck(settings, startedAt),
   };

@@ -88,7 +88,8 @@ export {
   type ScenarioErrorDetails,
 } from './errors';
 export type { InputError, InputErrorCode } from './input-errors';
-export { selectBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends/select';
+export { selectBackend, defaultBackendName, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends/select';
+export { getDefaultBackend, setDefaultBackend } from './backends/default';
 export { createMockBackend, type MockBackend, type MockCall } from './backends/mock';
 export {
   createNativeBackend,

@@ -15,7 +15,8 @@ import { traceCall } from './diagnostics';
 import { AddinProtocolError, ReleasedError, type WsbCall } from './errors';
 import { HRESULT } from './hresult';
 import { DEFAULT_RELEASE_TIMEOUT_MS, parseCloseOptions, releaseAll, settlesWithin, type CloseOptions, type ReleaseWait } from './releases';
-import { selectBackend, type BackendChoice } from './backends/select';
+import { backendFor } from './backends/default';
+import type { BackendChoice } from './backends/select';
 import type { BackendAddin, ComponentRef, RegisteredApplication, RestoreArguments } from './backends/types';
 import {
   MAX_WRITER_METADATA_UNITS,
@@ -186,7 +187,7 @@ function selectorText(selector: Prepared['selector']): string {
  */
 export async function openRestoreSession(application: ApplicationSelector, options: RestoreOptions = {}): Promise<RestoreSession> {
   const { selector, settings, backendChoice } = prepare(application, options, DEFAULT_CALL_TIMEOUTS.openRestoreSession);
-  const backend = selectBackend(backendChoice);
+  const backend = backendFor(backendChoice);
   const deadline = new CallDeadline(settings, target(selectorText(selector)));
   try {
     return await traceCall('Activate', { application }, async () => {
@@ -219,7 +220,7 @@ async function activatedFor<T>(
   component: string | null | undefined,
   work: (addin: BackendAddin) => Promise<T>,
 ): Promise<T> {
-  const backend = selectBackend(prepared.backendChoice);
+  const backend = backendFor(prepared.backendChoice);
   const deadline = new CallDeadline(prepared.settings, target(selectorText(prepared.selector), component));
   const race = <R>(step: WsbCall, run: () => Promise<R>) => deadline.step(step, run);
   try {

@@ -1,7 +1,7 @@
 /**
- * Choosing a backend, once per call site: an explicit option wins, then WSBAPP_BACKEND, then
- * the native COM backend on win32. Anywhere else it is an error that says how to pick the mock;
- * we never fall back to the mock silently, because a mock verdict is not a real one.
+ * Choosing a backend: an explicit option wins, then WSBAPP_BACKEND, then the native COM
+ * backend on win32. Anywhere else it is an error that says how to pick the mock; we never fall
+ * back to the mock silently, because a mock verdict is not a real one.
  */
 import { UnsupportedPlatformError } from '../errors';
 import { invalidType, invalidValue } from '../input-errors';
@@ -28,7 +28,7 @@ function scenarioFromEnvironment(env: NodeJS.ProcessEnv): NormalizedScenario {
   return file ? loadScenarioFile(file) : normalizeScenario(demoScenario());
 }
 
-function byName(name: string, source: string, env: NodeJS.ProcessEnv): Backend {
+function byName(name: BackendName, env: NodeJS.ProcessEnv): Backend {
   switch (name) {
     case 'mock':
       return createMockBackend(scenarioFromEnvironment(env));
@@ -36,8 +36,6 @@ function byName(name: string, source: string, env: NodeJS.ProcessEnv): Backend {
       return createNativeMockBackend(scenarioFromEnvironment(env));
     case 'native':
       return createNativeBackend();
-    default:
-      throw invalidValue(`${source} must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
   }
 }
 
@@ -51,9 +49,30 @@ function isBackend(value: unknown): value is Backend {
   );
 }
 
+/** `name` when it is a shipped backend's; else the error naming `source` and the valid names. */
+function requireName(name: string, source: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(name)) return name as BackendName;
+  throw invalidValue(`${source} must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+}
+
 /**
- * Resolve the backend for one call.
- * @param choice the `backend` option, if the caller gave one
+ * The backend the environment names when a call names none: WSBAPP_BACKEND, else `native` on Windows.
+ * @throws UnsupportedPlatformError off Windows when nothing names a backend
+ */
+export function defaultBackendName(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BackendName {
+  if (env.WSBAPP_BACKEND) return requireName(env.WSBAPP_BACKEND, 'WSBAPP_BACKEND');
+  if (platform === 'win32') return 'native';
+  throw new UnsupportedPlatformError(
+    `Windows Server Backup add-ins run only on Windows, and this is ${platform}. ` +
+      'To run against the mock, pass { backend: createMockBackend(scenario) } or set WSBAPP_BACKEND=mock ' +
+      '(optionally WSBAPP_SCENARIO=path/to/scenario.json)',
+  );
+}
+
+/**
+ * Build the backend `choice` names (a Backend object is returned as given), or with no choice
+ * the one the environment names (defaultBackendName). A new backend each call: the library's
+ * calls use the process's own instead (getDefaultBackend, lib/backends/default.ts).
  * @throws UnsupportedPlatformError off Windows when nothing names a backend
  */
 export function selectBackend(
@@ -61,16 +80,8 @@ export function selectBackend(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): Backend {
-  if (choice !== undefined) {
-    if (isBackend(choice)) return choice;
-    if (typeof choice === 'string') return byName(choice, 'options.backend', env);
-    throw invalidType(`options.backend must be a Backend object or one of ${BACKEND_NAMES.join(', ')}, got ${String(choice)}`);
-  }
-  if (env.WSBAPP_BACKEND) return byName(env.WSBAPP_BACKEND, 'WSBAPP_BACKEND', env);
-  if (platform === 'win32') return byName('native', 'platform default', env);
-  throw new UnsupportedPlatformError(
-    `Windows Server Backup add-ins run only on Windows, and this is ${platform}. ` +
-      'To run against the mock, pass { backend: createMockBackend(scenario) } or set WSBAPP_BACKEND=mock ' +
-      '(optionally WSBAPP_SCENARIO=path/to/scenario.json)',
-  );
+  if (choice === undefined) return byName(defaultBackendName(env, platform), env);
+  if (isBackend(choice)) return choice;
+  if (typeof choice === 'string') return byName(requireName(choice, 'options.backend'), env);
+  throw invalidType(`options.backend must be a Backend object or one of ${BACKEND_NAMES.join(', ')}, got ${String(choice)}`);
 }

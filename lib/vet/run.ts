@@ -5,7 +5,8 @@
  * released before it returns.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from '../applications';
-import { selectBackend, type BackendChoice } from '../backends/select';
+import { backendFor } from '../backends/default';
+import type { BackendChoice } from '../backends/select';
 import type { ComponentRef } from '../backends/types';
 import { DEFAULT_RELEASE_TIMEOUT_MS, settlesWithin } from '../releases';
 import { rejectUnknownKeys } from '../strict';
@@ -164,7 +165,7 @@ async function runGroups(ctx: VetContext, settings: Settings): Promise<RuleResul
 export async function vetAddin(target: ApplicationSelector, options?: VetOptions): Promise<VetReport> {
   const selector = parseSelector(target, 'target');
   const settings = settingsOf(options);
-  const backend = selectBackend(settings.backend);
+  const backend = backendFor(settings.backend);
   const app = await findApplication(backend, selector);
   const system = settings.system === undefined ? defaultSystem(backend) : settings.system;
   const startedAt = performance.now();

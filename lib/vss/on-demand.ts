@@ -7,7 +7,7 @@
  * deletes the snapshot the check reads). One deadline and one signal cover every phase.
  */
 import { findApplication, parseSelector, type ApplicationSelector, type BackendOptions } from '../applications';
-import { selectBackend } from '../backends/select';
+import { backendFor } from '../backends/default';
 import type { Backend, RegisteredApplication, VolumePair } from '../backends/types';
 import type { CheckResult } from '../check';
 import { callStopError } from '../deadline';
@@ -433,7 +433,7 @@ export async function runSnapshotCheck(request: unknown, rawOptions: unknown, ru
     ...(rest as PollOptions & BackendOptions),
     onPhase: optionalFunction(onPhase, 'options.onPhase'),
   };
-  const backend = selectBackend(choice);
+  const backend = backendFor(choice);
   const stopper = new Stopper(settings.signal, settings.timeoutMs);
   const record = new Record();
   const run = new Run(stopper, record, options, settings.timeoutMs, startedAt);

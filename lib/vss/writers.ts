@@ -5,7 +5,7 @@
  * components object gathers metadata and status, and is released.
  */
 import type { BackendOptions } from '../applications';
-import { selectBackend } from '../backends/select';
+import { backendFor } from '../backends/default';
 import type { RegisteredApplication } from '../backends/types';
 import { CALL_OPTION_KEYS, CallDeadline, parseCallOptions, type CallOptions } from '../deadline';
 import { openSession } from './session';
@@ -42,7 +42,7 @@ async function withVolumes(session: VssSession, component: WriterComponent): Pro
  */
 export async function listWriters(options: ListWritersOptions = {}): Promise<ListedWriter[]> {
   const settings = parseCallOptions(options, [...CALL_OPTION_KEYS, 'backend'], LIST_WRITERS_TIMEOUT_MS);
-  const backend = selectBackend(options.backend);
+  const backend = backendFor(options.backend);
   const deadline = new CallDeadline(settings, 'the VSS writers');
   const cancel = new AbortController();
   let session: VssSession | undefined;
