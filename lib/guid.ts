@@ -4,8 +4,8 @@ import { invalidValue } from './input-errors';
 /** The digits of a GUID, without braces or anchors: the one pattern other shapes are built from. */
 export const GUID_DIGITS = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
-/** A GUID, braces optional (case-insensitive). */
-export const GUID = new RegExp(`^\\{?${GUID_DIGITS}\\}?$`, 'i');
+/** A GUID, in braces or bare, never with one brace only (case-insensitive). */
+export const GUID = new RegExp(`^(?:\\{${GUID_DIGITS}\\}|${GUID_DIGITS})$`, 'i');
 
 /** `{UPPER-CASE}` form of a GUID, or a TypeError naming `field`. */
 export function canonicalGuid(value: unknown, field: string): string {

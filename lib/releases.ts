@@ -97,10 +97,11 @@ export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): 
 
 /**
  * Wait until every release in flight (those started before and during the wait) has returned,
- * or `timeout` ms have passed. Never rejects. Call it before `process.exit()`.
+ * or `timeout` ms have passed. Call it before `process.exit()`. Rejects only for bad options
+ * (a TypeError / RangeError with a code, as `close()` gives), never for a Release.
  */
-export async function waitForReleases(options: { readonly timeout?: number } = {}): Promise<ReleaseWait> {
-  const deadline = Date.now() + (options.timeout ?? DEFAULT_RELEASE_TIMEOUT_MS);
+export async function waitForReleases(options: CloseOptions = {}): Promise<ReleaseWait> {
+  const deadline = Date.now() + parseCloseOptions(options);
   while (inFlight.size > 0) {
     const left = deadline - Date.now();
     if (left <= 0 || !(await settlesWithin(Promise.all(inFlight), left))) break;

@@ -11,6 +11,14 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
 }
 
 describe('waitForReleases', () => {
+  test.each([
+    [{ timeout: '5' }, 'ERR_INVALID_ARG_TYPE'],
+    [{ timeout: -1 }, 'ERR_OUT_OF_RANGE'],
+    [{ timeot: 5 }, 'ERR_INVALID_ARG_VALUE'],
+  ])('bad options %j are refused with %s, not a NaN deadline', async (options, code) => {
+    await expect(waitForReleases(options as never)).rejects.toMatchObject({ code });
+  });
+
   it('resolves at once when nothing is in flight', async () => {
     await expect(waitForReleases({ timeout: 10 })).resolves.toEqual({ settled: true, pending: 0 });
   });

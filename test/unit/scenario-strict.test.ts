@@ -111,6 +111,11 @@ describe('scenario files', () => {
     [component({ statuss: ['S_OK'] }), db, "unknown key 'statuss' (did you mean 'statuses'?)"],
     [component({ statuses: [{ status: 'E_NOPE' }] }), `${db}.statuses[0].status`, 'unknown HRESULT symbol "E_NOPE"'],
     [app({ writerId: 'nope' }), `${at}.writerId`, 'must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got "nope"'],
+    [
+      app({ writerId: '{1EFF3510-4A27-46AD-B9E0-08332F0F4F6D' }),
+      `${at}.writerId`,
+      'must be a GUID such as {1EFF3510-4A27-46AD-B9E0-08332F0F4F6D}, got "{1EFF3510-4A27-46AD-B9E0-08332F0F4F6D"',
+    ],
     [component({ abort: { delayMs: -1 } }), `${db}.abort.delayMs`, 'must be a number of milliseconds in [0, 2147483647], got -1'],
   ])('an error names the file, the JSON path and the problem, with code ERR_WSB_SCENARIO', (scenario, path, problem) => {
     writeFileSync(file, JSON.stringify(scenario));
