@@ -222,10 +222,21 @@ export class AbortedError extends CheckStoppedError {
 /** A VSS step of a check on a snapshot failed; `phase` says where, `call` and `hresult` what. */
 export class VssError extends WsbError {
   override readonly code: string = 'ERR_WSB_VSS';
-  readonly phase: SnapshotPhase;
+  private where: SnapshotPhase;
   constructor(summary: string, details: WsbErrorDetails & { readonly phase: SnapshotPhase }) {
     super(summary, details);
-    this.phase = details.phase;
+    this.where = details.phase;
+  }
+
+  /** The phase of the check on a snapshot the failure came from. */
+  get phase(): SnapshotPhase {
+    return this.where;
+  }
+
+  /** @internal The run names the phase (a requester does not know which phase its call serves). */
+  inPhase(phase: SnapshotPhase): this {
+    this.where = phase;
+    return this;
   }
 }
 

@@ -2,7 +2,14 @@
  * What `wsbapp check` prints: status events, warnings and the verdict, for humans (stdout for
  * the verdict, stderr for warnings) or as NDJSON.
  */
-import { HRESULT, type CheckFailedError, type CheckResult, type SnapshotReport, type StatusEvent } from '../index';
+import {
+  HRESULT,
+  type CheckFailedError,
+  type CheckResult,
+  type SnapshotCheckResult,
+  type SnapshotReport,
+  type StatusEvent,
+} from '../index';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './io';
 import { writeEvent } from './ndjson';
@@ -67,7 +74,7 @@ export class CheckReport {
   }
 
   /** The check ended without failing. */
-  verdict(result: CheckResult): number {
+  verdict(result: CheckResult | SnapshotCheckResult): number {
     if (result.undocumented)
       this.warn('UNDOCUMENTED_SUCCESS', `the final status ${codeLabel(result.hresult)} is a success code the WSB API does not define`);
     const fields: VerdictFields = {
@@ -77,7 +84,7 @@ export class CheckReport {
       symbol: result.symbol ?? null,
       undocumented: result.undocumented,
     };
-    const snapshot = 'snapshot' in result ? (result.snapshot as SnapshotReport) : undefined;
+    const snapshot = 'snapshot' in result ? result.snapshot : undefined;
     this.finish(fields, result.polls, result.elapsedMs, ExitCode.OK, HUMAN_OUTCOME[result.outcome], snapshot);
     return ExitCode.OK;
   }

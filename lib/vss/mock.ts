@@ -71,16 +71,12 @@ class MockMachine {
   }
 }
 
-/** Waits `script.delayMs`, or for ever when it hangs (until `signal` aborts, unless it ignores Cancel). */
+/** Waits `script.delayMs`, or for ever when it hangs; `signal` (Cancel) ends the wait unless the script ignores Cancel. */
 function play(script: NormalizedVssCall, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (script.hang) {
-      if (signal === undefined || script.ignoresCancel) return;
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      return;
-    }
-    const timer = setTimeout(resolve, script.delayMs);
-    signal?.addEventListener(
+    const timer = script.hang ? undefined : setTimeout(resolve, script.delayMs);
+    if (signal === undefined || script.ignoresCancel) return;
+    signal.addEventListener(
       'abort',
       () => {
         clearTimeout(timer);

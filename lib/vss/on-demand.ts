@@ -10,15 +10,16 @@ import { findApplication, parseSelector, type ApplicationSelector, type BackendO
 import { backendFor } from '../backends/default';
 import type { Backend, RegisteredApplication, VolumePair } from '../backends/types';
 import type { CheckResult } from '../check';
-import { callStopError } from '../deadline';
-import { type AbortedError, type TimeoutError, VssError, VssNotFoundError, WsbError } from '../errors';
-import { decode, HRESULT } from '../hresult';
+import { VssError, VssNotFoundError, WsbError } from '../errors';
+import { HRESULT } from '../hresult';
 import { parseOptions, type PollOptions } from '../options';
 import { optionalFunction, optionalObject, requireStrictObject, requireString } from '../validate';
-import { Stopper, StopRequested } from '../stopper';
-import type { SnapshotCleanup, SnapshotPhase, SnapshotReport, SnapshotVolume, VssCallRecord } from './report';
-import { openSession } from './session';
-import { isFailedState, type VssCall, type VssSession, type Writer, type WriterComponent, type WriterState } from './types';
+import { StopRequested } from '../stopper';
+import { SnapshotRecord } from './record';
+import type { SnapshotPhase, SnapshotReport } from './report';
+import { SnapshotRun } from './run';
+import { openSession, withVolume } from './session';
+import { isFailedState, type Writer, type WriterComponent, type WriterState } from './types';
 
 /** What `checkConsistency({ ..., snapshot: true })` takes: the application and its component; VSS gives the rest. */
 export interface SnapshotCheckRequest {
@@ -39,212 +40,13 @@ export interface SnapshotCheckOptions extends PollOptions, BackendOptions {
   readonly onPhase?: (phase: SnapshotPhase) => void;
 }
 
-/** How long a wait that was cancelled (IVssAsync::Cancel) may take to end, and each cleanup call. */
-export const VSS_CANCEL_WAIT_MS = 5_000;
 /** Between tries of StartSnapshotSet while another requester holds a set in creation (restic waits 5 s in all). */
 const SET_IN_PROGRESS_RETRY_MS = 1_000;
 
 /** One snapshot set in creation per process at a time: VSS refuses a second (VSS_E_SNAPSHOT_SET_IN_PROGRESS). */
 let creationQueue: Promise<void> = Promise.resolve();
 
-/** A run's mutable record, frozen into the SnapshotReport. */
-class Record {
-  readonly calls: VssCallRecord[] = [];
-  readonly phases: { phase: SnapshotPhase; elapsedMs: number }[] = [];
-  setId: string | null = null;
-  writer: SnapshotReport['writer'];
-  component: SnapshotReport['component'] = null;
-  volumes: SnapshotVolume[] = [];
-  cleanup: SnapshotCleanup = 'release';
-  private phaseStarted = 0;
-
-  constructor() {
-    this.writer = { writerId: '', instanceId: null, name: null, before: null, after: null };
-  }
-
-  /** One VSS call's HRESULT, decoded, and its time since `started` (performance.now()). */
-  note(call: VssCall, hresult: number, started: number): void {
-    const d = decode(hresult);
-    this.calls.push({ call, hresult: d.hresult, hex: d.hex, symbol: d.symbol, elapsedMs: Math.round(performance.now() - started) });
-  }
-
-  enter(phase: SnapshotPhase): void {
-    this.close();
-    this.phaseStarted = performance.now();
-    this.phases.push({ phase, elapsedMs: 0 });
-  }
-
-  close(): void {
-    const last = this.phases.at(-1);
-    if (last !== undefined && last.elapsedMs === 0) last.elapsedMs = Math.round(performance.now() - this.phaseStarted);
-  }
-
-  report(): SnapshotReport {
-    this.close();
-    return {
-      setId: this.setId,
-      writer: this.writer,
-      component: this.component,
-      volumes: this.volumes,
-      phases: this.phases,
-      cleanup: this.cleanup,
-      calls: this.calls,
-    };
-  }
-}
-
-const stateOf = (s: WriterState): WriterState => ({ state: s.state, stateName: s.stateName, lastError: s.lastError });
-
-/** One run: the session, the stopper, the record, and where the cleanup rules stand. */
-class Run {
-  session: VssSession | undefined;
-  /** PrepareForBackup succeeded: from here a failure needs AbortBackup. */
-  prepared = false;
-  /** DoSnapshotSet succeeded: from here the end is BackupComplete. */
-  snapshotted = false;
-  phase: SnapshotPhase = 'writers';
-  private readonly cancel = new AbortController();
-
-  constructor(
-    readonly stopper: Stopper,
-    readonly record: Record,
-    readonly options: SnapshotCheckOptions,
-    readonly timeoutMs: number,
-    readonly startedAt: number,
-  ) {
-    stopper.onStop(() => this.cancel.abort(new StopRequested(stopper.stoppedBy ?? 'abort')));
-  }
-
-  enter(phase: SnapshotPhase): void {
-    this.phase = phase;
-    this.record.enter(phase);
-    this.options.onPhase?.(phase);
-  }
-
-  /** One VSS call under the stopper, recorded; a cancelled wait is given VSS_CANCEL_WAIT_MS to end. */
-  async call<T>(call: VssCall, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const started = performance.now();
-    const pending = work(this.cancel.signal);
-    const note = (hresult: number) => this.record.note(call, hresult, started);
-    try {
-      const value = await this.stopper.race(pending);
-      note(HRESULT.S_OK);
-      return value;
-    } catch (error) {
-      if (error instanceof StopRequested) {
-        // Cancelled (the session's signal): give the wait its bounded time to end before cleanup.
-        await settles(pending, VSS_CANCEL_WAIT_MS);
-        note(HRESULT.VSS_S_ASYNC_CANCELLED);
-        throw this.stopped(error, call);
-      }
-      note(error instanceof WsbError ? error.hresult : HRESULT.E_UNEXPECTED);
-      throw error;
-    }
-  }
-
-  /** `work` under the stopper, a stop becoming TimeoutError / AbortedError. */
-  async race<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await this.stopper.race(work);
-    } catch (error) {
-      throw error instanceof StopRequested ? this.stopped(error, undefined) : error;
-    }
-  }
-
-  /** The TimeoutError / AbortedError of a stop during `call`. */
-  stopped(stop: StopRequested, call: VssCall | undefined): TimeoutError | AbortedError {
-    const settings = { timeoutMs: this.timeoutMs, signal: this.options.signal };
-    return callStopError(stop.reason, call, `${this.phase} phase of the check on a snapshot`, this.startedAt, settings);
-  }
-
-  /** The writer states now: GatherWriterStatus. */
-  async statusOf(writer: Writer): Promise<WriterState> {
-    const statuses = await this.call('GatherWriterStatus', (signal) => this.sessionNow().gatherWriterStatus(signal));
-    const status = statuses.find((s) => s.instanceId === writer.instanceId) ?? statuses.find((s) => s.writerId === writer.writerId);
-    if (status === undefined) throw notFound(`the writer ${writer.name} ${writer.writerId} is gone from VSS`, this.phase, []);
-    return stateOf(status);
-  }
-
-  /** The writer's state once the backup completed (best effort: the verdict does not depend on it). */
-  private async recordAfter(cleanup: Stopper, session: VssSession, writer: Writer): Promise<void> {
-    const started = performance.now();
-    let hresult: number = HRESULT.S_OK;
-    try {
-      const statuses = await cleanup.race(session.gatherWriterStatus(new AbortController().signal));
-      const status = statuses.find((s) => s.instanceId === writer.instanceId);
-      if (status !== undefined) this.record.writer = { ...this.record.writer, after: stateOf(status) };
-    } catch (error) {
-      // `after` stays null: the report says the state after is unknown.
-      hresult = error instanceof WsbError ? error.hresult : HRESULT.ERROR_TIMEOUT;
-    }
-    this.record.note('GatherWriterStatus', hresult, started);
-  }
-
-  sessionNow(): VssSession {
-    if (this.session === undefined) throw new Error('wsbapp: a VSS call before the backup components object exists (a bug)');
-    return this.session;
-  }
-
-  /**
-   * The end Microsoft's rules give: BackupComplete after a snapshot, AbortBackup after a
-   * successful PrepareForBackup, else nothing; then the release. Each bounded, whatever the
-   * deadline: a stopped run still cleans up.
-   */
-  async cleanUp(writer: Writer | undefined): Promise<VssError | undefined> {
-    const session = this.session;
-    if (session === undefined) return undefined;
-    if (this.snapshotted) this.enter('complete');
-    this.session = undefined;
-    const cleanup = new Stopper(undefined, VSS_CANCEL_WAIT_MS * 2);
-    let failure: VssError | undefined;
-    const bounded = async (call: VssCall, work: () => Promise<void>) => {
-      const started = performance.now();
-      try {
-        await cleanup.race(work());
-        this.record.note(call, HRESULT.S_OK, started);
-      } catch (error) {
-        const hresult = error instanceof WsbError ? error.hresult : HRESULT.ERROR_TIMEOUT;
-        this.record.note(call, hresult, started);
-        failure ??=
-          error instanceof VssError
-            ? error
-            : new VssError(`${call} did not return`, { hresult, call, phase: 'complete', returnedByCall: false });
-      }
-    };
-    try {
-      if (this.snapshotted) {
-        this.record.cleanup = 'backup-complete';
-        await bounded('BackupComplete', () => session.backupComplete(new AbortController().signal));
-        if (writer !== undefined) await this.recordAfter(cleanup, session, writer);
-      } else if (this.prepared) {
-        this.record.cleanup = 'abort-backup';
-        await bounded('AbortBackup', () => session.abortBackup());
-      }
-    } finally {
-      cleanup.dispose();
-      await session.release();
-    }
-    return failure;
-  }
-}
-
-/** Waits for `work` to settle, at most `ms`. */
-function settles(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
-}
-
+/** What GatherWriterMetadata did not give: naming what it did. */
 function notFound(summary: string, phase: SnapshotPhase, offered: readonly string[]): VssNotFoundError {
   const list = offered.length === 0 ? 'none' : offered.join(', ');
   return new VssNotFoundError(`${summary}; VSS offers: ${list}`, {
@@ -259,11 +61,9 @@ function notFound(summary: string, phase: SnapshotPhase, offered: readonly strin
 /** The component `wanted` names: by name, by logical path, or by `logicalPath\name`. */
 function findComponent(writer: Writer, wanted: string, phase: SnapshotPhase): WriterComponent {
   const full = (c: WriterComponent) => (c.logicalPath === '' ? c.name : `${c.logicalPath}\\${c.name}`);
-  const found =
-    writer.components.find((c) => c.name === wanted) ??
-    writer.components.find((c) => full(c) === wanted) ??
-    writer.components.filter((c) => c.logicalPath === wanted);
-  if (!Array.isArray(found)) return found;
+  const byFullPath = writer.components.filter((c) => full(c) === wanted);
+  const byName = writer.components.filter((c) => c.name === wanted);
+  const found = byFullPath.length > 0 ? byFullPath : byName.length > 0 ? byName : writer.components.filter((c) => c.logicalPath === wanted);
   if (found.length === 1) return found[0];
   const offered = writer.components.map(full);
   const why = found.length > 1 ? `names ${found.length} components of ${writer.name}` : `is not a component of ${writer.name}`;
@@ -283,12 +83,9 @@ function requireHealthy(writer: Writer, state: WriterState, phase: SnapshotPhase
 }
 
 /** The distinct volumes the component's files live on. */
-async function volumesOf(run: Run, component: WriterComponent): Promise<string[]> {
-  const volumes: string[] = [];
-  for (const file of component.files) {
-    const volume = await run.call('GetVolumeName', () => run.sessionNow().volumeOf(file));
-    if (!volumes.some((v) => v.toLowerCase() === volume.toLowerCase())) volumes.push(volume);
-  }
+async function volumesOf(run: SnapshotRun, component: WriterComponent): Promise<string[]> {
+  let volumes: string[] = [];
+  for (const file of component.files) volumes = withVolume(volumes, await run.call('GetVolumeName', () => run.sessionNow().volumeOf(file)));
   if (volumes.length === 0)
     throw new VssError(`the component ${component.name} has no files, so no volume to snapshot`, {
       hresult: HRESULT.VSS_E_OBJECT_NOT_FOUND,
@@ -299,8 +96,8 @@ async function volumesOf(run: Run, component: WriterComponent): Promise<string[]
   return volumes;
 }
 
-/** Waits for this process's turn to create a snapshot set; the returned function ends it. */
-async function creationTurn(run: Run): Promise<() => void> {
+/** Waits for this process's turn to create a snapshot set; the returned function ends it (more than once is harmless). */
+async function creationTurn(run: SnapshotRun): Promise<() => void> {
   let release: () => void = () => {};
   const mine = new Promise<void>((resolve) => (release = resolve));
   const before = creationQueue;
@@ -315,23 +112,31 @@ async function creationTurn(run: Run): Promise<() => void> {
 }
 
 /** StartSnapshotSet, again every second while another requester holds a set in creation, until the deadline. */
-async function startSet(run: Run): Promise<string> {
+async function startSet(run: SnapshotRun): Promise<string> {
   for (;;) {
     try {
       return await run.call('StartSnapshotSet', () => run.sessionNow().startSnapshotSet());
     } catch (error) {
       if (!(error instanceof VssError) || error.hresult !== HRESULT.VSS_E_SNAPSHOT_SET_IN_PROGRESS) throw error;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        await run.stopper.race(new Promise((r) => setTimeout(r, SET_IN_PROGRESS_RETRY_MS)));
+        await run.stopper.race(new Promise((r) => (timer = setTimeout(r, SET_IN_PROGRESS_RETRY_MS))));
       } catch (stop) {
         throw stop instanceof StopRequested ? run.stopped(stop, 'StartSnapshotSet') : stop;
+      } finally {
+        clearTimeout(timer);
       }
     }
   }
 }
 
-/** The phases up to a snapshot of the component's volumes; the writer and component found. */
-async function snapshot(run: Run, backend: Backend, app: RegisteredApplication, wanted: string) {
+/** The writers phase: the session, the application's writer (healthy) and the component. */
+async function writersPhase(
+  run: SnapshotRun,
+  backend: Backend,
+  app: RegisteredApplication,
+  wanted: string,
+): Promise<{ writer: Writer; component: WriterComponent }> {
   run.enter('writers');
   run.session = await openSession(backend, (created) => run.call('CreateVssBackupComponents', () => created));
   const writers = await run.call('GatherWriterMetadata', (signal) => run.sessionNow().gatherWriterMetadata(signal));
@@ -342,36 +147,50 @@ async function snapshot(run: Run, backend: Backend, app: RegisteredApplication, 
       'writers',
       writers.map((w) => `${w.name} ${w.writerId}`),
     );
-  const before = await run.statusOf(writer);
-  run.record.writer = { writerId: writer.writerId, instanceId: writer.instanceId, name: writer.name, before, after: null };
+  run.writer = writer;
+  run.record.writer = { writerId: writer.writerId, instanceId: writer.instanceId, name: writer.name, before: null, after: null };
+  const before = await run.writerStatus(writer);
+  run.record.writerState('before', before);
   requireHealthy(writer, before, 'writers');
   const component = findComponent(writer, wanted, 'writers');
   run.record.component = { name: component.name, logicalPath: component.logicalPath };
+  return { writer, component };
+}
 
+/**
+ * The prepare and snapshot phases: the component's volumes in a new set, PrepareForBackup,
+ * DoSnapshotSet, each snapshot's device. The process's turn to create a set ends with
+ * DoSnapshotSet's success, or in the cleanup (after AbortBackup or the release).
+ */
+async function snapshotPhases(run: SnapshotRun, writer: Writer, component: WriterComponent): Promise<void> {
   run.enter('prepare');
   const volumes = await volumesOf(run, component);
   await run.call('AddComponent', () => run.sessionNow().addComponent(writer, component));
-  const endTurn = await creationTurn(run);
-  try {
-    run.record.setId = await startSet(run);
-    for (const volume of volumes) {
-      const snapshotId = await run.call('AddToSnapshotSet', () => run.sessionNow().addToSnapshotSet(volume));
-      run.record.volumes.push({ volume, snapshotId, device: null });
-    }
-    await run.call('PrepareForBackup', (signal) => run.sessionNow().prepareForBackup(signal));
-    run.prepared = true;
-    requireHealthy(writer, await run.statusOf(writer), 'prepare');
-
-    run.enter('snapshot');
-    await run.call('DoSnapshotSet', (signal) => run.sessionNow().doSnapshotSet(signal));
-    run.snapshotted = true;
-  } finally {
-    endTurn();
+  run.endTurn = await creationTurn(run);
+  run.record.setId = await startSet(run);
+  for (const volume of volumes) {
+    const snapshotId = await run.call('AddToSnapshotSet', () => run.sessionNow().addToSnapshotSet(volume));
+    run.record.volumes.push({ volume, snapshotId, device: null });
   }
-  for (const [i, v] of run.record.volumes.entries())
-    run.record.volumes[i] = { ...v, device: await run.call('GetSnapshotProperties', () => run.sessionNow().snapshotDevice(v.snapshotId)) };
-  requireHealthy(writer, await run.statusOf(writer), 'snapshot');
-  return { writer, component };
+  await run.call(
+    'PrepareForBackup',
+    (signal) => run.sessionNow().prepareForBackup(signal),
+    () => (run.prepared = true),
+  );
+  requireHealthy(writer, await run.writerStatus(writer), 'prepare');
+
+  run.enter('snapshot');
+  await run.call(
+    'DoSnapshotSet',
+    (signal) => run.sessionNow().doSnapshotSet(signal),
+    () => (run.snapshotted = true),
+  );
+  run.endTurn();
+  for (const [i, v] of run.record.volumes.entries()) {
+    const device = await run.call('GetSnapshotProperties', () => run.sessionNow().snapshotDevice(v.snapshotId));
+    run.record.volumes[i] = { ...v, device };
+  }
+  requireHealthy(writer, await run.writerStatus(writer), 'snapshot');
 }
 
 /** The add-in's check as the library runs it (consistency.ts's checkConsistency), passed in so this module does not import its caller. */
@@ -386,27 +205,31 @@ export type RunCheck = (
   options: PollOptions & BackendOptions,
 ) => Promise<CheckResult>;
 
-/** With the snapshot made: the add-in's own check, within what is left of the deadline. */
-function checkOnSnapshot(
-  run: Run,
+/** With the snapshot made: the add-in's own check, on the devices, within what is left of the deadline. */
+async function checkPhase(
+  run: SnapshotRun,
   runCheck: RunCheck,
-  backend: Backend,
-  app: RegisteredApplication,
-  writer: Writer,
-  component: WriterComponent,
-) {
+  check: {
+    readonly app: RegisteredApplication;
+    readonly writer: Writer;
+    readonly component: WriterComponent;
+    readonly options: PollOptions & BackendOptions;
+  },
+): Promise<CheckResult> {
   run.enter('check');
-  const { onPhase: _onPhase, ...options } = run.options;
-  return runCheck(
+  const volumes = run.record.volumes.flatMap((v) => (v.device === null ? [] : [{ source: v.volume, snapshot: v.device }]));
+  const result = await runCheck(
     {
-      application: app.writerId,
-      component: component.name,
-      logicalPath: component.logicalPath,
-      writerMetadata: writer.metadataXml,
-      volumes: run.record.volumes.map((v) => ({ source: v.volume, snapshot: v.device ?? '' })),
+      application: check.app.writerId,
+      component: check.component.name,
+      logicalPath: check.component.logicalPath,
+      writerMetadata: check.writer.metadataXml,
+      volumes,
     },
-    { ...options, backend, timeout: Math.max(0, run.timeoutMs - (Date.now() - run.startedAt)) },
+    { ...check.options, timeout: run.remainingMs() },
   );
+  run.record.verdict = { outcome: result.outcome, hresult: result.hresult, hex: result.hex, symbol: result.symbol };
+  return result;
 }
 
 const REQUEST_KEYS = ['application', 'component', 'snapshot'] as const;
@@ -429,31 +252,25 @@ export async function runSnapshotCheck(request: unknown, rawOptions: unknown, ru
   const { selector, component: wanted } = parseSnapshotRequest(request);
   const { onPhase, ...rest } = optionalObject(rawOptions, 'options');
   const { settings, backend: choice } = parseOptions(rest, 'checkConsistency');
-  const options: SnapshotCheckOptions = {
-    ...(rest as PollOptions & BackendOptions),
-    onPhase: optionalFunction(onPhase, 'options.onPhase'),
-  };
   const backend = backendFor(choice);
-  const stopper = new Stopper(settings.signal, settings.timeoutMs);
-  const record = new Record();
-  const run = new Run(stopper, record, options, settings.timeoutMs, startedAt);
+  const phaseCallback = optionalFunction<(phase: SnapshotPhase) => void>(onPhase, 'options.onPhase');
+  const run = new SnapshotRun(new SnapshotRecord(), { ...settings, startedAt, onPhase: phaseCallback });
   let result: CheckResult | undefined;
   let failure: unknown;
-  let writer: Writer | undefined;
   try {
     const app = await run.race(findApplication(backend, selector));
-    record.writer = { ...record.writer, writerId: app.writerId };
-    const found = await snapshot(run, backend, app, wanted);
-    writer = found.writer;
-    result = await checkOnSnapshot(run, runCheck, backend, app, found.writer, found.component);
+    run.record.writer = { ...run.record.writer, writerId: app.writerId };
+    const { writer, component } = await writersPhase(run, backend, app, wanted);
+    await snapshotPhases(run, writer, component);
+    result = await checkPhase(run, runCheck, { app, writer, component, options: { ...(rest as PollOptions), backend } });
   } catch (error) {
     failure = error;
   } finally {
-    stopper.dispose();
+    run.stopper.dispose();
   }
-  const cleanupFailure = await run.cleanUp(writer);
-  const report = record.report();
-  const thrown = failure ?? cleanupFailure;
+  const cleanupFailure = await run.cleanUp();
+  const report = run.record.report();
+  const thrown = failure ?? cleanupFailure ?? run.callbackFailure;
   if (thrown !== undefined) {
     if (thrown instanceof WsbError) thrown.snapshot = report;
     throw thrown as Error;

@@ -46,4 +46,14 @@ export interface SnapshotReport {
   readonly phases: readonly { readonly phase: SnapshotPhase; readonly elapsedMs: number }[];
   readonly cleanup: SnapshotCleanup;
   readonly calls: readonly VssCallRecord[];
+  /**
+   * The add-in's verdict when its check ran to one (null otherwise), kept here too so that a VSS
+   * step failing after it (BackupComplete) does not lose it.
+   */
+  readonly verdict: {
+    readonly outcome: string;
+    readonly hresult: number;
+    readonly hex: string;
+    readonly symbol: string | undefined;
+  } | null;
 }

@@ -22,7 +22,6 @@ import { VSS_CALLS, WRITER_STATES, type VssCall, type WriterComponent } from './
 export type VssCallScenario =
   | string
   | number
-  | 'hang'
   | {
       /** The call (or its async's final status) fails with this HRESULT... */
       fail?: string | number;
@@ -32,7 +31,10 @@ export type VssCallScenario =
       delayMs?: number;
       /** Its wait never ends on its own. */
       hang?: boolean;
-      /** With `hang`: IVssAsync::Cancel is ignored too, so only the process's end stops it. */
+      /**
+       * IVssAsync::Cancel does not end the wait: with `hang` nothing does (only the process's end),
+       * with `delayMs` it still ends then, as it would have (a wait that finishes despite a Cancel).
+       */
       ignoresCancel?: boolean;
     };
 
@@ -85,6 +87,8 @@ export interface NormalizedVss {
   calls: Record<VssCall, NormalizedVssCall>;
 }
 
+/** The most calls `times` may name: what the C++ reader takes (kMaxDelayMs there, 2^31-1). */
+const MAX_TIMES = 2147483647;
 const SUCCEEDS: NormalizedVssCall = { hresult: HRESULT.S_OK, times: -1, delayMs: 0, hang: false, ignoresCancel: false };
 const CALL_KEYS = ['fail', 'times', 'delayMs', 'hang', 'ignoresCancel'] as const;
 
@@ -94,7 +98,7 @@ function normalizeCall(raw: unknown, field: string): NormalizedVssCall {
   if (!isObject(raw)) return { ...SUCCEEDS, hresult: optionalHresult(raw, field, HRESULT.S_OK) };
   const call = strictObject(raw, CALL_KEYS, field);
   const times = call.times === undefined ? -1 : call.times;
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < -1)
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < -1 || times > MAX_TIMES)
     throw bad(invalidValue, `${field}.times`, `must be a whole number of calls, got ${JSON.stringify(call.times)}`);
   const flag = (key: 'hang' | 'ignoresCancel') => {
     if (call[key] !== undefined && typeof call[key] !== 'boolean')
@@ -103,14 +107,9 @@ function normalizeCall(raw: unknown, field: string): NormalizedVssCall {
   };
   const hang = flag('hang');
   const ignoresCancel = flag('ignoresCancel');
-  if (ignoresCancel && !hang) throw bad(invalidValue, `${field}.ignoresCancel`, 'needs hang: true');
-  return {
-    hresult: optionalHresult(call.fail, `${field}.fail`, HRESULT.S_OK),
-    times,
-    delayMs: delayOf(call.delayMs, `${field}.delayMs`),
-    hang,
-    ignoresCancel,
-  };
+  const delayMs = delayOf(call.delayMs, `${field}.delayMs`);
+  if (ignoresCancel && !hang && delayMs === 0) throw bad(invalidValue, `${field}.ignoresCancel`, 'needs hang: true or a delayMs');
+  return { hresult: optionalHresult(call.fail, `${field}.fail`, HRESULT.S_OK), times, delayMs, hang, ignoresCancel };
 }
 
 function stateOf(raw: unknown, field: string): number {

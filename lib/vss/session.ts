@@ -6,7 +6,7 @@
 import type { Backend } from '../backends/types';
 import { VssUnavailableError } from '../errors';
 import { HRESULT } from '../hresult';
-import type { VssSession } from './types';
+import type { VssSession, Writer, WriterStatus } from './types';
 
 /**
  * CreateVssBackupComponents through `wait` (the caller's deadline and record). A session that
@@ -27,9 +27,19 @@ export async function openSession(backend: Backend, wait: (created: Promise<VssS
     return await wait(created);
   } catch (error) {
     void created.then(
-      (late) => late.release(),
+      (late) => late.release().catch(() => undefined),
       () => undefined,
     );
     throw error;
   }
+}
+
+/** The status GatherWriterStatus gave for `writer`'s instance (its instance id: a writer id may have several). */
+export function statusOf(statuses: readonly WriterStatus[], writer: Pick<Writer, 'instanceId'>): WriterStatus | undefined {
+  return statuses.find((s) => s.instanceId === writer.instanceId);
+}
+
+/** `volumes` with `volume` added unless it is there already (volume names compare case-insensitively). */
+export function withVolume(volumes: readonly string[], volume: string): string[] {
+  return volumes.some((v) => v.toLowerCase() === volume.toLowerCase()) ? [...volumes] : [...volumes, volume];
 }

@@ -47,7 +47,7 @@ export type WriterStateName = (typeof WRITER_STATES)[number];
 /** A writer's state: VSS_WRITER_STATE and its name, and the writer's last error (VSS_WRITERERROR_*, 0 for none). */
 export interface WriterState {
   readonly state: number;
-  readonly stateName: WriterStateName | 'unknown';
+  readonly stateName: WriterStateName;
   readonly lastError: number;
 }
 

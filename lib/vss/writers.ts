@@ -8,7 +8,9 @@ import type { BackendOptions } from '../applications';
 import { backendFor } from '../backends/default';
 import type { RegisteredApplication } from '../backends/types';
 import { CALL_OPTION_KEYS, CallDeadline, parseCallOptions, type CallOptions } from '../deadline';
-import { openSession } from './session';
+import { settlesWithin } from '../releases';
+import { VSS_CANCEL_WAIT_MS } from './run';
+import { openSession, statusOf, withVolume } from './session';
 import type { VssSession, Writer, WriterComponent } from './types';
 
 /** A component with the volumes its files live on (a path VSS cannot place is left out). */
@@ -27,11 +29,17 @@ export interface ListWritersOptions extends CallOptions, BackendOptions {}
 /** The default deadline: gathering metadata asks every writer on the machine. */
 export const LIST_WRITERS_TIMEOUT_MS = 2 * 60_000;
 
-async function withVolumes(session: VssSession, component: WriterComponent): Promise<ListedComponent> {
-  const volumes: string[] = [];
+/** The component with the volumes of its files, each lookup under the deadline (a path VSS cannot place is left out). */
+async function withVolumes(session: VssSession, deadline: CallDeadline, component: WriterComponent): Promise<ListedComponent> {
+  let volumes: string[] = [];
   for (const file of component.files) {
-    const volume = await session.volumeOf(file).catch(() => undefined);
-    if (volume !== undefined && !volumes.some((v) => v.toLowerCase() === volume.toLowerCase())) volumes.push(volume);
+    const volume = await deadline
+      .step('GetVolumeName', () => session.volumeOf(file))
+      .catch((error: unknown) => {
+        if (deadline.stopped) throw error;
+        return undefined;
+      });
+    if (volume !== undefined) volumes = withVolume(volumes, volume);
   }
   return { ...component, volumes };
 }
@@ -46,26 +54,43 @@ export async function listWriters(options: ListWritersOptions = {}): Promise<Lis
   const deadline = new CallDeadline(settings, 'the VSS writers');
   const cancel = new AbortController();
   let session: VssSession | undefined;
+  // The VSS call in flight, so that a stop can give it its bounded time to end before the release.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const step = <T>(call: 'GatherWriterMetadata' | 'GatherWriterStatus' | 'ListApplications', work: () => Promise<T>) =>
+    deadline.step(call, () => {
+      const started = work();
+      inFlight = started;
+      return started;
+    });
   try {
     session = await openSession(backend, (created) => deadline.step('CreateVssBackupComponents', () => created));
     const open = session;
-    const writers = await deadline.step('GatherWriterMetadata', () => open.gatherWriterMetadata(cancel.signal));
-    const statuses = await deadline.step('GatherWriterStatus', () => open.gatherWriterStatus(cancel.signal));
-    const apps = await deadline.step('ListApplications', () => backend.listApplications());
-    return await Promise.all(
-      writers.map(async (w): Promise<ListedWriter> => {
-        const status = statuses.find((s) => s.instanceId === w.instanceId);
-        return {
-          ...w,
-          ...(status === undefined ? {} : { state: status.state, stateName: status.stateName, lastError: status.lastError }),
-          components: await Promise.all(w.components.map((c) => withVolumes(open, c))),
-          application: apps.find((a) => a.writerId === w.writerId) ?? null,
-        };
-      }),
-    );
+    const writers = await step('GatherWriterMetadata', () => open.gatherWriterMetadata(cancel.signal));
+    const statuses = await step('GatherWriterStatus', () => open.gatherWriterStatus(cancel.signal));
+    const apps = await step('ListApplications', () => backend.listApplications());
+    const listed: ListedWriter[] = [];
+    for (const w of writers) {
+      const status = statusOf(statuses, w);
+      const components: ListedComponent[] = [];
+      for (const c of w.components) components.push(await withVolumes(open, deadline, c));
+      listed.push({
+        ...w,
+        ...(status === undefined ? {} : { state: status.state, stateName: status.stateName, lastError: status.lastError }),
+        components,
+        application: apps.find((a) => a.writerId === w.writerId) ?? null,
+      });
+    }
+    return listed;
   } finally {
-    cancel.abort();
+    if (deadline.stopped) {
+      cancel.abort();
+      await settlesWithin(inFlight, VSS_CANCEL_WAIT_MS);
+    }
     deadline.dispose();
-    await session?.release();
+    if (session !== undefined)
+      await settlesWithin(
+        session.release().catch(() => undefined),
+        VSS_CANCEL_WAIT_MS,
+      );
   }
 }

@@ -60,7 +60,7 @@ class Reader {
     out.delayMs = delay(value.member("delayMs"), path + ".delayMs");
     out.hang = boolean(value.member("hang"), path + ".hang");
     out.ignoresCancel = boolean(value.member("ignoresCancel"), path + ".ignoresCancel");
-    if (out.ignoresCancel && !out.hang) fail(path + ".ignoresCancel", "needs hang");
+    if (out.ignoresCancel && !out.hang && out.delayMs == 0) fail(path + ".ignoresCancel", "needs hang or a delayMs");
     return out;
   }
 

@@ -154,9 +154,9 @@ const cases: [string, Break, string][] = [
     'scenario.vss.calls.StartSnapshotSet.times must be a whole number',
   ],
   [
-    'ignoresCancel without hang',
+    'ignoresCancel with neither hang nor a delay',
     (s) => (s.vss.calls.DoSnapshotSet.hang = false),
-    'scenario.vss.calls.DoSnapshotSet.ignoresCancel needs hang',
+    'scenario.vss.calls.DoSnapshotSet.ignoresCancel needs hang or a delayMs',
   ],
   ['a writer state past the last', (s) => (s.vss.writers[0].state = 16), 'scenario.vss.writers[0].state must be a VSS_WRITER_STATE'],
   [

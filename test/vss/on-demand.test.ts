@@ -10,12 +10,14 @@ import {
   checkConsistency,
   createMockBackend,
   HRESULT,
+  listWriters,
   TimeoutError,
   VssError,
   VssNotFoundError,
   VssUnavailableError,
   type MockBackend,
   type SnapshotCheckOptions,
+  type SnapshotCheckResult,
   type VssCallScenario,
   type VssScenario,
   type VssWriterScenario,
@@ -320,6 +322,24 @@ const FAULTS: readonly Fault[] = [
     cleanup: 'abort-backup',
   },
   {
+    name: 'DoSnapshotSet ignoring Cancel but succeeding after the deadline: the backup is completed, not aborted',
+    setup: { calls: { DoSnapshotSet: { delayMs: 300, ignoresCancel: true } } },
+    options: { timeout: 150 },
+    error: TimeoutError,
+    code: 'ERR_WSB_TIMEOUT',
+    call: 'DoSnapshotSet',
+    cleanup: 'backup-complete',
+  },
+  {
+    name: 'PrepareForBackup ignoring Cancel but succeeding after the deadline: the backup is aborted',
+    setup: { calls: { PrepareForBackup: { delayMs: 300, ignoresCancel: true } } },
+    options: { timeout: 150 },
+    error: TimeoutError,
+    code: 'ERR_WSB_TIMEOUT',
+    call: 'PrepareForBackup',
+    cleanup: 'abort-backup',
+  },
+  {
     name: "the add-in's check failing",
     setup: { statuses: [RUNNING, 'WSBAPP_E_COMPONENT_CONSISTENCY_CHECK_FAILED'] },
     error: CheckFailedError,
@@ -377,7 +397,7 @@ describe('the fault table: a typed error, the right cleanup, nothing left', () =
   });
 
   test.each(['writers', 'prepare', 'snapshot', 'check', 'complete'] as const)(
-    'a user abort in the %s phase: AbortedError, cleaned up',
+    'a user abort in the %s phase: AbortedError and the cleanup its phase needs (in complete: none, BackupComplete runs)',
     async (phase) => {
       const backend = backendFor({
         calls: {
@@ -414,6 +434,53 @@ describe('the fault table: a typed error, the right cleanup, nothing left', () =
   });
 });
 
+describe('what the run does not leave behind', () => {
+  test.each(['writers', 'prepare', 'snapshot', 'check', 'complete'] as const)(
+    'an onPhase that throws in the %s phase: its error, after the cleanup',
+    async (phase) => {
+      const backend = backendFor();
+      const thrown = new Error(`onPhase threw in ${phase}`);
+      const onPhase = (p: string) => {
+        if (p === phase) throw thrown;
+      };
+      await expect(
+        checkConsistency({ application: 'Contoso', component: 'db', snapshot: true }, { backend, ...fast, onPhase }),
+      ).rejects.toBe(thrown);
+      expectNothingLeft(backend);
+      const ends = callsOf(backend).filter((c) => c === 'BackupComplete' || c === 'AbortBackup');
+      // Thrown as the snapshot phase starts, PrepareForBackup has succeeded: AbortBackup.
+      const expected = { writers: [], prepare: [], snapshot: ['AbortBackup'], check: ['BackupComplete'], complete: ['BackupComplete'] };
+      expect(ends).toEqual(expected[phase]);
+    },
+  );
+
+  test('a run that fails after PrepareForBackup holds the process turn until its AbortBackup: the next run never meets its set', async () => {
+    const backend = backendFor({
+      calls: { DoSnapshotSet: { fail: 'VSS_E_PROVIDER_VETO', times: 1, delayMs: 20 }, AbortBackup: { delayMs: 50 } },
+    });
+    const run = (component: string) => checkConsistency({ application: 'Contoso', component, snapshot: true }, { backend, ...fast });
+    const [first, second] = await Promise.allSettled([run('db'), run('db')]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { code: 'ERR_WSB_VSS', symbol: 'VSS_E_PROVIDER_VETO' } });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { outcome: 'consistent' } });
+    const starts = (second as PromiseFulfilledResult<SnapshotCheckResult>).value.snapshot.calls
+      .filter((c) => c.call === 'StartSnapshotSet')
+      .map((c) => c.symbol);
+    expect(starts).toEqual(['S_OK']);
+    expectNothingLeft(backend);
+  });
+
+  test('listWriters with a GetVolumeName that hangs: TimeoutError at its deadline, the session released', async () => {
+    const backend = backendFor({ calls: { GetVolumeName: 'hang' } });
+    await expect(listWriters({ backend, timeout: 100 })).rejects.toMatchObject({ code: 'ERR_WSB_TIMEOUT', call: 'GetVolumeName' });
+    expect(backend.vss?.state().liveSessions).toBe(0);
+  });
+
+  test('a BackupComplete failing after a good check keeps the verdict in the report', async () => {
+    const error = await failure(backendFor(fails('BackupComplete', 'VSS_E_UNEXPECTED')));
+    expect(error.snapshot).toMatchObject({ verdict: { outcome: 'consistent', hex: '0x00000000' }, cleanup: 'backup-complete' });
+  });
+});
+
 describe('input', () => {
   test.each([
     [{ application: 'Contoso', snapshot: true }, /request.component/],
@@ -438,7 +505,7 @@ describe('input', () => {
   test.each([
     [{ writers: [{ ...MAIL_WRITER, state: 'frozen' }] }, /scenario.vss.writers\[0\].state must be one of/],
     [{ calls: { DoSnapshotSets: 'hang' } }, /did you mean 'DoSnapshotSet'/],
-    [{ calls: { DoSnapshotSet: { ignoresCancel: true } } }, /ignoresCancel needs hang: true/],
+    [{ calls: { DoSnapshotSet: { ignoresCancel: true } } }, /ignoresCancel needs hang: true or a delayMs/],
     [{ writers: [MAIL_WRITER, MAIL_WRITER] }, /writerId repeats/],
   ])('a bad vss scenario %j names the field', (vss, message) => {
     expect(() => createMockBackend({ applications: [], vss: vss as VssScenario })).toThrow(message);

@@ -15,6 +15,7 @@ import {
   type CheckResult,
   type ConsistencyCheckRequest,
   type SnapshotCheckRequest,
+  type SnapshotCheckResult,
   type SnapshotPhase,
   type StatusEvent,
 } from '../../index';
@@ -76,7 +77,7 @@ ${SHARED_FLAGS_HELP}
 ${exitCodesHelp([ExitCode.OK, ExitCode.FAILED, ExitCode.TIMEOUT, ...COMMON_EXIT_CODES], { [ExitCode.OK]: 'consistent', [ExitCode.FAILED]: 'check failed' })}`;
 
 type Settled =
-  | { readonly kind: 'result'; readonly result: CheckResult }
+  | { readonly kind: 'result'; readonly result: CheckResult | SnapshotCheckResult }
   | { readonly kind: 'error'; readonly error: unknown }
   | { readonly kind: 'forced' };
 
@@ -85,7 +86,7 @@ function optionalDuration(text: string | undefined, flag: string): number | unde
 }
 
 /** Wait for the check, or for the second Ctrl+C, whichever comes first. */
-function settle(running: Promise<CheckResult>, forced: Promise<void>): Promise<Settled> {
+function settle(running: Promise<CheckResult | SnapshotCheckResult>, forced: Promise<void>): Promise<Settled> {
   return Promise.race([
     running.then(
       (result): Settled => ({ kind: 'result', result }),
