@@ -16,6 +16,8 @@ import {
   type VssSession,
   type Writer,
   type WriterComponent,
+  type WriterState,
+  type WriterStateName,
   type WriterStatus,
 } from './types';
 
@@ -215,13 +217,12 @@ class MockSession implements VssSession {
   }
 
   /** The writer's state now: its scripted one, or failed where it is scripted to fail once the backup got there. */
-  private stateOf(w: NormalizedWriter): { state: number; stateName: (typeof WRITER_STATES)[number]; lastError: number } {
-    const failed = (w.failsAt === 'prepare' && this.prepared) || (w.failsAt === 'snapshot' && this.snapshotted);
-    const named = (state: number) => ({ state, stateName: WRITER_STATES[state] ?? 'unknown', lastError: w.lastError });
-    if (failed) return { ...named(STATE(w.failsAt === 'prepare' ? 'failed-at-prepare-backup' : 'failed-at-freeze')) };
-    if (w.state !== STATE('stable')) return named(w.state);
-    if (this.stage === 'snapshotted') return { ...named(STATE('waiting-for-backup-complete')), lastError: HRESULT.S_OK };
-    return { ...named(w.state), lastError: HRESULT.S_OK };
+  private stateOf(w: NormalizedWriter): WriterState {
+    const at = (stateName: WriterStateName, lastError: number = HRESULT.S_OK) => ({ state: STATE(stateName), stateName, lastError });
+    if (w.failsAt === 'prepare' && this.prepared) return at('failed-at-prepare-backup', w.lastError);
+    if (w.failsAt === 'snapshot' && this.snapshotted) return at('failed-at-freeze', w.lastError);
+    if (w.state !== STATE('stable')) return { state: w.state, stateName: WRITER_STATES[w.state], lastError: w.lastError };
+    return at(this.stage === 'snapshotted' ? 'waiting-for-backup-complete' : 'stable');
   }
 
   /** One call: recorded, refused out of order (VSS_E_BAD_STATE), then scripted (delay, hang, failure), then `done`. */

@@ -239,8 +239,7 @@ class Reader {
     OrderScript out;
     out.kind = static_cast<OrderScript::Kind>(choice(value.member("kind"), path + ".kind", {"any", "order", "returns", "fail", "hang"}));
     out.hresult = hresult(value.member("hresult"), path + ".hresult");
-    const Value names = array(value.member("order"), path + ".order");
-    for (std::size_t i = 0; i < names.size(); ++i) out.order.push_back(text(names.at(i), indexed(path + ".order", i)));
+    out.order = texts(value.member("order"), path + ".order");
     const Value refs = array(value.member("returns"), path + ".returns");
     for (std::size_t i = 0; i < refs.size(); ++i) {
       const std::string at = indexed(path + ".returns", i);

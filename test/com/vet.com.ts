@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { vetAddin, type VetReport } from '../../lib';
 import { createNativeBackend } from '../../lib/backends/native';
 import { normalizeScenario, type ApplicationScenario, type ComponentScenario } from '../../lib/backends/scenario';
-import { processIo } from '../../lib/cli/io';
-import { ProcessCounter } from '../../lib/machine/processes';
-import { addinExe, proxyDll, registerScenario } from './harness/sample-addin';
+import { noSampleServers, proxyDll, registerScenario } from './harness/sample-addin';
 
 const SAMPLE = {
   writerId: '{A1200000-0000-4000-8000-000000000001}',
@@ -26,17 +24,8 @@ const METADATA =
 /** A server released by its last client waits this long for another activation (see main.cpp). */
 const IDLE_SECONDS = 2;
 const diagnostic = (text: string) => console.log(`# ${text}`);
-const processes = new ProcessCounter(processIo().machine);
-
-/**
- * Until no sample server runs (the previous configuration's idle ones), so none serves a stale
- * scenario. Waited for, never killed: a killed server that had registered its class again
- * leaves Wine's rpcss a dead registration that the next activation would be handed.
- */
-async function noSampleServers(): Promise<void> {
-  for (let waited = 0; ((await processes.count(addinExe)) ?? 0) > 0 && waited < 20_000; waited += 250)
-    await new Promise((r) => setTimeout(r, 250));
-}
+/** How long a configuration waits for the previous one's servers to exit. */
+const SERVERS_GONE_MS = 20_000;
 
 function show(name: string, report: VetReport): void {
   diagnostic(`${name}: ${report.elapsedMs} ms, ${JSON.stringify(report.counts)}`);
@@ -50,7 +39,7 @@ async function vetConfiguration(
   app: Partial<ApplicationScenario> = {},
   idleSeconds = IDLE_SECONDS,
 ): Promise<VetReport> {
-  await noSampleServers();
+  await noSampleServers(SERVERS_GONE_MS);
   registerScenario(
     `vet-${name}`,
     normalizeScenario({ applications: [{ ...SAMPLE, components: { '*': component }, ...app }] }),
@@ -137,7 +126,7 @@ for (const [name, component, app, expected] of BROKEN) {
 }
 
 test('broken: missing proxy/stub registration fails registration.marshalling', async () => {
-  await noSampleServers();
+  await noSampleServers(SERVERS_GONE_MS);
   registerScenario('vet-no-proxy', normalizeScenario({ applications: [{ ...SAMPLE, components: { '*': CONFORMING } }] }), 60, IDLE_SECONDS);
   execFileSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'regsvr32.exe'), ['/s', '/u', proxyDll], {
     stdio: 'ignore',

@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NormalizedScenario } from '../../../lib/backends/scenario';
+import { processIo } from '../../../lib/cli/io';
+import { ProcessCounter } from '../../../lib/machine/processes';
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -25,6 +27,18 @@ export const addinExe = join(sampleDir, 'wsbapp-sample-addin.exe');
 export const proxyDll = join(sampleDir, 'wsbapp-proxy.dll');
 /** Whether this Windows is Wine (whose prefix has winecfg.exe in System32), for its known defects. */
 export const underWine = existsSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'winecfg.exe'));
+
+const processes = new ProcessCounter(processIo().machine);
+
+/**
+ * Until no sample server runs (an earlier configuration's idle or hung ones), at most `limitMs`,
+ * so none serves a stale scenario. Waited for, never killed: a killed server that had registered
+ * its class again leaves Wine's rpcss a dead registration that the next activation would be handed.
+ */
+export async function noSampleServers(limitMs: number): Promise<void> {
+  for (let waited = 0; ((await processes.count(addinExe)) ?? 0) > 0 && waited < limitMs; waited += 250)
+    await new Promise((r) => setTimeout(r, 250));
+}
 
 /** One JSON line of the add-in's log: `pid` of the process, `event`, then the event's fields. */
 export interface LogLine {

@@ -11,9 +11,7 @@ import { join } from 'node:path';
 
 import type { ApplicationScenario, ComponentScenario, ServerLifetime } from '../../../lib/backends/scenario';
 import { normalizeScenario } from '../../../lib/backends/scenario';
-import { processIo } from '../../../lib/cli/io';
-import { ProcessCounter } from '../../../lib/machine/processes';
-import { addinExe, registerScenario, root, sampleDir, type LogLine } from './sample-addin';
+import { noSampleServers, registerScenario, root, sampleDir, type LogLine } from './sample-addin';
 
 const SAMPLE = {
   writerId: '{A1300000-0000-4000-8000-000000000001}',
@@ -114,14 +112,6 @@ export interface CliRun {
   readonly elapsedMs: number;
 }
 
-const processes = new ProcessCounter(processIo().machine);
-
-/** Until no sample server of an earlier row runs, so none serves a stale scenario (never killed: see vet.com.ts). */
-async function noSampleServers(): Promise<void> {
-  for (let waited = 0; ((await processes.count(addinExe)) ?? 0) > 0 && waited < (WATCHDOG_SECONDS + 5) * 1000; waited += 250)
-    await new Promise((r) => setTimeout(r, 250));
-}
-
 /** Runs `node.exe bin/wsbapp.js vet ...` with its output in files (no pipes under Wine: see sample-addin.ts). */
 function runCli(args: readonly string[], out: string, err: string): Promise<{ status: number | null; elapsedMs: number }> {
   const stdout = openSync(out, 'w');
@@ -143,7 +133,7 @@ function runCli(args: readonly string[], out: string, err: string): Promise<{ st
 
 /** Registers the row's scenario in `lifetime` and runs the CLI's vet on it. */
 export async function vetRow(row: Row, lifetime: ServerLifetime): Promise<CliRun> {
-  await noSampleServers();
+  await noSampleServers((WATCHDOG_SECONDS + 5) * 1000);
   const name = `vet-cli-${lifetime}-${row.name.replace(/\W+/g, '-')}`.slice(0, 80);
   const addin = registerScenario(
     name,
