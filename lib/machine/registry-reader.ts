@@ -31,6 +31,11 @@ export class RegistryReader {
     return null;
   }
 
+  /** Whether this "Windows" is Wine (its prefix has HKLM\SOFTWARE\Wine), whose COM has defects of its own. */
+  async isWine(): Promise<boolean> {
+    return (await this.machine.key('HKLM\\SOFTWARE\\Wine')) !== null;
+  }
+
   /** The WSB interfaces whose proxy/stub (`HKCR\Interface\{IID}\ProxyStubClsid32`) is not registered. */
   async unmarshalledInterfaces(): Promise<(typeof WSB_INTERFACES)[number][]> {
     const registered = await Promise.all(

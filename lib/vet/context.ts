@@ -71,6 +71,11 @@ export class VetContext {
   restoreSupported: boolean | undefined;
   /** The WSB interfaces with no proxy/stub registered (names); null when there is no registry to read. */
   unmarshalled: string[] | null = null;
+  /**
+   * Why Wine, not the add-in, failed an activation (lifetime.concurrent-activations), and so left
+   * a server process behind that lifetime.process-exits must not count; null when it did not.
+   */
+  wineActivationDefect: string | null = null;
   /** The rule group running now (or the set-up and clean-up around them): where `step` says the run is. */
   group: RuleGroup | 'setup' | 'cleanup' = 'setup';
   private session: Promise<Bounded<BackendAddin>> | undefined;

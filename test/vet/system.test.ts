@@ -2,7 +2,7 @@
  * The registration and process-lifetime rules, against captured reg.exe and tasklist output
  * (what they read on Windows and under Wine), with the mock playing the add-in.
  */
-import { createMockBackend, vetAddin, type VetReport } from '../../lib/index';
+import { createMockBackend, errorForCall, HRESULT, vetAddin, type VetReport } from '../../lib/index';
 import { WSB_KEY } from '../../lib/machine/registry';
 import type { ProgramResult } from '../../lib/cli/io';
 import { imagesOf, programReads } from '../../lib/machine/programs';
@@ -138,6 +138,55 @@ describe('vet registration and lifetime rules', () => {
       'registration.wsb-values': 'skipped',
       'registration.identifier': 'skipped',
       'registration.clsid-registered': 'pass',
+    });
+  });
+
+  describe('two activations at once that get E_NOINTERFACE', () => {
+    // The first activation in flight works; one started while it is still in flight gets what
+    // Wine 8's rpcss gives the launcher whose server another client took.
+    const racingBackend = () => {
+      const inner = backend();
+      let inFlight = 0;
+      const racing: typeof inner = Object.create(inner);
+      racing.activate = async (...args) => {
+        if (inFlight > 0) throw errorForCall('Activate', HRESULT.E_NOINTERFACE);
+        inFlight += 1;
+        try {
+          return await inner.activate(...args);
+        } finally {
+          inFlight -= 1;
+        }
+      };
+      return racing;
+    };
+    const vetRacing = (system: ReturnType<typeof machine>) =>
+      vetAddin('Contoso Mail', {
+        backend: racingBackend(),
+        system,
+        components: [{ name: 'db', logicalPath: '' }],
+        timeout: 2000,
+        callTimeout: 1000,
+      });
+    const WINE_KEY = { 'reg.exe query HKLM\\SOFTWARE\\Wine': { status: 0, stdout: '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Wine\r\n' } };
+
+    it('fail the add-in on Windows', async () => {
+      const report = await vetRacing(machine({}, [0, 1, 1, 0]));
+      expect(report.rules.find((r) => r.id === 'lifetime.concurrent-activations')).toMatchObject({
+        verdict: 'fail',
+        summary: expect.stringContaining('E_NOINTERFACE'),
+      });
+      expect(report.rules.find((r) => r.id === 'lifetime.process-exits')).toMatchObject({ verdict: 'pass' });
+    });
+
+    it("are skipped as Wine's defect under Wine, with the process count its stranded server spoils", async () => {
+      const report = await vetRacing(machine(WINE_KEY, [0, 1]));
+      const rule = (id: string) => report.rules.find((r) => r.id === id);
+      expect(rule('lifetime.concurrent-activations')).toMatchObject({
+        verdict: 'skipped',
+        reason: expect.stringContaining('defect of Wine'),
+      });
+      expect(rule('lifetime.process-exits')).toMatchObject({ verdict: 'skipped', reason: expect.stringContaining('defect of Wine') });
+      expect(report.failed).toBe(false);
     });
   });
 

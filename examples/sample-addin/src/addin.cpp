@@ -35,20 +35,26 @@ HRESULT noThrow(Body&& body) noexcept {
   }
 }
 
-// Keeps the activation (and so the process) alive while an object exists. The last release
-// sets the released event; CoReleaseServerProcess also suspends the class objects then (on
-// Windows), so no activation can sneak in before the main thread revokes or re-registers.
+// Keeps the activation (and so the process) alive while an object exists. CoReleaseServerProcess
+// reaching zero also suspends the class objects (on Windows), so no activation can sneak in
+// before the main thread revokes or re-registers; ServerActivity tells the main thread.
 class ServerReference {
  public:
-  explicit ServerReference(HANDLE releasedEvent) : releasedEvent_(releasedEvent) { CoAddRefServerProcess(); }
+  enum class Kind { kObject, kActivation };
+  ServerReference(ServerActivity& activity, Kind kind) : activity_(activity) {
+    if (kind == Kind::kActivation) activity_.activationBegins();
+    else activity_.hold();
+    CoAddRefServerProcess();
+  }
   ~ServerReference() {
-    if (CoReleaseServerProcess() == 0) SetEvent(releasedEvent_);
+    CoReleaseServerProcess();
+    activity_.release();
   }
   ServerReference(const ServerReference&) = delete;
   ServerReference& operator=(const ServerReference&) = delete;
 
  private:
-  HANDLE releasedEvent_;
+  ServerActivity& activity_;
 };
 
 // COM objects own themselves: created with new, destroyed by the last Release (`delete this`).
@@ -139,7 +145,7 @@ const char* stepName(StatusStep::Kind kind) {
 class AsyncCheck final : public IWsbApplicationAsync {
  public:
   AsyncCheck(const ServerContext& context, const ComponentScript& script, std::string component)
-      : context_(context), script_(script), statuses_(script), component_(std::move(component)), server_(context.releasedEvent) {}
+      : context_(context), script_(script), statuses_(script), component_(std::move(component)), server_(*context.activity, ServerReference::Kind::kObject) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
     if (object == nullptr) return E_POINTER;
@@ -274,7 +280,7 @@ class TaskMemStrings {
 
 class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationRestoreSupport {
  public:
-  explicit AddIn(const ServerContext& context) : context_(context), server_(context.releasedEvent) {}
+  explicit AddIn(const ServerContext& context) : context_(context), server_(*context.activity, ServerReference::Kind::kObject) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
     if (object == nullptr) return E_POINTER;
@@ -455,10 +461,9 @@ HRESULT STDMETHODCALLTYPE ClassFactory::CreateInstance(IUnknown* outer, REFIID i
     if (object == nullptr) return E_POINTER;
     *object = nullptr;
     if (outer != nullptr) return CLASS_E_NOAGGREGATION;
-    SetEvent(context_.activatedEvent);
     // The activation's own reference: an activation that creates nothing (a scripted failure)
     // is over when this returns, and one that creates an object lasts as long as the object.
-    const ServerReference activation(context_.releasedEvent);
+    const ServerReference activation(*context_.activity, ServerReference::Kind::kActivation);
     // A scripted activation failure reaches the client as CoCreateInstance's HRESULT; a scripted
     // hang lasts until the watchdog (nothing cancels an activation).
     const scenario::Answer& scripted = context_.app.activation;
@@ -479,9 +484,11 @@ HRESULT STDMETHODCALLTYPE ClassFactory::CreateInstance(IUnknown* outer, REFIID i
 
 HRESULT STDMETHODCALLTYPE ClassFactory::LockServer(BOOL lock) {
   if (lock) {
+    context_.activity->hold();
     CoAddRefServerProcess();
-  } else if (CoReleaseServerProcess() == 0) {
-    SetEvent(context_.releasedEvent);
+  } else {
+    CoReleaseServerProcess();
+    context_.activity->release();
   }
   return S_OK;
 }

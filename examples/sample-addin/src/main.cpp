@@ -149,13 +149,6 @@ struct ComApartment {
   }
 };
 
-struct Event {  // auto-reset
-  HANDLE handle = CreateEventW(nullptr, FALSE, FALSE, nullptr);
-  ~Event() {
-    if (handle != nullptr) CloseHandle(handle);
-  }
-};
-
 int serve() {
   closeInheritedStdHandles();
   const Config config = readConfig();
@@ -168,14 +161,11 @@ int serve() {
     log.write(sample::LogLine("exit").text("reason", "bad --clsid"));
     return 2;
   }
-  const Event activated;
-  const Event released;
-  if (activated.handle == nullptr || released.handle == nullptr) return 3;
+  sample::ServerActivity activity;
   sample::ServerContext context;
   context.app = chooseApplication(config, clsid, log);
   context.log = &log;
-  context.activatedEvent = activated.handle;
-  context.releasedEvent = released.handle;
+  context.activity = &activity;
 
   // The MTA: calls arrive on RPC threads concurrently, so Abort can reach a check whose
   // QueryStatus is still running, as Windows Server Backup may do.
@@ -202,21 +192,20 @@ int serve() {
     if (served > 0) log.write(sample::LogLine("offered").number("served", served));
     // Waiting for an activation. Revoke before leaving, so the SCM never hands out the
     // registration of a process that is gone (Wine's rpcss would).
-    if (WaitForSingleObject(activated.handle, served == 0 ? watchdogMs : config.idleSeconds * 1000) != WAIT_OBJECT_0) {
+    if (!activity.waitForActivation(served == 0 ? watchdogMs : config.idleSeconds * 1000)) {
       CoRevokeClassObject(cookie);
       log.write(sample::LogLine("exit").text("reason", served == 0 ? "not activated" : "idle").number("served", served));
       return 0;
     }
     // Nobody tells a server that its client died, and a scripted hang never ends: the watchdog
     // bounds every activation.
-    if (WaitForSingleObject(released.handle, watchdogMs) != WAIT_OBJECT_0) {
+    if (!activity.waitForRoundEnd(watchdogMs)) {
       log.write(sample::LogLine("exit").text("reason", "watchdog").number("seconds", config.watchdogSeconds));
       // Hung calls still run on RPC threads; an orderly CoUninitialize would wait for them.
       TerminateProcess(GetCurrentProcess(), kWatchdogExitCode);
     }
     CoRevokeClassObject(cookie);  // used up; this only drops the local entry
     if (singleUse || config.idleSeconds == 0) break;
-    ResetEvent(activated.handle);  // a second CreateInstance on the same class object, say
   }
   log.write(sample::LogLine("exit").text("reason", "last object released"));
   return 0;
