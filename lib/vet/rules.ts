@@ -200,7 +200,7 @@ export const RULES = [
     'concurrent-activations',
     'two activations at once both work',
     'WSB may back up two components (or two applications served by one executable) at the same time.',
-    'keep no global state per activation, or register the class factory so that every activation gets a working object',
+    "keep no global state per activation, or register the class factory so that every activation gets a working object (under Wine, E_NOINTERFACE for one of the two is Wine's defect: this rule and lifetime.process-exits are then skipped and say so)",
   ),
   rule(
     'lifetime',
