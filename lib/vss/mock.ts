@@ -108,7 +108,6 @@ class MockSession implements VssSession {
     return this.run('GatherWriterMetadata', ['created', 'gathered'], signal, () => {
       this.stage = 'gathered';
       return this.machine.vss.writers.map((w) => ({
-        ...this.stateOf(w),
         writerId: w.writerId,
         instanceId: w.instanceId,
         name: w.name,

@@ -62,8 +62,8 @@ export interface WriterComponent {
   readonly files: readonly string[];
 }
 
-/** One writer as GatherWriterMetadata and GatherWriterStatus describe it. */
-export interface Writer extends WriterState {
+/** One writer as GatherWriterMetadata describes it (its state is GatherWriterStatus's). */
+export interface Writer {
   readonly writerId: string;
   readonly instanceId: string;
   readonly name: string;

@@ -11,14 +11,17 @@ import { CALL_OPTION_KEYS, CallDeadline, parseCallOptions, type CallOptions } fr
 import { settlesWithin } from '../releases';
 import { VSS_CANCEL_WAIT_MS } from './run';
 import { openSession, statusOf, withVolume } from './session';
-import type { VssSession, Writer, WriterComponent } from './types';
+import type { VssSession, Writer, WriterComponent, WriterState } from './types';
+
+const UNKNOWN_STATE: WriterState = { state: 0, stateName: 'unknown', lastError: 0 };
 
 /** A component with the volumes its files live on (a path VSS cannot place is left out). */
 export interface ListedComponent extends WriterComponent {
   readonly volumes: readonly string[];
 }
 
-export interface ListedWriter extends Omit<Writer, 'components'> {
+/** A writer whose status GatherWriterStatus did not give is in state `unknown`. */
+export interface ListedWriter extends Omit<Writer, 'components'>, WriterState {
   readonly components: readonly ListedComponent[];
   /** The WSB application registered for this writer, or null: WSB runs no check for it. */
   readonly application: RegisteredApplication | null;
@@ -75,7 +78,7 @@ export async function listWriters(options: ListWritersOptions = {}): Promise<Lis
       for (const c of w.components) components.push(await withVolumes(open, deadline, c));
       listed.push({
         ...w,
-        ...(status === undefined ? {} : { state: status.state, stateName: status.stateName, lastError: status.lastError }),
+        ...(status === undefined ? UNKNOWN_STATE : { state: status.state, stateName: status.stateName, lastError: status.lastError }),
         components,
         application: apps.find((a) => a.writerId === w.writerId) ?? null,
       });

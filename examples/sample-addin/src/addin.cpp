@@ -145,7 +145,11 @@ const char* stepName(StatusStep::Kind kind) {
 class AsyncCheck final : public IWsbApplicationAsync {
  public:
   AsyncCheck(const ServerContext& context, const ComponentScript& script, std::string component)
-      : context_(context), script_(script), statuses_(script), component_(std::move(component)), server_(*context.activity, ServerReference::Kind::kObject) {}
+      : context_(context),
+        script_(script),
+        statuses_(script),
+        component_(std::move(component)),
+        server_(*context.activity, ServerReference::Kind::kObject) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** object) override {
     if (object == nullptr) return E_POINTER;
