@@ -1,6 +1,9 @@
 #include "log.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cwchar>
+#include <cwctype>
 
 namespace sample {
 namespace {
@@ -108,23 +111,45 @@ LogLine& LogLine::texts(const char* name, DWORD count, const LPWSTR* values) {
   return *this;
 }
 
+namespace {
+
+// "Local\wsbapp-sample-log-<FNV-1a of the lower-case path>": one name per log file.
+std::wstring mutexNameOf(const std::wstring& path) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const wchar_t c : path) {
+    hash ^= static_cast<std::uint64_t>(towlower(c));
+    hash *= 1099511628211ull;
+  }
+  wchar_t name[64];
+  std::swprintf(name, 64, L"Local\\wsbapp-sample-log-%016llx", static_cast<unsigned long long>(hash));
+  return name;
+}
+
+}  // namespace
+
 CallLog::CallLog(const std::wstring& path) {
   if (path.empty()) return;
+  appending_ = CreateMutexW(nullptr, FALSE, mutexNameOf(path).c_str());
+  if (appending_ == nullptr) return;
   file_ = CreateFileW(path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_ALWAYS,
                       FILE_ATTRIBUTE_NORMAL, nullptr);
 }
 
 CallLog::~CallLog() {
   if (file_ != INVALID_HANDLE_VALUE) CloseHandle(file_);
+  if (appending_ != nullptr) CloseHandle(appending_);
 }
 
 void CallLog::write(const LogLine& line) noexcept {
   if (file_ == INVALID_HANDLE_VALUE) return;
   try {
     const std::string bytes = line.finish();
-    std::lock_guard<std::mutex> lock(mutex_);
+    // WAIT_ABANDONED (a writer crashed holding it) still gives the mutex to this thread.
+    const DWORD waited = WaitForSingleObject(appending_, INFINITE);
+    if (waited != WAIT_OBJECT_0 && waited != WAIT_ABANDONED) return;
     DWORD written = 0;
     WriteFile(file_, bytes.data(), static_cast<DWORD>(bytes.size()), &written, nullptr);
+    ReleaseMutex(appending_);
   } catch (...) {  // bad_alloc: drop the line; the call itself must still be answered
   }
 }
