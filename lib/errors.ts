@@ -255,13 +255,24 @@ export class VssNotFoundError extends VssError {
   }
 }
 
+/**
+ * What CreateVssBackupComponents fails with where VSS cannot be used: not implemented (Wine),
+ * vssapi.dll or its export missing, a 32-bit process on 64-bit Windows (ERROR_NOT_SUPPORTED).
+ */
+const VSS_UNAVAILABLE: readonly number[] = [
+  HRESULT.E_NOTIMPL,
+  HRESULT.ERROR_MOD_NOT_FOUND,
+  HRESULT.ERROR_PROC_NOT_FOUND,
+  HRESULT.ERROR_NOT_SUPPORTED,
+];
+
 /** The typed error for a VSS call that failed with `hresult` in `phase`. */
 export function vssErrorForCall(call: VssCall, hresult: number, phase: SnapshotPhase, context?: string): VssError {
   const hr = toUnsigned(hresult);
   const details = { hresult: hr, call, phase, context };
   if (hr === HRESULT.E_ACCESSDENIED)
     return new VssError('access denied: VSS needs an elevated administrator or a Backup Operator', details);
-  if (call === 'CreateVssBackupComponents' && (hr === HRESULT.E_NOTIMPL || hr === HRESULT.ERROR_NOT_SUPPORTED))
+  if (call === 'CreateVssBackupComponents' && VSS_UNAVAILABLE.includes(hr))
     return new VssUnavailableError('VSS is not available on this system', details);
   return new VssError(`${call} failed`, details);
 }

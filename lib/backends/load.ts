@@ -26,6 +26,12 @@ export interface NativeOrder {
   readonly logicalPaths: string[];
 }
 
+// Duck-typed, not `instanceof Error`: the addon's errors come from the main realm, which is not
+// the realm of a vm context (jest runs tests in one).
+export function isCallFailure(error: unknown): error is NativeCallFailure {
+  return typeof error === 'object' && error !== null && typeof (error as Partial<NativeCallFailure>).hresult === 'number';
+}
+
 /**
  * What the addon rejects with when a COM call fails: an Error carrying the raw HRESULT.
  * `protocol` marks an add-in that broke the API's rules while its call "succeeded".
@@ -104,6 +110,58 @@ export interface NativeMockStats {
   readonly liveObjects: number;
   readonly objects: NativeMockObject[];
   readonly calls: NativeMockCall[];
+  /** The fake VSS, when the scenario has a `vss` section. */
+  readonly vss?: NativeFakeVssStats;
+}
+
+/** A writer as the addon's GatherWriterMetadata gives it (lib/vss/types.ts Writer). */
+export interface NativeWriter {
+  readonly writerId: string;
+  readonly instanceId: string;
+  readonly name: string;
+  readonly components: { readonly name: string; readonly logicalPath: string; readonly files: string[] }[];
+  readonly metadataXml: string;
+}
+
+/** A writer's status as the addon's GatherWriterStatus gives it (VSS_WRITER_STATE, the last error unsigned). */
+export interface NativeWriterStatus {
+  readonly writerId: string;
+  readonly instanceId: string;
+  readonly state: number;
+  readonly lastError: number;
+}
+
+/**
+ * The addon's `VssSession`: one IVssBackupComponents (native/com/vss_backup.h). Each method runs
+ * one step on a COM thread and rejects with a {@link NativeCallFailure}; a wait rejects with
+ * VSS_S_ASYNC_CANCELLED once cancelWait() made it call IVssAsync::Cancel, or with
+ * ERROR_TIMEOUT when the async ignored that for kCancelledWaitMs. None holds the event loop.
+ */
+export interface NativeVssSession {
+  gatherWriterMetadata(): Promise<NativeWriter[]>;
+  gatherWriterStatus(): Promise<NativeWriterStatus[]>;
+  volumeOf(path: string): Promise<string>;
+  addComponent(instanceId: string, writerId: string, logicalPath: string, name: string): Promise<void>;
+  startSnapshotSet(): Promise<string>;
+  addToSnapshotSet(volume: string): Promise<string>;
+  prepareForBackup(): Promise<void>;
+  doSnapshotSet(): Promise<void>;
+  snapshotDevice(snapshotId: string): Promise<string>;
+  backupComplete(): Promise<void>;
+  abortBackup(): Promise<void>;
+  /** The wait in progress (the last call started) calls IVssAsync::Cancel at its next look. */
+  cancelWait(): void;
+  /** Resolves once the final Release returned (the snapshots go with it); never rejects. */
+  release(): Promise<void>;
+}
+
+/** What the native mock's fake VSS holds now (native/mock/fake_vss.h). */
+export interface NativeFakeVssStats {
+  readonly liveSessions: number;
+  readonly liveSnapshots: number;
+  /** Fake objects and component infos not yet released or freed, sessions included. */
+  readonly liveObjects: number;
+  readonly calls: { readonly session: number; readonly call: string }[];
 }
 
 /** The addon's `Runtime`: where add-ins come from (real COM, or the native mock). */
@@ -116,6 +174,11 @@ export interface NativeRuntime {
   activate(writerId: string, identifier: string, clsid: string, holdsProcess?: boolean): Promise<NativeAddin>;
   /** The native mock's statistics; undefined for real COM. */
   mockStats(): NativeMockStats | undefined;
+  /**
+   * (Absent in bindings built before VSS.) CreateVssBackupComponents, InitializeForBackup,
+   * SetContext(VSS_CTX_BACKUP), SetBackupState(VSS_BT_COPY). Does not hold the event loop.
+   */
+  createBackupComponents?(): Promise<NativeVssSession>;
 }
 
 /** Options of the real COM runtime (Windows only). */

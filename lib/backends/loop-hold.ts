@@ -8,6 +8,7 @@
  * Release that never returns may hold the process only so long).
  */
 import { setInterval, setTimeout, clearTimeout } from 'node:timers';
+import { DEFAULT_RELEASE_TIMEOUT_MS } from '../releases';
 
 /** The holds of one owner (a handle): let go together when it is released. */
 export class CallHolds {
@@ -54,6 +55,16 @@ export class LoopHold {
     if (holds.count === 0) return;
     holds.count -= 1;
     this.drop(1);
+  }
+
+  /**
+   * Release a handle: the calls in flight on it (`holds`) let go of the loop, and the release
+   * holds it until its final Release returned, or DEFAULT_RELEASE_TIMEOUT_MS: a hung add-in
+   * cannot hold the process.
+   */
+  release(holds: CallHolds, release: () => Promise<void>): Promise<void> {
+    this.letGo(holds);
+    return this.until(release(), undefined, DEFAULT_RELEASE_TIMEOUT_MS);
   }
 
   /** `holds`' owner was released: its pending calls no longer keep the process alive. */

@@ -12,18 +12,19 @@
 import { AddinProtocolError, errorForCall, statusNotWrittenError, UnsupportedPlatformError, type WsbCall } from '../errors';
 import { HRESULT, isDisconnection } from '../hresult';
 import {
+  isCallFailure,
   loadBinding,
   type NativeAddin,
   type NativeBinding,
-  type NativeCallFailure,
   type NativeMockStats,
   type NativeOperation,
   type NativeRuntime,
 } from './load';
 import type { NormalizedScenario } from './scenario';
 import { CallHolds, LoopHold } from './loop-hold';
+import { nativeVss } from './native-vss';
+import type { VssRequester } from '../vss/types';
 import { StatusBatcher } from './status-batcher';
-import { DEFAULT_RELEASE_TIMEOUT_MS } from '../releases';
 import {
   QUERY_STATUS_TO,
   type AddinProbes,
@@ -67,12 +68,6 @@ export interface NativeMockBackend extends Backend {
   readonly name: 'native-mock';
   /** Live COM objects of the mock (with their reference counts) and every call it received. */
   stats(): NativeMockStats;
-}
-
-// Duck-typed, not `instanceof Error`: the addon's errors come from the main realm, which is not
-// the realm of a vm context (jest runs tests in one).
-function isCallFailure(error: unknown): error is NativeCallFailure {
-  return typeof error === 'object' && error !== null && typeof (error as Partial<NativeCallFailure>).hresult === 'number';
 }
 
 /** The typed error for a rejection of the addon; anything else (a bug) passes through. */
@@ -119,16 +114,6 @@ function shared(binding: NativeBinding): Shared {
   return { statuses, loop };
 }
 
-/**
- * Release a handle: the calls in flight on it (`holds`) let go of the loop, and the release
- * holds it until its final Release returned, or DEFAULT_RELEASE_TIMEOUT_MS: a hung add-in
- * cannot hold the process.
- */
-function releaseHeld(loop: LoopHold, holds: CallHolds, release: () => Promise<void>): Promise<void> {
-  loop.letGo(holds);
-  return loop.until(release(), undefined, DEFAULT_RELEASE_TIMEOUT_MS);
-}
-
 class NativeBackendOperation implements BackendOperation, StatusToOperation {
   private readonly holds = new CallHolds();
 
@@ -155,7 +140,7 @@ class NativeBackendOperation implements BackendOperation, StatusToOperation {
   }
 
   release(): Promise<void> {
-    return releaseHeld(this.shared.loop, this.holds, () => this.operation.release());
+    return this.shared.loop.release(this.holds, () => this.operation.release());
   }
 }
 
@@ -241,19 +226,23 @@ class NativeBackendAddin implements BackendAddin {
   }
 
   release(): Promise<void> {
-    return releaseHeld(this.calls.shared.loop, this.calls.holds, () => this.addin.release());
+    return this.calls.shared.loop.release(this.calls.holds, () => this.addin.release());
   }
 }
 
 class NativeRuntimeBackend implements Backend {
+  readonly vss: VssRequester | undefined;
   private readonly shared: Shared;
 
+  /** `vss`: whether the runtime has VSS to offer (real COM always; the native mock when its scenario scripts it). */
   constructor(
     readonly name: 'native' | 'native-mock',
     protected readonly runtime: NativeRuntime,
     binding: NativeBinding,
+    vss: boolean,
   ) {
     this.shared = shared(binding);
+    this.vss = vss ? nativeVss(runtime, this.shared.loop) : undefined;
   }
 
   listApplications(): Promise<RegisteredApplication[]> {
@@ -299,7 +288,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
     inProcess: options.inProcess ?? false,
     allowUnregisteredClsid: options.allowUnregisteredClsid ?? false,
   });
-  return new NativeRuntimeBackend('native', runtime, binding);
+  return new NativeRuntimeBackend('native', runtime, binding, true);
 }
 
 /**
@@ -309,5 +298,5 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
  */
 export function createNativeMockBackend(scenario: NormalizedScenario, options: NativeMockBackendOptions = {}): NativeMockBackend {
   const binding = options.binding ?? loadBinding();
-  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(scenario), binding);
+  return new NativeMockRuntimeBackend('native-mock', binding.createMockRuntime(scenario), binding, scenario.vss !== undefined);
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { vssErrorForCall } from '../errors';
 import { HRESULT } from '../hresult';
 import type { NormalizedVss, NormalizedVssCall, NormalizedWriter } from './scenario';
-import type { SnapshotPhase } from './report';
+import { VSS_CALL_PHASE } from './report';
 import {
   WRITER_STATES,
   type VssCall,
@@ -33,22 +33,6 @@ export interface VssMockState {
 
 const guid = () => `{${randomUUID().toUpperCase()}}`;
 const STATE = (name: (typeof WRITER_STATES)[number]) => WRITER_STATES.indexOf(name);
-
-/** The phase a call belongs to, for the errors it raises. */
-const PHASE_OF: Readonly<Record<VssCall, SnapshotPhase>> = {
-  CreateVssBackupComponents: 'writers',
-  GatherWriterMetadata: 'writers',
-  GatherWriterStatus: 'writers',
-  GetVolumeName: 'prepare',
-  AddComponent: 'prepare',
-  StartSnapshotSet: 'prepare',
-  AddToSnapshotSet: 'prepare',
-  PrepareForBackup: 'prepare',
-  DoSnapshotSet: 'snapshot',
-  GetSnapshotProperties: 'snapshot',
-  BackupComplete: 'complete',
-  AbortBackup: 'complete',
-};
 
 /** The machine the sessions share. */
 class MockMachine {
@@ -235,7 +219,7 @@ class MockSession implements VssSession {
     this.machine.calls.push({ session: this.id, call });
     if (this.stage === 'released') throw new Error(`mock VSS: ${call} on a released backup components object`);
     if (allowed !== null && !allowed.includes(this.stage))
-      throw vssErrorForCall(call, HRESULT.VSS_E_BAD_STATE, PHASE_OF[call], `in state ${this.stage}`);
+      throw vssErrorForCall(call, HRESULT.VSS_E_BAD_STATE, VSS_CALL_PHASE[call], `in state ${this.stage}`);
     const script = this.machine.answer(call);
     try {
       await play(script, signal);
@@ -245,7 +229,7 @@ class MockSession implements VssSession {
     }
     if (script.hresult >= 0x80000000) {
       onFail?.();
-      throw vssErrorForCall(call, script.hresult, PHASE_OF[call]);
+      throw vssErrorForCall(call, script.hresult, VSS_CALL_PHASE[call]);
     }
     return done();
   }

@@ -10,6 +10,22 @@ import type { VssCall, WriterState } from './types';
 export const SNAPSHOT_PHASES = ['writers', 'prepare', 'snapshot', 'check', 'complete'] as const;
 export type SnapshotPhase = (typeof SNAPSHOT_PHASES)[number];
 
+/** The phase a VSS call belongs to, for the errors a requester raises (the run names the phase it is in: VssError.inPhase). */
+export const VSS_CALL_PHASE: Readonly<Record<VssCall, SnapshotPhase>> = {
+  CreateVssBackupComponents: 'writers',
+  GatherWriterMetadata: 'writers',
+  GatherWriterStatus: 'writers',
+  GetVolumeName: 'prepare',
+  AddComponent: 'prepare',
+  StartSnapshotSet: 'prepare',
+  AddToSnapshotSet: 'prepare',
+  PrepareForBackup: 'prepare',
+  DoSnapshotSet: 'snapshot',
+  GetSnapshotProperties: 'snapshot',
+  BackupComplete: 'complete',
+  AbortBackup: 'complete',
+};
+
 /** One VSS call: its HRESULT (unsigned), decoded. */
 export interface VssCallRecord {
   readonly call: VssCall;

@@ -11,6 +11,7 @@
 #include "js_values.h"
 #include "machine.h"
 #include "operation_handle.h"
+#include "vss_handle.h"
 #include "runtime_handle.h"
 
 namespace wsb::bridge {
@@ -83,6 +84,7 @@ WsbAddon::WsbAddon(Napi::Env env, Napi::Object exports) : apartment_(std::make_s
   runtimeClass = Napi::Persistent(RuntimeHandle::define(env));
   addinClass = Napi::Persistent(AddinHandle::define(env));
   operationClass = Napi::Persistent(OperationHandle::define(env));
+  vssClass = Napi::Persistent(VssHandle::define(env));
   RuntimeHandle::exportFactories(env, exports);
   exports.Set("systemMessage", Napi::Function::New<&systemMessageOf>(env, "systemMessage"));
   exportMachine(env, exports);

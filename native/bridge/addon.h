@@ -103,6 +103,7 @@ class WsbAddon final : public Napi::Addon<WsbAddon> {
   Napi::FunctionReference runtimeClass;
   Napi::FunctionReference addinClass;
   Napi::FunctionReference operationClass;
+  Napi::FunctionReference vssClass;
 
  private:
   void cleanup();

@@ -8,6 +8,7 @@
 #include "addon.h"
 #include "js_values.h"
 #include "scenario_arg.h"
+#include "vss_handle.h"
 
 namespace wsb::bridge {
 namespace {
@@ -46,9 +47,11 @@ Napi::Array jsArray(Napi::Env env, const std::vector<T>& items, Convert convert)
 }  // namespace
 
 Napi::Function RuntimeHandle::define(Napi::Env env) {
-  return DefineClass(env, "Runtime",
-                     {InstanceMethod<&RuntimeHandle::listApplications>("listApplications"),
-                      InstanceMethod<&RuntimeHandle::activate>("activate"), InstanceMethod<&RuntimeHandle::mockStats>("mockStats")});
+  return DefineClass(
+      env, "Runtime",
+      {InstanceMethod<&RuntimeHandle::listApplications>("listApplications"), InstanceMethod<&RuntimeHandle::activate>("activate"),
+       InstanceMethod<&RuntimeHandle::createBackupComponents>("createBackupComponents"),
+       InstanceMethod<&RuntimeHandle::mockStats>("mockStats")});
 }
 
 void RuntimeHandle::exportFactories(Napi::Env env, Napi::Object exports) {
@@ -64,6 +67,7 @@ RuntimeHandle::RuntimeHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   const Init& init = *info[0].As<Napi::External<Init>>().Data();
   runtime_ = init.runtime;
   mockHost_ = init.mockHost;
+  fakeVss_ = init.fakeVss;
 }
 
 Napi::Value RuntimeHandle::create(Napi::Env env, Init init) {
@@ -73,7 +77,8 @@ Napi::Value RuntimeHandle::create(Napi::Env env, Init init) {
 
 Napi::Value RuntimeHandle::createMockRuntime(const Napi::CallbackInfo& info) {
   auto host = mock::MockHost::create(scenarioArg(info[0]));
-  return create(info.Env(), Init{std::make_shared<mock::MockRuntime>(host), host});
+  auto runtime = std::make_shared<mock::MockRuntime>(host);
+  return create(info.Env(), Init{runtime, host, runtime->fakeVss()});
 }
 
 #ifdef _WIN32
@@ -86,7 +91,7 @@ Napi::Value RuntimeHandle::createComRuntime(const Napi::CallbackInfo& info) {
     if (!inProcess.IsUndefined()) options.inProcess = booleanArg(inProcess, "options.inProcess");
     if (!allow.IsUndefined()) options.allowUnregisteredClsid = booleanArg(allow, "options.allowUnregisteredClsid");
   }
-  return create(info.Env(), Init{std::shared_ptr<Runtime>(wsb::createComRuntime(options)), nullptr});
+  return create(info.Env(), Init{std::shared_ptr<Runtime>(wsb::createComRuntime(options)), nullptr, nullptr});
 }
 #endif
 
@@ -123,6 +128,13 @@ Napi::Value RuntimeHandle::activate(const Napi::CallbackInfo& info) {
   });
 }
 
+// Never holds the process itself: lib/backends/native.ts holds it while the promise waits.
+Napi::Value RuntimeHandle::createBackupComponents(const Napi::CallbackInfo& info) {
+  WsbAddon& addon = *info.Env().GetInstanceData<WsbAddon>();
+  return addon.run(info, this, KeepAlive::kNo,
+                   [runtime = runtime_, live = addon.live()]() -> Settle { return VssHandle::created(runtime, live); });
+}
+
 Napi::Value RuntimeHandle::mockStats(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   if (!mockHost_) return env.Undefined();
@@ -130,6 +142,20 @@ Napi::Value RuntimeHandle::mockStats(const Napi::CallbackInfo& info) {
   stats.Set("liveObjects", Napi::Number::New(env, static_cast<double>(mockHost_->liveObjects())));
   stats.Set("objects", jsArray(env, mockHost_->objects(), jsObject));
   stats.Set("calls", jsArray(env, mockHost_->calls(), jsCall));
+  if (fakeVss_) {
+    const mock::FakeVssState state = fakeVss_->state();
+    auto vss = Napi::Object::New(env);
+    vss.Set("liveSessions", Napi::Number::New(env, static_cast<double>(state.liveSessions)));
+    vss.Set("liveSnapshots", Napi::Number::New(env, static_cast<double>(state.liveSnapshots)));
+    vss.Set("liveObjects", Napi::Number::New(env, static_cast<double>(state.liveObjects)));
+    vss.Set("calls", jsArray(env, state.calls, [](Napi::Env e, const mock::FakeVssCall& call) {
+              auto object = Napi::Object::New(e);
+              object.Set("session", Napi::Number::New(e, call.session));
+              object.Set("call", call.call);
+              return object;
+            }));
+    stats.Set("vss", vss);
+  }
   return stats;
 }
 

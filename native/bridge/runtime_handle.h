@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include "../com/runtime.h"
+#include "../mock/fake_vss.h"
 #include "../mock/mock_host.h"
 
 namespace wsb::bridge {
@@ -22,6 +23,7 @@ class RuntimeHandle final : public Napi::ObjectWrap<RuntimeHandle> {
   struct Init {
     std::shared_ptr<Runtime> runtime;
     std::shared_ptr<mock::MockHost> mockHost;  // null for real COM
+    std::shared_ptr<mock::FakeVss> fakeVss;    // null for real COM, and for a scenario without VSS
   };
   static Napi::Value create(Napi::Env env, Init init);
   static Napi::Value createMockRuntime(const Napi::CallbackInfo& info);
@@ -31,10 +33,12 @@ class RuntimeHandle final : public Napi::ObjectWrap<RuntimeHandle> {
 
   Napi::Value listApplications(const Napi::CallbackInfo& info);
   Napi::Value activate(const Napi::CallbackInfo& info);
+  Napi::Value createBackupComponents(const Napi::CallbackInfo& info);
   Napi::Value mockStats(const Napi::CallbackInfo& info);
 
   std::shared_ptr<Runtime> runtime_;
   std::shared_ptr<mock::MockHost> mockHost_;
+  std::shared_ptr<mock::FakeVss> fakeVss_;
 };
 
 }  // namespace wsb::bridge

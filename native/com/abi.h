@@ -96,6 +96,19 @@ inline constexpr HRESULT kRPC_E_SERVERCALL_RETRYLATER = hr(0x8001010A);
 inline constexpr HRESULT kRPC_S_SERVER_UNAVAILABLE = hr(0x800706BA);
 inline constexpr HRESULT kRPC_S_CALL_FAILED = hr(0x800706BE);
 inline constexpr HRESULT kREGDB_E_CLASSNOTREG = hr(0x80040154);
+// VSS (the requester, native/com/vss_backup.cc, and its fake, native/mock/fake_vss.cc).
+inline constexpr HRESULT kVSS_S_ASYNC_PENDING = hr(0x00042309);
+inline constexpr HRESULT kVSS_S_ASYNC_FINISHED = hr(0x0004230A);
+inline constexpr HRESULT kVSS_S_ASYNC_CANCELLED = hr(0x0004230B);
+inline constexpr HRESULT kVSS_E_BAD_STATE = hr(0x80042301);
+inline constexpr HRESULT kVSS_E_OBJECT_NOT_FOUND = hr(0x80042308);
+inline constexpr HRESULT kVSS_E_SNAPSHOT_SET_IN_PROGRESS = hr(0x80042316);
+inline constexpr HRESULT kE_NOTIMPL = hr(0x80004001);
+inline constexpr HRESULT kE_ACCESSDENIED = hr(0x80070005);
+inline constexpr HRESULT kERROR_TIMEOUT = hr(0x800705B4);
+inline constexpr HRESULT kERROR_PATH_NOT_FOUND = hr(0x80070003);
+inline constexpr HRESULT kERROR_MOD_NOT_FOUND = hr(0x8007007E);
+inline constexpr HRESULT kERROR_PROC_NOT_FOUND = hr(0x8007007F);
 
 inline constexpr GUID kIID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 inline constexpr GUID kIID_IWsbApplicationBackupSupport = {0x1EFF3510, 0x4A27, 0x46AD, {0xB9, 0xE0, 0x08, 0x33, 0x2F, 0x0F, 0x4F, 0x6D}};

@@ -7,6 +7,9 @@
 
 #include "apartment.h"
 #include "com_ptr.h"
+#include "failure.h"
+#include "vss_abi.h"
+#include "wide_string.h"
 
 namespace wsb {
 
@@ -17,15 +20,6 @@ struct Registration {
   std::string clsid;  // empty: no add-in
 };
 
-struct Failure {
-  HRESULT hresult = kS_OK;
-  std::string message;  // extra detail in UTF-8, may be empty
-  // A failed QueryInterface: which interface (name, IID in braces). Facts only: the sentence is
-  // the TypeScript side's (lib/errors.ts).
-  std::string interfaceName = {};
-  std::string interfaceId = {};
-};
-
 class Runtime {
  public:
   virtual ~Runtime() = default;
@@ -33,6 +27,14 @@ class Runtime {
   // Both run on an apartment thread.
   virtual Failure listApplications(std::vector<Registration>* out) = 0;
   virtual Failure activate(const Registration& application, ComPtr<IUnknown>* out) = 0;
+
+  // A new VSS backup components object (CreateVssBackupComponentsInternal) and the function that
+  // frees its snapshot properties; on an apartment thread. Real COM: vssapi.dll, loaded on first
+  // use; the mock: its fake VSS.
+  virtual Failure vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) = 0;
+  // The volume (\\?\Volume{GUID}\) a path lives on: GetVolumePathName, then
+  // GetVolumeNameForVolumeMountPoint.
+  virtual Failure vssVolumeOf(const WString& path, WString* volume) = 0;
 
   // Asks the call that `thread` is making, or is about to make, to return (RPC_E_CALL_CANCELED).
   // Best effort: where the platform cannot cancel, the call is abandoned and its thread stays

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "machine_win32.h"
+#include "vss_win32.h"
 #include "wide_string.h"
 
 namespace wsb {
@@ -92,6 +93,18 @@ class ComRuntime final : public Runtime {
     *out = ComPtr<IUnknown>::adopt(static_cast<IUnknown*>(raw));
     return {};
   }
+
+  Failure vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) override {
+    vss::CreateBackupComponentsFn create = nullptr;
+    const Failure loaded = vss::loadVssApi(&create, freeProperties);
+    if (FAILED(loaded.hresult)) return loaded;
+    vss::ensureRequesterSecurity();
+    const HRESULT created = create(out->put());
+    if (FAILED(created)) return Failure{created, "CreateVssBackupComponentsInternal"};
+    return {};
+  }
+
+  Failure vssVolumeOf(const WString& path, WString* volume) override { return vss::volumeNameOf(path, volume); }
 
   bool cancel(const CallThread& thread) noexcept override {
     if (cancelCall_ == nullptr) return false;

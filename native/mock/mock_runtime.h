@@ -5,25 +5,36 @@
 #include <memory>
 
 #include "../com/runtime.h"
+#include "fake_vss.h"
 #include "mock_host.h"
 
 namespace wsb::mock {
 
 class MockRuntime final : public Runtime {
  public:
-  explicit MockRuntime(std::shared_ptr<MockHost> host) : host_(std::move(host)) {}
+  // The fake VSS plays the scenario's `vss` section; without one, VSS is unavailable (E_NOTIMPL, as Wine's).
+  explicit MockRuntime(std::shared_ptr<MockHost> host)
+      : host_(std::move(host)), vss_(host_->scenario().vss ? std::make_shared<FakeVss>(*host_->scenario().vss) : nullptr) {}
 
   Failure listApplications(std::vector<Registration>* out) override;
   Failure activate(const Registration& application, ComPtr<IUnknown>* out) override;
+  Failure vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) override;
+  Failure vssVolumeOf(const WString& path, WString* volume) override;
   bool cancel(const CallThread& thread) noexcept override {
     host_->cancel(thread.id);
     return true;
   }
   void callFinished(const CallThread& thread) noexcept override { host_->callFinished(thread.id); }
-  void shutdown() noexcept override { host_->tearDown(); }
+  void shutdown() noexcept override {
+    host_->tearDown();
+    if (vss_) vss_->tearDown();
+  }
+  // Null when the scenario scripts no VSS.
+  const std::shared_ptr<FakeVss>& fakeVss() const { return vss_; }
 
  private:
   std::shared_ptr<MockHost> host_;
+  std::shared_ptr<FakeVss> vss_;
 };
 
 }  // namespace wsb::mock

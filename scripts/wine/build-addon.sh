@@ -24,7 +24,8 @@ gyp_list() {
   ' "$1"
 }
 mapfile -t sources < <(gyp_list sources)
-sources+=(native/bridge/mingw_delay_load_hook.cc)
+# mingw only: its delay-load hook, and the compile-time check of the VSS slots against its vsbackup.h.
+sources+=(native/bridge/mingw_delay_load_hook.cc native/com/vss_abi_check_mingw.cc)
 mapfile -t defines < <(gyp_list defines)
 ((${#sources[@]} > 0)) || { log "no sources found in binding.gyp"; exit 1; }
 

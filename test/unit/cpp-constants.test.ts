@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { REGISTRY_ROOTS } from '../../lib/machine/programs';
 import { WSB_INTERFACES } from '../../lib/machine/registry';
 import { hresultOf, toHex } from '../../lib/hresult';
+import { VSS_CANCEL_WAIT_MS } from '../../lib/vss/run';
 import { VSS_CALLS } from '../../lib/vss/types';
 
 const ROOT = join(__dirname, '..', '..');
@@ -111,4 +112,9 @@ test('the VSS steps the C++ scenario reader knows (native/scenario/model.h kVssC
   const source = readFileSync(join(ROOT, 'native', 'scenario', 'model.h'), 'utf8');
   const list = /kVssCalls\[\] = \{([^}]*)\}/.exec(source)?.[1] ?? '';
   expect([...list.matchAll(/"([A-Za-z]+)"/g)].map((m) => m[1])).toEqual(VSS_CALLS);
+});
+
+test('a native wait gives up on an async that ignores IVssAsync::Cancel when the TypeScript side does (kCancelledWaitMs, VSS_CANCEL_WAIT_MS)', () => {
+  const source = readFileSync(join(ROOT, 'native', 'com', 'vss_abi.h'), 'utf8');
+  expect(Number(/kCancelledWaitMs = (\d+);/.exec(source)?.[1])).toBe(VSS_CANCEL_WAIT_MS);
 });

@@ -37,6 +37,8 @@ function sourcesNamedIn(text: string): string[] {
 const NOT_IN_BINDING_GYP = [
   // mingw only (scripts/wine/build-addon.sh adds it): MSVC builds get node-gyp's own hook, and both define it.
   'native/bridge/mingw_delay_load_hook.cc',
+  // mingw only (build-addon.sh adds it): the VSS slots checked against mingw-w64's vsbackup.h, at compile time.
+  'native/com/vss_abi_check_mingw.cc',
   // The scenario file reader of the programs without Node (sample add-in, C++ tests, benchmark);
   // the addon reads scenarios as JS objects.
   'native/scenario/json.cc',

@@ -4,7 +4,7 @@
  */
 import { normalizeScenario, type VssRequester, type VssSession, type WsbError } from '../../lib';
 import type { NormalizedVss } from '../../lib/vss/scenario';
-import { VSS_CONFORMANCE, type VssOutcome, type VssStep } from './table';
+import { VSS_CONFORMANCE, WRITER, type VssOutcome, type VssStep } from './table';
 
 const CANCELLED = new Error('cancelled by the conformance runner');
 
@@ -34,6 +34,8 @@ class Play {
   constructor(
     private readonly requester: VssRequester,
     private readonly pendingMs: number,
+    /** The row's first writer, whose component addComponent adds. */
+    private readonly writer: { readonly writerId: string; readonly instanceId: string },
   ) {}
 
   step(step: VssStep): Promise<unknown> {
@@ -50,7 +52,7 @@ class Play {
       case 'volumeOf':
         return session.volumeOf(step.path);
       case 'addComponent':
-        return session.addComponent({ writerId: '', instanceId: '' }, { name: 'db', logicalPath: 'Mail', files: [] });
+        return session.addComponent(this.writer, { name: 'db', logicalPath: 'Mail', files: [] });
       case 'startSnapshotSet':
         return session.startSnapshotSet();
       case 'addToSnapshotSet':
@@ -92,19 +94,39 @@ function expected(outcome: VssOutcome): unknown {
   return typeof outcome === 'object' && 'matches' in outcome ? { value: expect.stringMatching(outcome.matches) } : outcome;
 }
 
-export function describeVssConformance(name: string, make: (vss: NormalizedVss) => VssRequester, pendingMs = 100): void {
+/**
+ * `pendingMs`: how long a step may take before it counts as pending (a native wait looks at a
+ * cancellation every 100 ms, so the native engines need more than the TypeScript mock).
+ * `after`: a check of the engine once a row's sessions are released (nothing left alive).
+ * `timeoutMs`: a row's bound (a native wait that ignores Cancel keeps its thread, and so its
+ * object, for kCancelledWaitMs, 5 s, before the release can finish).
+ */
+export function describeVssConformance(
+  name: string,
+  make: (vss: NormalizedVss) => VssRequester,
+  pendingMs = 100,
+  after?: (requester: VssRequester) => void,
+  timeoutMs = 5_000,
+): void {
   describe(`VSS conformance: ${name}`, () => {
-    test.each(VSS_CONFORMANCE.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
-      const vss = normalizeScenario({ applications: [], vss: row.vss }).vss;
-      if (vss === undefined) throw new Error('table error: no vss');
-      const play = new Play(make(vss), pendingMs);
-      const seen: [string, unknown][] = [];
-      try {
-        for (const [step] of row.steps) seen.push([step.step, await play.outcome(step)]);
-      } finally {
-        await play.release();
-      }
-      expect(seen).toEqual(row.steps.map(([step, outcome]) => [step.step, expected(outcome)]));
-    });
+    test.each(VSS_CONFORMANCE.map((row) => [row.name, row] as const))(
+      '%s',
+      async (_name, row) => {
+        const vss = normalizeScenario({ applications: [], vss: row.vss }).vss;
+        if (vss === undefined) throw new Error('table error: no vss');
+        const writer = vss.writers[0] ?? { writerId: WRITER, instanceId: WRITER };
+        const requester = make(vss);
+        const play = new Play(requester, pendingMs, writer);
+        const seen: [string, unknown][] = [];
+        try {
+          for (const [step] of row.steps) seen.push([step.step, await play.outcome(step)]);
+        } finally {
+          await play.release();
+        }
+        expect(seen).toEqual(row.steps.map(([step, outcome]) => [step.step, expected(outcome)]));
+        after?.(requester);
+      },
+      timeoutMs,
+    );
   });
 }

@@ -1,0 +1,80 @@
+#include "vss_win32.h"
+
+#ifdef _WIN32
+
+#include <mutex>
+#include <vector>
+
+namespace wsb::vss {
+namespace {
+
+struct Loaded {
+  Failure failure;
+  CreateBackupComponentsFn create = nullptr;
+  FreeSnapshotPropertiesFn freeProperties = nullptr;
+};
+
+std::wstring environment(const wchar_t* name) {
+  wchar_t value[MAX_PATH];
+  const DWORD length = GetEnvironmentVariableW(name, value, MAX_PATH);
+  return length == 0 || length >= MAX_PATH ? std::wstring() : std::wstring(value, length);
+}
+
+Loaded load() {
+  Loaded loaded;
+  BOOL wow64 = FALSE;
+  if (IsWow64Process(GetCurrentProcess(), &wow64) && wow64) {
+    loaded.failure = Failure{HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED), "wow64: a 32-bit process on 64-bit Windows cannot use VSS"};
+    return loaded;
+  }
+  const std::wstring seam = environment(kVssApiPathVariable);
+  const HMODULE module = seam.empty() ? LoadLibraryExW(L"vssapi.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32)
+                                      : LoadLibraryExW(seam.c_str(), nullptr, LOAD_WITH_ALTERED_SEARCH_PATH);
+  if (module == nullptr) {
+    loaded.failure = Failure{HRESULT_FROM_WIN32(GetLastError()), seam.empty() ? "LoadLibraryExW(vssapi.dll)" : "LoadLibraryExW(WSBAPP_VSSAPI_PATH)"};
+    return loaded;
+  }
+  // Never freed: the snapshots and objects it made may live until the process ends.
+  loaded.create = reinterpret_cast<CreateBackupComponentsFn>(reinterpret_cast<void*>(GetProcAddress(module, "CreateVssBackupComponentsInternal")));
+  loaded.freeProperties =
+      reinterpret_cast<FreeSnapshotPropertiesFn>(reinterpret_cast<void*>(GetProcAddress(module, "VssFreeSnapshotPropertiesInternal")));
+  if (loaded.create == nullptr || loaded.freeProperties == nullptr) {
+    loaded.failure = Failure{HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND),
+                             loaded.create == nullptr ? "GetProcAddress(CreateVssBackupComponentsInternal)"
+                                                      : "GetProcAddress(VssFreeSnapshotPropertiesInternal)"};
+  }
+  return loaded;
+}
+
+}  // namespace
+
+Failure loadVssApi(CreateBackupComponentsFn* create, FreeSnapshotPropertiesFn* freeProperties) {
+  static const Loaded loaded = load();  // once per process, thread-safe
+  *create = loaded.create;
+  *freeProperties = loaded.freeProperties;
+  return loaded.failure;
+}
+
+void ensureRequesterSecurity() noexcept {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (environment(kComSecurityVariable) == L"inherit") return;
+    CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_STATIC_CLOAKING,
+                         nullptr);  // RPC_E_TOO_LATE: the process chose already; VSS lives with that choice
+  });
+}
+
+Failure volumeNameOf(const WString& path, WString* volume) {
+  std::vector<wchar_t> mount(path.size() + 2);
+  if (!GetVolumePathNameW(reinterpret_cast<const wchar_t*>(path.c_str()), mount.data(), static_cast<DWORD>(mount.size())))
+    return Failure{HRESULT_FROM_WIN32(GetLastError()), "GetVolumePathNameW"};
+  wchar_t name[64];  // \\?\Volume{GUID}\ is 49 units
+  if (!GetVolumeNameForVolumeMountPointW(mount.data(), name, static_cast<DWORD>(std::size(name))))
+    return Failure{HRESULT_FROM_WIN32(GetLastError()), "GetVolumeNameForVolumeMountPointW"};
+  *volume = WString(reinterpret_cast<const WChar*>(name));
+  return Failure{};
+}
+
+}  // namespace wsb::vss
+
+#endif
