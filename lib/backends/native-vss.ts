@@ -23,7 +23,9 @@ import { CallHolds, type LoopHold } from './loop-hold';
 function typedVssError(call: VssCall, error: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted && isCallFailure(error) && error.hresult === HRESULT.VSS_S_ASYNC_CANCELLED) return signal.reason;
   if (!isCallFailure(error)) return error;
-  return vssErrorForCall(call, error.hresult, VSS_CALL_PHASE[call], error.detail || undefined);
+  // The detail names the VSS function that failed when it is not the step itself (InitializeForBackup, GetVolumePathNameW).
+  const detail = error.detail === '' || error.detail === call ? undefined : error.detail;
+  return vssErrorForCall(call, error.hresult, VSS_CALL_PHASE[call], detail);
 }
 
 class NativeVssSessionAdapter implements VssSession {

@@ -39,7 +39,8 @@ Napi::Object jsWriter(Napi::Env env, const vss::WriterInfo& writer) {
   object.Set("instanceId", writer.instanceId);
   object.Set("name", jsString(env, writer.name));
   auto components = Napi::Array::New(env, writer.components.size());
-  for (std::size_t i = 0; i < writer.components.size(); ++i) components.Set(static_cast<std::uint32_t>(i), jsComponent(env, writer.components[i]));
+  for (std::size_t i = 0; i < writer.components.size(); ++i)
+    components.Set(static_cast<std::uint32_t>(i), jsComponent(env, writer.components[i]));
   object.Set("components", components);
   object.Set("metadataXml", jsString(env, writer.metadataXml));
   return object;
@@ -57,17 +58,15 @@ Napi::Object jsStatus(Napi::Env env, const vss::WriterStatus& status) {
 }  // namespace
 
 Napi::Function VssHandle::define(Napi::Env env) {
-  return DefineClass(env, "VssSession",
-                     {InstanceMethod<&VssHandle::gatherWriterMetadata>("gatherWriterMetadata"),
-                      InstanceMethod<&VssHandle::gatherWriterStatus>("gatherWriterStatus"),
-                      InstanceMethod<&VssHandle::volumeOf>("volumeOf"), InstanceMethod<&VssHandle::addComponent>("addComponent"),
-                      InstanceMethod<&VssHandle::startSnapshotSet>("startSnapshotSet"),
-                      InstanceMethod<&VssHandle::addToSnapshotSet>("addToSnapshotSet"),
-                      InstanceMethod<&VssHandle::prepareForBackup>("prepareForBackup"),
-                      InstanceMethod<&VssHandle::doSnapshotSet>("doSnapshotSet"),
-                      InstanceMethod<&VssHandle::snapshotDevice>("snapshotDevice"),
-                      InstanceMethod<&VssHandle::backupComplete>("backupComplete"), InstanceMethod<&VssHandle::abortBackup>("abortBackup"),
-                      InstanceMethod<&VssHandle::cancelWait>("cancelWait"), InstanceMethod<&VssHandle::release>("release")});
+  return DefineClass(
+      env, "VssSession",
+      {InstanceMethod<&VssHandle::gatherWriterMetadata>("gatherWriterMetadata"),
+       InstanceMethod<&VssHandle::gatherWriterStatus>("gatherWriterStatus"), InstanceMethod<&VssHandle::volumeOf>("volumeOf"),
+       InstanceMethod<&VssHandle::addComponent>("addComponent"), InstanceMethod<&VssHandle::startSnapshotSet>("startSnapshotSet"),
+       InstanceMethod<&VssHandle::addToSnapshotSet>("addToSnapshotSet"), InstanceMethod<&VssHandle::prepareForBackup>("prepareForBackup"),
+       InstanceMethod<&VssHandle::doSnapshotSet>("doSnapshotSet"), InstanceMethod<&VssHandle::snapshotDevice>("snapshotDevice"),
+       InstanceMethod<&VssHandle::backupComplete>("backupComplete"), InstanceMethod<&VssHandle::abortBackup>("abortBackup"),
+       InstanceMethod<&VssHandle::cancelWait>("cancelWait"), InstanceMethod<&VssHandle::release>("release")});
 }
 
 Settle VssHandle::created(std::shared_ptr<Runtime> runtime, std::shared_ptr<LiveSet> live) {

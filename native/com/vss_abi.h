@@ -48,8 +48,8 @@ using VssId = GUID;
 inline constexpr GUID kIID_IVssBackupComponents = {0x665C1D5F, 0xC218, 0x414D, {0xA0, 0x5D, 0x7F, 0xEF, 0x5F, 0x9D, 0x5C, 0x86}};
 inline constexpr GUID kIID_IVssAsync = {0x507C37B4, 0xCF5B, 0x4E95, {0xB0, 0xAF, 0x14, 0xEB, 0x97, 0x67, 0x46, 0x7E}};
 inline constexpr GUID kIID_IVssExamineWriterMetadata = {0x902FCF7F, 0xB7FD, 0x42F8, {0x81, 0xF1, 0xB2, 0xE4, 0x00, 0xB1, 0xE5, 0xBD}};
-using Long = std::int32_t;   // LONG: 32 bits on Windows, whatever `long` is elsewhere
-using Uint = std::uint32_t;  // UINT
+using Long = std::int32_t;      // LONG: 32 bits on Windows, whatever `long` is elsewhere
+using Uint = std::uint32_t;     // UINT
 using Boolean = unsigned char;  // MIDL's boolean
 
 #ifdef _WIN32
@@ -103,7 +103,7 @@ using FreeSnapshotPropertiesFn = void(STDMETHODCALLTYPE*)(SnapshotProp* properti
 
 // The slot table. Each entry: its index (0-2 are IUnknown) and its exact function type, the
 // object first. Never change one without the mingw check agreeing.
-#define WSB_VSS_SLOT(name, index, ...)   \
+#define WSB_VSS_SLOT(name, index, ...)      \
   inline constexpr int kSlot##name = index; \
   using name##Fn = HRESULT(STDMETHODCALLTYPE*)(__VA_ARGS__);
 
@@ -164,11 +164,11 @@ Fn method(Interface* object, int slot) {
   return reinterpret_cast<Fn>((*reinterpret_cast<void* const* const*>(object))[slot]);
 }
 
-inline constexpr std::int32_t kCtxBackup = 0;        // VSS_CTX_BACKUP: non-persistent, auto-release
-inline constexpr std::int32_t kBtCopy = 5;           // VSS_BT_COPY: leaves backup history and logs alone
-inline constexpr std::int32_t kComponentTypeDatabase = 1;  // VSS_CT_DATABASE
+inline constexpr std::int32_t kCtxBackup = 0;               // VSS_CTX_BACKUP: non-persistent, auto-release
+inline constexpr std::int32_t kBtCopy = 5;                  // VSS_BT_COPY: leaves backup history and logs alone
+inline constexpr std::int32_t kComponentTypeDatabase = 1;   // VSS_CT_DATABASE
 inline constexpr std::int32_t kComponentTypeFilegroup = 2;  // VSS_CT_FILEGROUP
-inline constexpr DWORD kWaitSliceMs = 100;            // IVssAsync::Wait between looks at a cancellation
+inline constexpr DWORD kWaitSliceMs = 100;                  // IVssAsync::Wait between looks at a cancellation
 // How long a wait goes on after IVssAsync::Cancel before its thread gives up on it: lib/vss/run.ts's
 // VSS_CANCEL_WAIT_MS (test/unit/cpp-constants.test.ts compares them).
 inline constexpr std::uint32_t kCancelledWaitMs = 5000;

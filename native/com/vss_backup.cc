@@ -78,15 +78,16 @@ Failure componentOf(IVssWMComponent* wm, Component* out, std::int32_t* type) {
   const Uint logs = info->logFiles;
   method<FreeComponentInfoFn>(wm, kSlotFreeComponentInfo)(wm, info);
   Failure read = filesOf<GetFileFn>(wm, kSlotGetFile, files, "IVssWMComponent::GetFile", &out->files);
-  if (!isFailure(read)) read = filesOf<GetDatabaseFileFn>(wm, kSlotGetDatabaseFile, databases, "IVssWMComponent::GetDatabaseFile", &out->files);
-  if (!isFailure(read)) read = filesOf<GetDatabaseLogFileFn>(wm, kSlotGetDatabaseLogFile, logs, "IVssWMComponent::GetDatabaseLogFile", &out->files);
+  if (!isFailure(read))
+    read = filesOf<GetDatabaseFileFn>(wm, kSlotGetDatabaseFile, databases, "IVssWMComponent::GetDatabaseFile", &out->files);
+  if (!isFailure(read))
+    read = filesOf<GetDatabaseLogFileFn>(wm, kSlotGetDatabaseLogFile, logs, "IVssWMComponent::GetDatabaseLogFile", &out->files);
   return read;
 }
 
 }  // namespace
 
-Failure Backup::initialize(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties,
-                           std::unique_ptr<Backup>* out) {
+Failure Backup::initialize(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties, std::unique_ptr<Backup>* out) {
   if (!components) return failed(kE_POINTER, "CreateVssBackupComponentsInternal wrote no object");
   IVssBackupComponents* bc = components.get();
   HRESULT result = method<InitializeForBackupFn>(bc, kSlotInitializeForBackup)(bc, nullptr);

@@ -48,8 +48,7 @@ class Backup {
   // Every step returns S_OK or what ended it (a failure, or VSS_S_ASYNC_CANCELLED).
   // InitializeForBackup, SetContext(VSS_CTX_BACKUP), SetBackupState(components, VSS_BT_COPY) on
   // a backup components object just created (Runtime::vssCreate). A failure's message names the step.
-  static Failure initialize(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties,
-                            std::unique_ptr<Backup>* out);
+  static Failure initialize(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties, std::unique_ptr<Backup>* out);
 
   Failure gatherWriterMetadata(const CancelFlag& cancel, std::vector<WriterInfo>* out);
   Failure gatherWriterStatus(const CancelFlag& cancel, std::vector<WriterStatus>* out);

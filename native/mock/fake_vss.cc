@@ -172,8 +172,10 @@ struct FakeBackup {
     const std::lock_guard<std::mutex> lock(vss.mutex());
     --vss.liveSessions;
     if (vss.creating == id) vss.creating = 0;
-    for (const Snapshot& s : snapshots)
-      if (!s.device.empty()) --vss.liveSnapshots;
+    for (const Snapshot& s : snapshots) {
+      if (s.device.empty()) continue;
+      if (--vss.liveSnapshots == 0) vss.snapshotsGoneAtMs = FakeVss::nowMs();
+    }
   }
   FakeVss& vss() { return *alive.vss; }
 
@@ -335,8 +337,8 @@ const void* const* FakeComponent::table() {
   return table.data();
 }
 
-HRESULT STDMETHODCALLTYPE examineIdentity(IVssExamineWriterMetadata* object, VssId* instance, VssId* writer, Bstr* name, std::int32_t* usage,
-                                          std::int32_t* source) {
+HRESULT STDMETHODCALLTYPE examineIdentity(IVssExamineWriterMetadata* object, VssId* instance, VssId* writer, Bstr* name,
+                                          std::int32_t* usage, std::int32_t* source) {
   if (instance == nullptr || writer == nullptr || name == nullptr || usage == nullptr || source == nullptr) return kE_POINTER;
   const scenario::VssWriterScript& w = self<FakeExamine>(object)->writer;
   *instance = guidOf(w.instanceId);
@@ -545,6 +547,7 @@ HRESULT STDMETHODCALLTYPE doSnapshotSet(IVssBackupComponents* object, IVssAsync*
           s.device = wide("\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy" + std::to_string(vss.nextDevice++) + "\\");
           ++vss.liveSnapshots;
         }
+        if (!b.snapshots.empty()) vss.snapshotsMadeAtMs = FakeVss::nowMs();
       },
       [](FakeBackup& b) {
         if (b.vss().creating == b.id) b.vss().creating = 0;
@@ -667,7 +670,11 @@ void STDMETHODCALLTYPE FakeVss::freeSnapshotProperties(SnapshotProp* properties)
 
 FakeVssState FakeVss::state() const {
   const std::lock_guard<std::mutex> lock(mutex_);
-  return FakeVssState{liveSessions, liveSnapshots, liveObjects, calls_};
+  return FakeVssState{liveSessions, liveSnapshots, liveObjects, snapshotsMadeAtMs, snapshotsGoneAtMs, calls_};
+}
+
+std::int64_t FakeVss::nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 void FakeVss::tearDown() {

@@ -32,6 +32,9 @@ struct FakeVssState {
   std::size_t liveSnapshots = 0;
   // Every fake object and component info not yet released or freed, sessions included.
   std::size_t liveObjects = 0;
+  // When (Unix ms) DoSnapshotSet last made snapshots, and when the last of them went; 0: never.
+  std::int64_t snapshotsMadeAtMs = 0;
+  std::int64_t snapshotsGoneAtMs = 0;
   std::vector<FakeVssCall> calls;
 };
 
@@ -67,6 +70,9 @@ class FakeVss : public std::enable_shared_from_this<FakeVss> {
   std::size_t liveSessions = 0;
   std::size_t liveSnapshots = 0;
   std::size_t liveObjects = 0;
+  std::int64_t snapshotsMadeAtMs = 0;
+  std::int64_t snapshotsGoneAtMs = 0;
+  static std::int64_t nowMs();  // Unix ms
 
  private:
   const scenario::VssScript script_;

@@ -6,6 +6,8 @@
 #   server EXE  wsbapp-sample-addin.exe (LocalServer32), with the scenario engine of
 #               native/scenario/ (shared with the addon's native mock) and nlohmann/json
 #   client EXE  wsbapp-sample-client.exe (smoke test and plain C++ baseline)
+#   fake VSS    wsbapp-fake-vssapi.dll (vssapi's exports over native/mock/fake_vss.cc, which
+#               the addon loads through WSBAPP_VSSAPI_PATH: Wine's own vssapi is a stub)
 # Registration runs examples/sample-addin/register.js with node.exe; pass its options through,
 # e.g. --scenario FILE --log FILE --watchdog SECONDS. --no-register only builds.
 set -euo pipefail
@@ -82,6 +84,14 @@ if stale "$client" "$GEN/wsbapp_i.c" "$SRC/client/"*; then
   "$MINGW_CC" "${CFLAGS[@]}" -c "$GEN/wsbapp_i.c" -o "$GEN/wsbapp_i.o"
   "$MINGW_CXX" "${CXXFLAGS[@]}" "$SRC/client/"*.cpp "$GEN/wsbapp_i.o" \
     -o "$client" "${CXX_LDFLAGS[@]}" -lole32 -loleaut32 -luuid
+fi
+
+fake_vss="$OUT/wsbapp-fake-vssapi.dll"
+FAKE_VSS_SOURCES=("$WSB_ROOT/native/mock/fake_vss.cc" "$WSB_ROOT/native/mock/fake_vssapi.cc" "$WSB_ROOT/native/com/vss_bstr.cc"
+  "$WSB_ROOT/native/com/wide_string.cc")
+if stale "$fake_vss" "${FAKE_VSS_SOURCES[@]}" "$WSB_ROOT/native/mock/fake_vss.h" "$WSB_ROOT/native/com/"*.h "$ENGINE/"*; then
+  log "build ${fake_vss#"$WSB_ROOT"/}"
+  "$MINGW_CXX" "${CXXFLAGS[@]}" -shared "${FAKE_VSS_SOURCES[@]}" "$ENGINE/"*.cc -o "$fake_vss" "${CXX_LDFLAGS[@]}" -lole32 -loleaut32
 fi
 
 if ((register)); then

@@ -39,6 +39,8 @@ const NOT_IN_BINDING_GYP = [
   'native/bridge/mingw_delay_load_hook.cc',
   // mingw only (build-addon.sh adds it): the VSS slots checked against mingw-w64's vsbackup.h, at compile time.
   'native/com/vss_abi_check_mingw.cc',
+  // The fake vssapi.dll of the real-COM tests under Wine (build-sample-addin.sh builds it).
+  'native/mock/fake_vssapi.cc',
   // The scenario file reader of the programs without Node (sample add-in, C++ tests, benchmark);
   // the addon reads scenarios as JS objects.
   'native/scenario/json.cc',

@@ -322,6 +322,7 @@ class AddIn final : public IWsbApplicationBackupSupport, public IWsbApplicationR
           .text("logicalPath", wszComponentLogicalPath)
           .number("writerMetadataLength", wszWriterMetadata == nullptr ? 0 : wcslen(wszWriterMetadata))
           .boolean("writerMetadataPassed", wszWriterMetadata != nullptr)
+          .text("writerMetadata", wszWriterMetadata)
           .number("volumes", cVolumes)
           .texts("sourceVolumes", cVolumes, rgwszSourceVolumePath)
           .texts("snapshotVolumes", cVolumes, rgwszSnapshotVolumePath);

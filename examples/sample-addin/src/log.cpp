@@ -56,6 +56,12 @@ LogLine::LogLine(const char* event) {
   body_ += std::to_string(GetCurrentProcessId());
   key("event");
   appendEscaped(event, &body_);
+  // When, in Unix ms: lets a test order this process's calls against another process's (the fake VSS's).
+  FILETIME now;
+  GetSystemTimeAsFileTime(&now);
+  const unsigned long long ticks = (static_cast<unsigned long long>(now.dwHighDateTime) << 32) | now.dwLowDateTime;
+  key("ms");
+  body_ += std::to_string(ticks / 10000 - 11644473600000ull);
 }
 
 void LogLine::key(const char* name) {

@@ -8,8 +8,8 @@
 
 namespace sample {
 
-// Builds one log line. Strings from COM are UTF-16 and may be NULL (unique pointers): NULL is
-// logged as JSON null, so a test can tell "not passed" from "empty".
+// Builds one log line: {"pid", "event", "ms" (Unix ms), then the event's fields}. Strings from COM are UTF-16 and may be NULL (unique
+// pointers): NULL is logged as JSON null, so a test can tell "not passed" from "empty".
 class LogLine {
  public:
   explicit LogLine(const char* event);

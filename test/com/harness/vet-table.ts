@@ -5,13 +5,13 @@
  * every object it handed out was released and that no restore method ran without --restore.
  * The entry files (vet-cli-*.com.ts) pick the lifetime; Wine's limits are named where they apply.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ApplicationScenario, ComponentScenario, ServerLifetime } from '../../../lib/backends/scenario';
 import { normalizeScenario } from '../../../lib/backends/scenario';
-import { noSampleServers, registerScenario, root, sampleDir, type LogLine } from './sample-addin';
+import { CLI_TIMEOUT_MS, runCli } from './cli';
+import { noSampleServers, registerScenario, sampleDir, type LogLine } from './sample-addin';
 
 const SAMPLE = {
   writerId: '{A1300000-0000-4000-8000-000000000001}',
@@ -27,7 +27,6 @@ const IDLE_SECONDS = 2;
 /** Every scripted hang ends by this watchdog at the latest (Wine has no call cancellation). */
 const WATCHDOG_SECONDS = 40;
 /** The CLI's whole run: every call of vet is bounded well inside it. */
-const CLI_TIMEOUT_MS = 150_000;
 const RESTORE_METHODS = ['PreRestore', 'PostRestore', 'OrderComponents', 'IsRollForwardSupported'];
 
 export interface Row {
@@ -110,25 +109,6 @@ export interface CliRun {
   readonly junit: string | null;
   readonly log: LogLine[];
   readonly elapsedMs: number;
-}
-
-/** Runs `node.exe bin/wsbapp.js vet ...` with its output in files (no pipes under Wine: see sample-addin.ts). */
-function runCli(args: readonly string[], out: string, err: string): Promise<{ status: number | null; elapsedMs: number }> {
-  const stdout = openSync(out, 'w');
-  const stderr = openSync(err, 'w');
-  const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'bin', 'wsbapp.js'), ...args], {
-    stdio: ['ignore', stdout, stderr],
-    windowsHide: true,
-    timeout: CLI_TIMEOUT_MS,
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (status) => resolve({ status, elapsedMs: Date.now() - started }));
-  }).finally(() => {
-    closeSync(stdout);
-    closeSync(stderr);
-  }) as Promise<{ status: number | null; elapsedMs: number }>;
 }
 
 /** Registers the row's scenario in `lifetime` and runs the CLI's vet on it. */
