@@ -1,6 +1,7 @@
 /**
  * The check on a snapshot (`checkConsistency({ ..., snapshot: true })`) against the TypeScript
- * mock's VSS: the whole sequence, and the fault table. Every row ends with no backup components
+ * mock's VSS: the whole sequence, and the fault table, which also runs on the native mock (the
+ * addon's requester against its fake VSS, with the native mock add-in). Every row ends with no backup components
  * object and no snapshot left, the cleanup Microsoft's termination rules give, and (for a
  * failure) a typed error naming the phase and the HRESULT, with the snapshot report on it.
  */
@@ -9,13 +10,17 @@ import {
   CheckFailedError,
   checkConsistency,
   createMockBackend,
+  createNativeMockBackend,
   HRESULT,
   listWriters,
+  normalizeScenario,
   TimeoutError,
   VssError,
   VssNotFoundError,
   VssUnavailableError,
+  type Backend,
   type MockBackend,
+  type Scenario,
   type SnapshotCheckOptions,
   type SnapshotCheckResult,
   type VssCallScenario,
@@ -46,18 +51,58 @@ interface Setup {
   readonly statuses?: unknown[];
 }
 
-function backendFor({ vss = {}, writer = {}, calls = {}, statuses = [RUNNING, 'S_OK'] }: Setup = {}): MockBackend {
-  return createMockBackend({
+function scenarioFor({ vss = {}, writer = {}, calls = {}, statuses = [RUNNING, 'S_OK'] }: Setup = {}): Scenario {
+  return {
     applications: [{ writerId: WRITER, identifier: 'Contoso', components: { '*': { statuses: statuses as never } } }],
     ...(vss === null ? {} : { vss: { writers: [{ ...MAIL_WRITER, ...writer }], volumes: VOLUMES, calls, ...vss } }),
-  });
+  };
 }
+
+function backendFor(setup: Setup = {}): MockBackend {
+  return createMockBackend(scenarioFor(setup));
+}
+
+/** A scenario played by one engine: its backend, the VSS calls it received, and a check that nothing is left alive. */
+interface Played {
+  readonly backend: Backend;
+  vssCalls(): string[];
+  expectNothingLeft(): void;
+}
+
+/** The engines the fault table runs on: the TypeScript mock, and the addon's requester against the native mock's fake VSS. */
+const ENGINES: readonly { readonly name: string; play(setup: Setup): Played }[] = [
+  {
+    name: 'the TypeScript mock',
+    play(setup) {
+      const backend = backendFor(setup);
+      return { backend, vssCalls: () => callsOf(backend), expectNothingLeft: () => expectNothingLeft(backend) };
+    },
+  },
+  {
+    name: 'the native mock',
+    play(setup) {
+      const backend = createNativeMockBackend(normalizeScenario(scenarioFor(setup)));
+      return {
+        backend,
+        vssCalls: () => backend.stats().vss?.calls.map((c) => c.call) ?? [],
+        expectNothingLeft: () => {
+          expect(backend.stats().vss ?? { liveSessions: 0, liveSnapshots: 0, liveObjects: 0 }).toMatchObject({
+            liveSessions: 0,
+            liveSnapshots: 0,
+            liveObjects: 0,
+          });
+          expect(backend.stats().liveObjects).toBe(0);
+        },
+      };
+    },
+  },
+];
 
 const fast = { interval: 1, maxInterval: 5 };
 // The row whose DoSnapshotSet ignores Cancel waits VSS_CANCEL_WAIT_MS (5 s) before its cleanup.
 jest.setTimeout(15_000);
 
-async function failure(backend: MockBackend, options: SnapshotCheckOptions = {}, component = 'db'): Promise<WsbError> {
+async function failure(backend: Backend, options: SnapshotCheckOptions = {}, component = 'db'): Promise<WsbError> {
   const error = await checkConsistency({ application: 'Contoso', component, snapshot: true }, { backend, ...fast, ...options }).then(
     () => {
       throw new Error('the check on a snapshot did not fail');
@@ -373,23 +418,25 @@ const FAULTS: readonly Fault[] = [
   },
 ];
 
-describe('the fault table: a typed error, the right cleanup, nothing left', () => {
+describe.each(ENGINES)('the fault table on $name: a typed error, the right cleanup, nothing left', (engine) => {
   test.each(FAULTS)('$name', async (fault) => {
-    const backend = backendFor(fault.setup);
-    const error = await failure(backend, fault.options, fault.component);
+    const played = engine.play(fault.setup);
+    const error = await failure(played.backend, fault.options, fault.component);
     expect(error).toBeInstanceOf(fault.error);
     expect(error).toMatchObject({ code: fault.code });
     if (fault.phase !== undefined) expect(error).toMatchObject({ phase: fault.phase });
     if (fault.hresult !== undefined) expect(error.hresult).toBe(fault.hresult);
     if (fault.call !== undefined) expect(error.call).toBe(fault.call);
     expect(error.snapshot).toMatchObject({ cleanup: fault.cleanup });
-    const ends = callsOf(backend).filter((c) => c === 'BackupComplete' || c === 'AbortBackup');
+    const ends = played.vssCalls().filter((c) => c === 'BackupComplete' || c === 'AbortBackup');
     expect(ends).toEqual(
       fault.cleanup === 'backup-complete' ? ['BackupComplete'] : fault.cleanup === 'abort-backup' ? ['AbortBackup'] : [],
     );
-    expectNothingLeft(backend);
+    played.expectNothingLeft();
   });
+});
 
+describe('the fault table: what the error says', () => {
   test('the component absent: the error lists what the writer offers', async () => {
     const error = await failure(backendFor(), {}, 'Mailbox 99');
     expect(error).toMatchObject({ offered: ['Mail\\db', 'Mail\\nofiles'] });
