@@ -92,10 +92,7 @@ struct Alive {
     const std::lock_guard<std::mutex> lock(vss->mutex());
     ++vss->liveObjects;
   }
-  ~Alive() {
-    const std::lock_guard<std::mutex> lock(vss->mutex());
-    --vss->liveObjects;
-  }
+  ~Alive() { vss->objectGone(); }
   std::shared_ptr<FakeVss> vss;
 };
 
@@ -309,9 +306,7 @@ HRESULT STDMETHODCALLTYPE freeComponentInfo(IVssWMComponent* object, const Compo
   freeBstr(info->logicalPath);
   freeBstr(info->componentName);
   delete info;
-  FakeComponent* me = self<FakeComponent>(object);
-  const std::lock_guard<std::mutex> lock(me->alive.vss->mutex());
-  --me->alive.vss->liveObjects;
+  self<FakeComponent>(object)->alive.vss->objectGone();
   return kS_OK;
 }
 
@@ -671,6 +666,20 @@ void STDMETHODCALLTYPE FakeVss::freeSnapshotProperties(SnapshotProp* properties)
 FakeVssState FakeVss::state() const {
   const std::lock_guard<std::mutex> lock(mutex_);
   return FakeVssState{liveSessions, liveSnapshots, liveObjects, snapshotsMadeAtMs, snapshotsGoneAtMs, calls_};
+}
+
+void FakeVss::whenIdle(std::function<void()> idle) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  idle_ = std::move(idle);
+}
+
+void FakeVss::objectGone() {
+  std::function<void()> idle;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (--liveObjects == 0) idle = idle_;
+  }
+  if (idle) idle();
 }
 
 std::int64_t FakeVss::nowMs() {

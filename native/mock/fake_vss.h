@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +53,8 @@ class FakeVss : public std::enable_shared_from_this<FakeVss> {
   static void STDMETHODCALLTYPE freeSnapshotProperties(vss::SnapshotProp* properties);
 
   FakeVssState state() const;
+  // Runs `idle` (on the releasing thread, no lock held) each time the last fake object goes.
+  void whenIdle(std::function<void()> idle);
   // Ends every scripted delay and hang, now and later (the environment's teardown).
   void tearDown();
 
@@ -73,6 +76,7 @@ class FakeVss : public std::enable_shared_from_this<FakeVss> {
   std::int64_t snapshotsMadeAtMs = 0;
   std::int64_t snapshotsGoneAtMs = 0;
   static std::int64_t nowMs();  // Unix ms
+  void objectGone();            // an object's end: liveObjects down, whenIdle at zero
 
  private:
   const scenario::VssScript script_;
@@ -82,6 +86,7 @@ class FakeVss : public std::enable_shared_from_this<FakeVss> {
   std::map<std::string, std::int64_t> made_;
   std::vector<FakeVssCall> calls_;
   std::mt19937_64 random_;
+  std::function<void()> idle_;
 };
 
 }  // namespace wsb::mock

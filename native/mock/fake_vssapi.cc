@@ -6,9 +6,10 @@
 // mingw only (scripts/wine/build-sample-addin.sh builds it; binding.gyp does not list it).
 //
 //   WSBAPP_FAKE_VSS_SCENARIO  a normalised scenario JSON file; its `vss` section is the machine
-//   WSBAPP_FAKE_VSS_STATE     where the process's last word goes as it exits: one JSON object with
-//                             every VSS call made, what is still alive, and the times (Unix ms) the
-//                             snapshots were made and deleted
+//                             (a new machine once the file changed and nothing of the last is alive)
+//   WSBAPP_FAKE_VSS_STATE     what the machine holds, written when it is made, each time its last
+//                             object goes and as the process exits: one JSON object with every VSS call made, what is
+//                             still alive, and the times (Unix ms) the snapshots were made and deleted
 #include <windows.h>
 
 #include <algorithm>
@@ -31,31 +32,12 @@ std::string environment(const char* name) {
   return length == 0 || length >= MAX_PATH ? std::string() : std::string(value, length);
 }
 
-// The machine, from the scenario file on first use; null when there is none (every call then
-// fails with E_UNEXPECTED, which the test sees as a VssError).
-std::shared_ptr<FakeVss>& machine() {
-  static std::shared_ptr<FakeVss> fake;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    try {
-      std::ifstream file(environment("WSBAPP_FAKE_VSS_SCENARIO"), std::ios::binary);
-      std::stringstream text;
-      text << file.rdbuf();
-      wsb::scenario::Scenario scenario = wsb::scenario::parseScenarioJson(text.str());
-      if (scenario.vss) fake = std::make_shared<FakeVss>(*scenario.vss);
-    } catch (...) {  // no scenario: fake stays null
-    }
-  });
-  return fake;
-}
-
-// A JSON string of plain ASCII (call names, numbers): nothing to escape.
-void writeState() {
+void writeState(const FakeVss& fake) {
   const std::string path = environment("WSBAPP_FAKE_VSS_STATE");
-  const std::shared_ptr<FakeVss>& fake = machine();
-  if (path.empty() || !fake) return;
-  const wsb::mock::FakeVssState state = fake->state();
+  if (path.empty()) return;
+  const wsb::mock::FakeVssState state = fake.state();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  // Call names and numbers: plain ASCII, nothing to escape.
   out << "{\"liveSessions\":" << state.liveSessions << ",\"liveSnapshots\":" << state.liveSnapshots
       << ",\"liveObjects\":" << state.liveObjects << ",\"snapshotsMadeAt\":" << state.snapshotsMadeAtMs
       << ",\"snapshotsGoneAt\":" << state.snapshotsGoneAtMs << ",\"calls\":[";
@@ -63,10 +45,49 @@ void writeState() {
   out << "]}\n";
 }
 
+// The scenario file's text and its last write time: the same text written again is a new machine too.
+std::string scenarioText() {
+  const std::string path = environment("WSBAPP_FAKE_VSS_SCENARIO");
+  WIN32_FILE_ATTRIBUTE_DATA attributes{};
+  GetFileAttributesExA(path.c_str(), GetFileExInfoStandard, &attributes);
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << attributes.ftLastWriteTime.dwHighDateTime << ':' << attributes.ftLastWriteTime.dwLowDateTime << '\n' << file.rdbuf();
+  return text.str();
+}
+
+std::mutex machineMutex;
+std::string machineText;
+std::shared_ptr<FakeVss> machineNow;
+
+// The machine the scenario file describes. A new one when the file changed and nothing of the
+// last one is alive: a test plays one machine per scenario in one process. Null without a file
+// with a vss section (every call then fails with E_UNEXPECTED, which the test sees).
+std::shared_ptr<FakeVss> machine() {
+  const std::lock_guard<std::mutex> lock(machineMutex);
+  std::string text = scenarioText();
+  if (machineNow && (text == machineText || machineNow->state().liveObjects > 0)) return machineNow;
+  try {
+    wsb::scenario::Scenario scenario = wsb::scenario::parseScenarioJson(text.substr(text.find('\n') + 1));
+    std::shared_ptr<FakeVss> fake = scenario.vss ? std::make_shared<FakeVss>(*scenario.vss) : nullptr;
+    // The state file says what this machine holds each time its last object goes, and at exit.
+    if (fake)
+      fake->whenIdle([weak = std::weak_ptr<FakeVss>(fake)] {
+        if (const std::shared_ptr<FakeVss> live = weak.lock()) writeState(*live);
+      });
+    if (fake) writeState(*fake);  // a new machine holds nothing yet, also if nothing is ever made on it
+    machineNow = std::move(fake);
+    machineText = std::move(text);
+  } catch (...) {  // not a scenario: no machine
+    machineNow = nullptr;
+  }
+  return machineNow;
+}
+
 }  // namespace
 
 extern "C" __declspec(dllexport) HRESULT STDMETHODCALLTYPE CreateVssBackupComponentsInternal(wsb::vss::IVssBackupComponents** out) {
-  const std::shared_ptr<FakeVss>& fake = machine();
+  const std::shared_ptr<FakeVss> fake = machine();
   if (out == nullptr) return wsb::kE_POINTER;
   *out = nullptr;
   return fake ? fake->create(out) : wsb::kE_UNEXPECTED;
@@ -78,7 +99,7 @@ extern "C" __declspec(dllexport) void STDMETHODCALLTYPE VssFreeSnapshotPropertie
 
 // The addon's test seam looks this up (WSBAPP_VSSAPI_PATH only): the fake's volumes are its scenario's.
 extern "C" __declspec(dllexport) HRESULT STDMETHODCALLTYPE WsbappFakeVolumeOf(const WCHAR* path, WCHAR* volume, DWORD units) {
-  const std::shared_ptr<FakeVss>& fake = machine();
+  const std::shared_ptr<FakeVss> fake = machine();
   if (path == nullptr || volume == nullptr) return wsb::kE_POINTER;
   if (!fake) return wsb::kE_UNEXPECTED;
   std::wstring found;
@@ -90,6 +111,6 @@ extern "C" __declspec(dllexport) HRESULT STDMETHODCALLTYPE WsbappFakeVolumeOf(co
 }
 
 BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
-  if (reason == DLL_PROCESS_DETACH) writeState();
+  if (reason == DLL_PROCESS_DETACH && machineNow) writeState(*machineNow);
   return TRUE;
 }

@@ -1,8 +1,10 @@
 /**
  * The conformance table of the scripted VSS (a scenario's `vss` section): what each VSS step
  * answers, call by call, through the VssRequester / VssSession contract. One table for every
- * engine that plays a scenario's VSS (the TypeScript mock now; the native mock and the fake
- * vssapi under Wine as they land), run by test/vss/runner.ts.
+ * engine that plays a scenario's VSS, run by test/vss/runner.ts: the TypeScript mock
+ * (conformance.test.ts), the addon's requester on the native mock's fake VSS
+ * (conformance-native-mock.test.ts) and on the fake vssapi DLL under Wine
+ * (test/com/vss-conformance.com.ts).
  */
 import type { VssScenario } from '../../lib';
 
