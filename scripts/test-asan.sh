@@ -18,11 +18,11 @@ cmake -S "$root" -B "$out/cpp" -DWSBAPP_NATIVE_TESTS=ON -DWSBAPP_SANITIZE=ON -DC
 cmake --build "$out/cpp" --target wsbapp_native_test -- -j2 >/dev/null
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" "$out/cpp/wsbapp_native_test"
 
-echo "== stage 2: the addon under ASan + UBSan, native jest tests"
+echo "== stage 2: the addon under ASan + UBSan, native jest tests (the addon's VSS on the native mock too)"
 (cd "$root" && npx cmake-js compile --out "$out/addon" --CDWSBAPP_SANITIZE=ON >/dev/null)
 addon="$(find "$out/addon" -name wsbapp.node | head -n 1)"
 nm -D "$addon" | grep __asan_ >/dev/null || { echo "the addon in $addon is not instrumented" >&2; exit 1; }
 libasan="$("${CXX:-c++}" -print-file-name=libasan.so)"
 (cd "$root" && WSBAPP_BINDING="$addon" LD_PRELOAD="$libasan" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1" \
-  npx jest --no-watchman --coverage=false --runInBand test/native)
+  npx jest --no-watchman --coverage=false --runInBand test/native test/vss)
 echo "== sanitizers: no findings"

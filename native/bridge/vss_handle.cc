@@ -70,7 +70,7 @@ Napi::Function VssHandle::define(Napi::Env env) {
 }
 
 Settle VssHandle::created(std::shared_ptr<Runtime> runtime, std::shared_ptr<LiveSet> live) {
-  ComPtr<vss::IVssBackupComponents> components;
+  vss::Ref<vss::IVssBackupComponents> components;
   vss::FreeSnapshotPropertiesFn freeProperties = nullptr;
   const Failure made = runtime->vssCreate(&components, &freeProperties);
   if (FAILED(made.hresult)) return rejectWith(made);

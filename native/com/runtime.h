@@ -31,7 +31,7 @@ class Runtime {
   // A new VSS backup components object (CreateVssBackupComponentsInternal) and the function that
   // frees its snapshot properties; on an apartment thread. Real COM: vssapi.dll, loaded on first
   // use; the mock: its fake VSS.
-  virtual Failure vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) = 0;
+  virtual Failure vssCreate(vss::Ref<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) = 0;
   // The volume (\\?\Volume{GUID}\) a path lives on: GetVolumePathName, then
   // GetVolumeNameForVolumeMountPoint.
   virtual Failure vssVolumeOf(const WString& path, WString* volume) = 0;

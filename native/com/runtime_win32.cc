@@ -94,7 +94,7 @@ class ComRuntime final : public Runtime {
     return {};
   }
 
-  Failure vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) override {
+  Failure vssCreate(vss::Ref<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) override {
     vss::CreateBackupComponentsFn create = nullptr;
     const Failure loaded = vss::loadVssApi(&create, freeProperties);
     if (FAILED(loaded.hresult)) return loaded;

@@ -6,7 +6,7 @@
 // type), because a method declared one place off fails silently (breeze #2999): the mingw build
 // checks every slot and structure offset against mingw-w64's vsbackup.h (vss_abi_check_mingw.cc),
 // and the fake VSS (native/mock/mock_vss.cc) builds its vtables from the same table, so caller and
-// fake cannot disagree. The interfaces themselves are only IUnknown here: nothing calls a VSS
+// fake cannot disagree. The interfaces themselves are opaque here: nothing calls a VSS
 // method through a C++ virtual.
 #pragma once
 
@@ -20,27 +20,13 @@
 
 namespace wsb::vss {
 
-// Opaque interface types: only their IUnknown part is called as C++ (ComPtr's AddRef/Release).
-struct IVssBackupComponents : public IUnknown {
- protected:
-  ~IVssBackupComponents() = default;
-};
-struct IVssAsync : public IUnknown {
- protected:
-  ~IVssAsync() = default;
-};
-struct IVssExamineWriterMetadata : public IUnknown {
- protected:
-  ~IVssExamineWriterMetadata() = default;
-};
-struct IVssWMComponent : public IUnknown {
- protected:
-  ~IVssWMComponent() = default;
-};
-struct IVssWMFiledesc : public IUnknown {
- protected:
-  ~IVssWMFiledesc() = default;
-};
+// Opaque interface types, never defined: nothing is called through them as C++ (Ref releases
+// through the slot), so they need no IUnknown base.
+struct IVssBackupComponents;
+struct IVssAsync;
+struct IVssExamineWriterMetadata;
+struct IVssWMComponent;
+struct IVssWMFiledesc;
 
 using VssId = GUID;
 
@@ -163,6 +149,49 @@ template <class Fn, class Interface>
 Fn method(Interface* object, int slot) {
   return reinterpret_cast<Fn>((*reinterpret_cast<void* const* const*>(object))[slot]);
 }
+
+// IUnknown's AddRef and Release, through the slots like every VSS call.
+using AddRefFn = ULONG(STDMETHODCALLTYPE*)(void*);
+using ReleaseFn = ULONG(STDMETHODCALLTYPE*)(void*);
+inline constexpr int kSlotAddRef = 1;
+inline constexpr int kSlotRelease = 2;
+
+// The one owner of one reference to a VSS object: ComPtr's rules (move-only, released once), with
+// Release called through its slot, not as a C++ virtual, since the fake VSS's objects are plain
+// vtables and not C++ objects of the interface's type.
+template <class T>
+class Ref {
+ public:
+  Ref() noexcept = default;
+  Ref(const Ref&) = delete;
+  Ref& operator=(const Ref&) = delete;
+  Ref(Ref&& other) noexcept : ptr_(other.ptr_) { other.ptr_ = nullptr; }
+  Ref& operator=(Ref&& other) noexcept {
+    if (this != &other) {
+      reset();
+      ptr_ = other.ptr_;
+      other.ptr_ = nullptr;
+    }
+    return *this;
+  }
+  ~Ref() { reset(); }
+
+  void reset() noexcept {
+    T* old = ptr_;
+    ptr_ = nullptr;
+    if (old != nullptr) method<ReleaseFn>(old, kSlotRelease)(old);
+  }
+  // For out-parameters: releases what is held and hands the slot to the callee.
+  T** put() noexcept {
+    reset();
+    return &ptr_;
+  }
+  T* get() const noexcept { return ptr_; }
+  explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+ private:
+  T* ptr_ = nullptr;
+};
 
 inline constexpr std::int32_t kCtxBackup = 0;               // VSS_CTX_BACKUP: non-persistent, auto-release
 inline constexpr std::int32_t kBtCopy = 5;                  // VSS_BT_COPY: leaves backup history and logs alone

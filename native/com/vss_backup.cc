@@ -53,7 +53,7 @@ Failure fileOf(IVssWMFiledesc* file, WString* out) {
 template <class Fn>
 Failure filesOf(IVssWMComponent* component, int slot, Uint count, const char* step, std::vector<WString>* out) {
   for (Uint i = 0; i < count; ++i) {
-    ComPtr<IVssWMFiledesc> file;
+    Ref<IVssWMFiledesc> file;
     const HRESULT result = method<Fn>(component, slot)(component, i, file.put());
     if (FAILED(result)) return failed(result, step);
     WString path;
@@ -87,7 +87,7 @@ Failure componentOf(IVssWMComponent* wm, Component* out, std::int32_t* type) {
 
 }  // namespace
 
-Failure Backup::initialize(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties, std::unique_ptr<Backup>* out) {
+Failure Backup::initialize(Ref<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties, std::unique_ptr<Backup>* out) {
   if (!components) return failed(kE_POINTER, "CreateVssBackupComponentsInternal wrote no object");
   IVssBackupComponents* bc = components.get();
   HRESULT result = method<InitializeForBackupFn>(bc, kSlotInitializeForBackup)(bc, nullptr);
@@ -104,7 +104,7 @@ Failure Backup::initialize(ComPtr<IVssBackupComponents> components, FreeSnapshot
 // on to the final status (VSS_S_ASYNC_CANCELLED, or the step's own end if it finished anyway).
 template <class Fn>
 Failure Backup::awaitStep(const char* name, Fn start, const CancelFlag& cancel) {
-  ComPtr<IVssAsync> async;
+  Ref<IVssAsync> async;
   HRESULT result = start(async.put());
   if (FAILED(result)) return failed(result, name);
   if (!async) return failed(kE_POINTER, name);
@@ -141,7 +141,7 @@ Failure Backup::gatherWriterMetadata(const CancelFlag& cancel, std::vector<Write
   Failure read = kOk;
   for (Uint i = 0; i < count && !isFailure(read); ++i) {
     GUID instance{};
-    ComPtr<IVssExamineWriterMetadata> examine;
+    Ref<IVssExamineWriterMetadata> examine;
     result = method<GetWriterMetadataFn>(bc, kSlotGetWriterMetadata)(bc, i, &instance, examine.put());
     if (FAILED(result) || !examine) {
       read = failed(FAILED(result) ? result : kE_POINTER, "GetWriterMetadata");
@@ -171,7 +171,7 @@ Failure Backup::gatherWriterMetadata(const CancelFlag& cancel, std::vector<Write
       break;
     }
     for (Uint c = 0; c < componentCount && !isFailure(read); ++c) {
-      ComPtr<IVssWMComponent> wm;
+      Ref<IVssWMComponent> wm;
       result = method<GetComponentFn>(em, kSlotGetComponent)(em, c, wm.put());
       if (FAILED(result) || !wm) {
         read = failed(FAILED(result) ? result : kE_POINTER, "IVssExamineWriterMetadata::GetComponent");

@@ -48,7 +48,7 @@ class Backup {
   // Every step returns S_OK or what ended it (a failure, or VSS_S_ASYNC_CANCELLED).
   // InitializeForBackup, SetContext(VSS_CTX_BACKUP), SetBackupState(components, VSS_BT_COPY) on
   // a backup components object just created (Runtime::vssCreate). A failure's message names the step.
-  static Failure initialize(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties, std::unique_ptr<Backup>* out);
+  static Failure initialize(Ref<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties, std::unique_ptr<Backup>* out);
 
   Failure gatherWriterMetadata(const CancelFlag& cancel, std::vector<WriterInfo>* out);
   Failure gatherWriterStatus(const CancelFlag& cancel, std::vector<WriterStatus>* out);
@@ -74,13 +74,13 @@ class Backup {
     WString logicalPath;
     WString name;
   };
-  Backup(ComPtr<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties)
+  Backup(Ref<IVssBackupComponents> components, FreeSnapshotPropertiesFn freeProperties)
       : components_(std::move(components)), freeProperties_(freeProperties) {}
   // Starts an async step (`start` writes its IVssAsync) and waits for its end.
   template <class Fn>
   Failure awaitStep(const char* name, Fn start, const CancelFlag& cancel);
 
-  ComPtr<IVssBackupComponents> components_;
+  Ref<IVssBackupComponents> components_;
   FreeSnapshotPropertiesFn freeProperties_;
   std::vector<Added> gathered_;  // every component of the last GatherWriterMetadata: AddComponent's type
   std::vector<Added> added_;

@@ -15,7 +15,7 @@ Failure MockRuntime::activate(const Registration& application, ComPtr<IUnknown>*
 
 const Failure kNoVss{kE_NOTIMPL, "the scenario has no vss section"};
 
-Failure MockRuntime::vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) {
+Failure MockRuntime::vssCreate(vss::Ref<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) {
   if (!vss_) return kNoVss;
   *freeProperties = &FakeVss::freeSnapshotProperties;
   const HRESULT created = vss_->create(out->put());

@@ -18,7 +18,7 @@ class MockRuntime final : public Runtime {
 
   Failure listApplications(std::vector<Registration>* out) override;
   Failure activate(const Registration& application, ComPtr<IUnknown>* out) override;
-  Failure vssCreate(ComPtr<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) override;
+  Failure vssCreate(vss::Ref<vss::IVssBackupComponents>* out, vss::FreeSnapshotPropertiesFn* freeProperties) override;
   Failure vssVolumeOf(const WString& path, WString* volume) override;
   bool cancel(const CallThread& thread) noexcept override {
     host_->cancel(thread.id);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,8 +15,11 @@
 #include <vector>
 
 #include "../../../native/com/apartment.h"
+#include "../../../native/com/guid_text.h"
 #include "../../../native/com/held.h"
+#include "../../../native/com/vss_backup.h"
 #include "../../../native/com/wsb_calls.h"
+#include "../../../native/mock/fake_vss.h"
 #include "../../../native/mock/mock_runtime.h"
 #include "../../../native/scenario/json.h"
 
@@ -783,6 +787,83 @@ void testWhenReleasedWaitsForCallsInFlight() {
   EXPECT(f.host->liveObjects() == 0);
 }
 
+// The fake VSS of the native mock: one writer on one volume, every call answering S_OK unless `calls` says otherwise.
+std::shared_ptr<mock::FakeVss> fakeVss(std::map<std::string, scenario::VssCallScript> calls = {}) {
+  scenario::VssScript script;
+  scenario::VssWriterScript writer;
+  writer.writerId = "{A65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}";
+  writer.instanceId = "{B65FAA63-5EA8-4EBC-9DBD-A0C4DB26912A}";
+  writer.name = "Mail Writer";
+  writer.components = {scenario::VssComponentScript{"db", "Mail", {"D:\\Mail\\db.edb", "D:\\Mail\\E00.log"}}};
+  writer.metadataXml = "<WRITER_METADATA/>";
+  script.writers = {writer};
+  script.volumes = {{"D:\\", "\\\\?\\Volume{3E1C0D2A-0000-4000-8000-00000000000D}\\"}};
+  script.calls = std::move(calls);
+  return std::make_shared<mock::FakeVss>(script);
+}
+
+bool ok(const Failure& failure) { return failure.hresult == kS_OK; }
+
+// The whole requester sequence against the fake: every BSTR, component info, writer metadata and
+// snapshot property the requester gets is freed (LeakSanitizer), every fake object released.
+void testVssSequenceFreesEverything() {
+  const auto fake = fakeVss();
+  {
+    vss::Ref<vss::IVssBackupComponents> components;
+    EXPECT(SUCCEEDED(fake->create(components.put())));
+    std::unique_ptr<vss::Backup> backup;
+    EXPECT(ok(vss::Backup::initialize(std::move(components), &mock::FakeVss::freeSnapshotProperties, &backup)));
+    const vss::CancelFlag cancel{false};
+    std::vector<vss::WriterInfo> writers;
+    EXPECT(ok(backup->gatherWriterMetadata(cancel, &writers)));
+    EXPECT(writers.size() == 1 && writers[0].metadataXml == wide("<WRITER_METADATA/>"));
+    EXPECT(writers.size() == 1 && writers[0].components.size() == 1 && writers[0].components[0].files.size() == 2);
+    EXPECT(writers.size() == 1 && writers[0].components[0].files[0] == wide("D:\\Mail\\db.edb"));
+    std::vector<vss::WriterStatus> statuses;
+    EXPECT(ok(backup->gatherWriterStatus(cancel, &statuses)) && statuses.size() == 1 && statuses[0].state == 1);
+    WString volume;
+    EXPECT(SUCCEEDED(fake->volumeOf(wide("d:\\mail\\db.edb"), &volume)));
+    GUID instance{};
+    GUID writer{};
+    EXPECT(parseGuid(writers[0].instanceId, &instance) && parseGuid(writers[0].writerId, &writer));
+    EXPECT(ok(backup->addComponent(instance, writer, wide("Mail"), wide("db"))));
+    GUID set{};
+    GUID snapshot{};
+    EXPECT(ok(backup->startSnapshotSet(&set)));
+    EXPECT(ok(backup->addToSnapshotSet(volume, &snapshot)));
+    EXPECT(ok(backup->prepareForBackup(cancel)));
+    EXPECT(ok(backup->doSnapshotSet(cancel)));
+    WString device;
+    EXPECT(ok(backup->snapshotDevice(snapshot, &device)) && device.rfind(wide("\\\\?\\GLOBALROOT\\Device\\"), 0) == 0);
+    EXPECT(fake->state().liveSnapshots == 1);
+    EXPECT(ok(backup->backupComplete(cancel)));
+  }
+  const mock::FakeVssState state = fake->state();
+  EXPECT(state.liveObjects == 0 && state.liveSessions == 0 && state.liveSnapshots == 0);
+}
+
+// A hung wait ends with IVssAsync::Cancel: VSS_S_ASYNC_CANCELLED, and the set in creation is freed.
+void testVssCancelledWait() {
+  scenario::VssCallScript hang;
+  hang.hang = true;
+  const auto fake = fakeVss({{"GatherWriterMetadata", hang}});
+  {
+    vss::Ref<vss::IVssBackupComponents> components;
+    EXPECT(SUCCEEDED(fake->create(components.put())));
+    std::unique_ptr<vss::Backup> backup;
+    EXPECT(ok(vss::Backup::initialize(std::move(components), &mock::FakeVss::freeSnapshotProperties, &backup)));
+    vss::CancelFlag cancel{false};
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(milliseconds(50));
+      cancel.store(true);
+    });
+    std::vector<vss::WriterInfo> writers;
+    EXPECT(backup->gatherWriterMetadata(cancel, &writers).hresult == kVSS_S_ASYNC_CANCELLED && writers.empty());
+    canceller.join();
+  }
+  EXPECT(fake->state().liveObjects == 0);
+}
+
 int main() {
   testStrings();
   testScenarioErrors();
@@ -804,6 +885,8 @@ int main() {
   testSpin();
   testNoExceptionCrossesComMethods();
   testWhenReleasedWaitsForCallsInFlight();
+  testVssSequenceFreesEverything();
+  testVssCancelledWait();
   std::printf("%s: %d failure(s)\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }
