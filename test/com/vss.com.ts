@@ -49,8 +49,11 @@ interface Run {
   readonly addin: Registered;
 }
 
-/** Registers the sample with `vss` as the machine and runs the CLI; `fake` false: Wine's own vssapi. */
-async function run(name: string, args: readonly string[], vss: VssScenario = baseVss, fake = true): Promise<Run> {
+/**
+ * Registers the sample with `vss` as the machine and runs the CLI. `vssapi`: the fake (default),
+ * Wine's own (`'system'`), or another file given as the seam's path.
+ */
+async function run(name: string, args: readonly string[], vss: VssScenario = baseVss, vssapi = 'fake'): Promise<Run> {
   const scenario = normalizeScenario({
     applications: [{ ...SAMPLE, components: { '*': { statuses: ['WSBAPP_ASYNC_IN_PROGRESS', 'S_OK'] } } }],
     vss,
@@ -61,9 +64,9 @@ async function run(name: string, args: readonly string[], vss: VssScenario = bas
   rmSync(file('state.json'), { force: true });
   const env = { ...process.env };
   delete env.WSBAPP_VSSAPI_PATH;
-  if (fake)
+  if (vssapi !== 'system')
     Object.assign(env, {
-      WSBAPP_VSSAPI_PATH: join(sampleDir, 'wsbapp-fake-vssapi.dll'),
+      WSBAPP_VSSAPI_PATH: vssapi === 'fake' ? join(sampleDir, 'wsbapp-fake-vssapi.dll') : vssapi,
       WSBAPP_FAKE_VSS_SCENARIO: file('fake.json'),
       WSBAPP_FAKE_VSS_STATE: file('state.json'),
     });
@@ -88,9 +91,24 @@ const nothingLeft = { liveSessions: 0, liveSnapshots: 0, liveObjects: 0 };
 test(
   "Wine's own vssapi (E_NOTIMPL) is VSS unavailable: exit 6, before any snapshot",
   async () => {
-    const { status, events } = await run('unavailable', ['writers'], baseVss, false);
+    const { status, events } = await run('unavailable', ['writers'], baseVss, 'system');
     expect(status).toBe(6);
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_VSS_UNAVAILABLE', symbol: 'E_NOTIMPL' });
+  },
+  CLI_TIMEOUT_MS,
+);
+
+test(
+  'a vssapi that is missing, or lacks its export, is VSS unavailable: exit 6',
+  async () => {
+    const missing = await run('missing', CHECK, baseVss, join(sampleDir, 'no-such-vssapi.dll'));
+    expect(missing.status).toBe(6);
+    expect(missing.events.at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_VSS_UNAVAILABLE', symbol: 'ERROR_MOD_NOT_FOUND' });
+    // The proxy/stub DLL loads, but has no CreateVssBackupComponentsInternal.
+    const noExport = await run('no-export', CHECK, baseVss, join(sampleDir, 'wsbapp-proxy.dll'));
+    expect(noExport.status).toBe(6);
+    expect(noExport.events.at(-1)).toMatchObject({ type: 'error', code: 'ERR_WSB_VSS_UNAVAILABLE', symbol: 'ERROR_PROC_NOT_FOUND' });
+    for (const r of [missing, noExport]) expect(r.addin.log().filter((l) => l.event === 'CheckConsistency')).toEqual([]);
   },
   CLI_TIMEOUT_MS,
 );
