@@ -29,6 +29,14 @@ Napi::String jsString(Napi::Env env, WStringView text);
 Napi::Array jsStrings(Napi::Env env, const std::vector<WString>& texts);
 Napi::Number jsHresult(Napi::Env env, HRESULT hresult);
 
+// A JS array of `convert(env, item)` for every item.
+template <class T, class Convert>
+Napi::Array jsArray(Napi::Env env, const std::vector<T>& items, Convert convert) {
+  auto array = Napi::Array::New(env, items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) array.Set(static_cast<std::uint32_t>(i), Napi::Value(convert(env, items[i])));
+  return array;
+}
+
 // Bad input with Node's codes, as lib/input-errors.ts makes them: a TypeError with
 // ERR_INVALID_ARG_TYPE (wrong type) or ERR_INVALID_ARG_VALUE (a value not allowed), a RangeError
 // with ERR_OUT_OF_RANGE (past a limit).

@@ -37,13 +37,6 @@ Napi::Object jsObject(Napi::Env env, const mock::MockObject& live) {
   return object;
 }
 
-template <class T, class Convert>
-Napi::Array jsArray(Napi::Env env, const std::vector<T>& items, Convert convert) {
-  auto array = Napi::Array::New(env, items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) array.Set(static_cast<std::uint32_t>(i), Napi::Value(convert(env, items[i])));
-  return array;
-}
-
 }  // namespace
 
 Napi::Function RuntimeHandle::define(Napi::Env env) {

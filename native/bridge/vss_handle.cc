@@ -10,7 +10,9 @@ namespace {
 
 const Failure kReleased{kE_POINTER, "the backup components object was released while the call was queued"};
 
-Settle done() {
+// A step that resolves with nothing.
+Settle ended(const Failure& failure) {
+  if (failure.hresult != kS_OK) return rejectWith(failure);
   return resolveWith([](Napi::Env env) -> Napi::Value { return env.Undefined(); });
 }
 
@@ -107,15 +109,15 @@ Napi::Value VssHandle::run(const Napi::CallbackInfo& info, Step step) {
   });
 }
 
+Napi::Value VssHandle::runWait(const Napi::CallbackInfo& info, Failure (vss::Backup::*wait)(const vss::CancelFlag&)) {
+  return run(info, [wait](vss::Backup& backup, const vss::CancelFlag& cancel) { return ended((backup.*wait)(cancel)); });
+}
+
 Napi::Value VssHandle::gatherWriterMetadata(const Napi::CallbackInfo& info) {
   return run(info, [](vss::Backup& backup, const vss::CancelFlag& cancel) {
     auto writers = std::make_shared<std::vector<vss::WriterInfo>>();
     const Failure failure = backup.gatherWriterMetadata(cancel, writers.get());
-    return settled(failure, [writers](Napi::Env env) -> Napi::Value {
-      auto array = Napi::Array::New(env, writers->size());
-      for (std::size_t i = 0; i < writers->size(); ++i) array.Set(static_cast<std::uint32_t>(i), jsWriter(env, (*writers)[i]));
-      return array;
-    });
+    return settled(failure, [writers](Napi::Env env) -> Napi::Value { return jsArray(env, *writers, jsWriter); });
   });
 }
 
@@ -123,11 +125,7 @@ Napi::Value VssHandle::gatherWriterStatus(const Napi::CallbackInfo& info) {
   return run(info, [](vss::Backup& backup, const vss::CancelFlag& cancel) {
     auto statuses = std::make_shared<std::vector<vss::WriterStatus>>();
     const Failure failure = backup.gatherWriterStatus(cancel, statuses.get());
-    return settled(failure, [statuses](Napi::Env env) -> Napi::Value {
-      auto array = Napi::Array::New(env, statuses->size());
-      for (std::size_t i = 0; i < statuses->size(); ++i) array.Set(static_cast<std::uint32_t>(i), jsStatus(env, (*statuses)[i]));
-      return array;
-    });
+    return settled(failure, [statuses](Napi::Env env) -> Napi::Value { return jsArray(env, *statuses, jsStatus); });
   });
 }
 
@@ -145,10 +143,8 @@ Napi::Value VssHandle::addComponent(const Napi::CallbackInfo& info) {
   const GUID writer = guidArg(info[1], "writer.writerId");
   WString logicalPath = wideArg(info[2], "component.logicalPath");
   WString name = wideArg(info[3], "component.name");
-  return run(info, [=](vss::Backup& backup, const vss::CancelFlag&) {
-    const Failure failure = backup.addComponent(instance, writer, logicalPath, name);
-    return failure.hresult != kS_OK ? rejectWith(failure) : done();
-  });
+  return run(info,
+             [=](vss::Backup& backup, const vss::CancelFlag&) { return ended(backup.addComponent(instance, writer, logicalPath, name)); });
 }
 
 Napi::Value VssHandle::startSnapshotSet(const Napi::CallbackInfo& info) {
@@ -168,19 +164,9 @@ Napi::Value VssHandle::addToSnapshotSet(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value VssHandle::prepareForBackup(const Napi::CallbackInfo& info) {
-  return run(info, [](vss::Backup& backup, const vss::CancelFlag& cancel) {
-    const Failure failure = backup.prepareForBackup(cancel);
-    return failure.hresult != kS_OK ? rejectWith(failure) : done();
-  });
-}
+Napi::Value VssHandle::prepareForBackup(const Napi::CallbackInfo& info) { return runWait(info, &vss::Backup::prepareForBackup); }
 
-Napi::Value VssHandle::doSnapshotSet(const Napi::CallbackInfo& info) {
-  return run(info, [](vss::Backup& backup, const vss::CancelFlag& cancel) {
-    const Failure failure = backup.doSnapshotSet(cancel);
-    return failure.hresult != kS_OK ? rejectWith(failure) : done();
-  });
-}
+Napi::Value VssHandle::doSnapshotSet(const Napi::CallbackInfo& info) { return runWait(info, &vss::Backup::doSnapshotSet); }
 
 Napi::Value VssHandle::snapshotDevice(const Napi::CallbackInfo& info) {
   const GUID snapshot = guidArg(info[0], "snapshotId");
@@ -191,18 +177,10 @@ Napi::Value VssHandle::snapshotDevice(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value VssHandle::backupComplete(const Napi::CallbackInfo& info) {
-  return run(info, [](vss::Backup& backup, const vss::CancelFlag& cancel) {
-    const Failure failure = backup.backupComplete(cancel);
-    return failure.hresult != kS_OK ? rejectWith(failure) : done();
-  });
-}
+Napi::Value VssHandle::backupComplete(const Napi::CallbackInfo& info) { return runWait(info, &vss::Backup::backupComplete); }
 
 Napi::Value VssHandle::abortBackup(const Napi::CallbackInfo& info) {
-  return run(info, [](vss::Backup& backup, const vss::CancelFlag&) {
-    const Failure failure = backup.abortBackup();
-    return failure.hresult != kS_OK ? rejectWith(failure) : done();
-  });
+  return run(info, [](vss::Backup& backup, const vss::CancelFlag&) { return ended(backup.abortBackup()); });
 }
 
 Napi::Value VssHandle::cancelWait(const Napi::CallbackInfo& info) {

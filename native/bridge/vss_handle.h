@@ -45,6 +45,8 @@ class VssHandle final : public Napi::ObjectWrap<VssHandle> {
 
   // Runs `step` on a COM thread with the call's own reference and a new cancel flag.
   Napi::Value run(const Napi::CallbackInfo& info, Step step);
+  // A wait that resolves with nothing (PrepareForBackup, DoSnapshotSet, BackupComplete).
+  Napi::Value runWait(const Napi::CallbackInfo& info, Failure (vss::Backup::*wait)(const vss::CancelFlag&));
 
   Init held_;
   std::shared_ptr<Apartment> apartment_;
