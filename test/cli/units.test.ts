@@ -27,7 +27,8 @@ import { fakeIo } from './fake-io';
 
 describe('durations', () => {
   it.each([
-    ['1500', 1500],
+    ['600', 600_000],
+    ['1.5', 1500],
     ['250ms', 250],
     ['30s', 30_000],
     ['1.5s', 1500],
@@ -37,10 +38,10 @@ describe('durations', () => {
     expect(parseDuration(text, '--timeout')).toBe(ms);
   });
 
-  it.each(['0', '', 'soon', '5 minutes', '-1', '30d', '600h'])('rejects %j naming the flag', (text) => {
+  it.each(['0', '', 'soon', '5 minutes', '-1', '30d', '600h', '2592000'])('rejects %j naming the flag', (text) => {
     expect(() => parseDuration(text, '--interval')).toThrow(
       new UsageError(
-        `--interval must be a positive duration such as 1500, 250ms, 30s, 5m or 1h (at most 24 days), got ${JSON.stringify(text)}`,
+        `--interval must be a positive duration in seconds (600) or with a unit (250ms, 30s, 5m, 1h), at most 24 days, got ${JSON.stringify(text)}`,
       ),
     );
   });

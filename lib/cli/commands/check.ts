@@ -23,7 +23,7 @@ import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine, required } from '
 import { withBackend } from '../backend';
 import { CheckReport } from '../check-report';
 import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
-import { formatDuration, parseDuration } from '../duration';
+import { DURATION_HELP, formatDuration, parseDuration } from '../duration';
 import { COMMON_EXIT_CODES, ExitCode, exitCodesHelp } from '../exit-codes';
 import { parseVolumes, readMetadata } from '../inputs';
 import { describeCause, watchInterrupts } from '../interrupt';
@@ -72,7 +72,7 @@ Options:
                             (--component required; --metadata, --volume, --logical-path come from VSS)
 ${BACKEND_FLAGS_HELP}
 ${SHARED_FLAGS_HELP}
-  DURATION is milliseconds (1500) or a number with ms, s, m or h (250ms, 30s, 5m, 1h).
+  ${DURATION_HELP}
 
 ${exitCodesHelp([ExitCode.OK, ExitCode.FAILED, ExitCode.TIMEOUT, ...COMMON_EXIT_CODES], { [ExitCode.OK]: 'consistent', [ExitCode.FAILED]: 'check failed' })}`;
 

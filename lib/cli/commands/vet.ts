@@ -19,7 +19,7 @@ import { systemOf } from '../../vet/system';
 import { BACKEND_OPTIONS, noMorePositionals, parseCommandLine, type BackendFlags } from '../args';
 import { withBackend } from '../backend';
 import { BACKEND_FLAGS_HELP, SHARED_FLAGS_HELP, type Command } from '../command';
-import { formatDuration, parseDuration } from '../duration';
+import { DURATION_HELP, formatDuration, parseDuration } from '../duration';
 import { ExitCode } from '../exit-codes';
 import { parseComponentRefs, readMetadata } from '../inputs';
 import type { CliIo } from '../io';
@@ -65,6 +65,7 @@ Options:
   --junit FILE              also write the report as JUnit XML to FILE
 ${BACKEND_FLAGS_HELP}
 ${SHARED_FLAGS_HELP}
+  ${DURATION_HELP}
 
 Exit codes: 0 no rule failed, 1 a rule failed (or warned, with --strict), 2 usage, 5 add-in not found, 6 environment.`;
 
