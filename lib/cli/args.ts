@@ -76,15 +76,28 @@ function unknownFlagMessage(message: string, flags: readonly string[]): string {
   return near === undefined ? firstSentence(message) : `${firstSentence(message).replace(/\.$/, '')} (did you mean '--${near}'?)`;
 }
 
+/** A flag that takes one value given twice: parseArgs would keep the last and drop the first silently. */
+function refuseRepeats(tokens: readonly { kind: string; name?: string; rawName?: string }[], options: OptionsConfig): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} was given more than once; it takes one value`);
+    seen.add(token.name);
+  }
+}
+
 /** parseArgs in strict mode, with COMMON_OPTIONS added and its errors turned into UsageErrors. */
 export function parseCommandLine<O extends OptionsConfig>(argv: readonly string[], options: O): ParsedCommandLine<O> {
   try {
-    const { values, positionals } = parseArgs({
+    const all: OptionsConfig = { ...COMMON_OPTIONS, ...options };
+    const { values, positionals, tokens } = parseArgs({
       args: expandMockFlag(argv),
-      options: { ...COMMON_OPTIONS, ...options },
+      options: all,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
+    refuseRepeats(tokens, all);
     // parseArgs' own result type names an interface @types/node does not export; the shapes agree.
     return { values: values as OptionValues<typeof COMMON_OPTIONS & O>, positionals };
   } catch (error) {

@@ -9,7 +9,9 @@ const FAST = ['--interval', '1ms'];
 
 async function check(args: string[], options: FakeIoOptions = {}) {
   const io = fakeIo(options);
-  const code = await runCli(['check', '--mock', SCENARIO, '--app', 'Quick App', ...FAST, ...args], io);
+  // A one-value flag may be given once: the test's own --interval replaces the fast default.
+  const fast = args.some((a) => a.startsWith('--interval')) ? [] : FAST;
+  const code = await runCli(['check', '--mock', SCENARIO, '--app', 'Quick App', ...fast, ...args], io);
   return { code, io };
 }
 

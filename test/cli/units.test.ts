@@ -80,6 +80,17 @@ describe('argument parsing', () => {
     expect(() => parseCommandLine(['--nope'], {})).toThrow(new UsageError("Unknown option '--nope'."));
   });
 
+  it('refuses a one-value flag given twice (the first would be dropped), and keeps every value of a repeatable one', () => {
+    const options = { app: { type: 'string' }, component: { type: 'string', multiple: true } } as const;
+    expect(() => parseCommandLine(['--app', 'A', '--app', 'B'], options)).toThrow(
+      new UsageError('--app was given more than once; it takes one value'),
+    );
+    expect(() => parseCommandLine(['--json', '--json'], options)).toThrow(
+      new UsageError('--json was given more than once; it takes one value'),
+    );
+    expect(parseCommandLine(['--component', 'a', '--component', 'b'], options).values.component).toEqual(['a', 'b']);
+  });
+
   it('splits pairs at the first =', () => {
     expect(splitPair('a=b=c', '--x', 'A=B')).toEqual(['a', 'b=c']);
     expect(splitPair('a', '--x', 'A=B')).toEqual(['a', undefined]);
