@@ -83,13 +83,19 @@ Failure volumeNameOf(const WString& path, WString* volume) {
     *volume = WString(name);
     return Failure{};
   }
-  std::vector<wchar_t> mount(path.size() + 2);
-  if (!GetVolumePathNameW(reinterpret_cast<const wchar_t*>(path.c_str()), mount.data(), static_cast<DWORD>(mount.size())))
+  // Writers' file descriptors may name their folders with environment variables (%SystemRoot%\...).
+  const DWORD units = ExpandEnvironmentStringsW(path.c_str(), nullptr, 0);
+  if (units == 0) return Failure{HRESULT_FROM_WIN32(GetLastError()), "ExpandEnvironmentStringsW"};
+  std::vector<wchar_t> expanded(units);
+  if (ExpandEnvironmentStringsW(path.c_str(), expanded.data(), units) == 0)
+    return Failure{HRESULT_FROM_WIN32(GetLastError()), "ExpandEnvironmentStringsW"};
+  std::vector<wchar_t> mount(expanded.size() + 2);
+  if (!GetVolumePathNameW(expanded.data(), mount.data(), static_cast<DWORD>(mount.size())))
     return Failure{HRESULT_FROM_WIN32(GetLastError()), "GetVolumePathNameW"};
   wchar_t name[64];  // \\?\Volume{GUID}\ is 49 units
   if (!GetVolumeNameForVolumeMountPointW(mount.data(), name, static_cast<DWORD>(std::size(name))))
     return Failure{HRESULT_FROM_WIN32(GetLastError()), "GetVolumeNameForVolumeMountPointW"};
-  *volume = WString(reinterpret_cast<const WChar*>(name));
+  *volume = WString(name);
   return Failure{};
 }
 
