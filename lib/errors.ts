@@ -6,6 +6,7 @@
  * - {@link OperationFailedError}: the call worked, and the *status* it reported is a failure;
  * - {@link AddinCallError}: the COM *call itself* failed (transport, missing interface, ...).
  */
+import { counted } from './counted';
 import { decode, Facility, HRESULT, isDisconnection, toUnsigned } from './hresult';
 import type { SnapshotPhase, SnapshotReport } from './vss/report';
 import type { VssCall } from './vss/types';
@@ -169,7 +170,9 @@ export abstract class CheckStoppedError extends WsbError {
 
   protected constructor(summary: string, hresult: number, call: WsbCall, details: StopDetails, cause?: unknown) {
     const progress =
-      details.call === undefined ? ` (${details.polls} polls, last status ${lastStatusText(details)}, ${abortSummary(details)})` : '';
+      details.call === undefined
+        ? ` (${counted(details.polls, 'poll')}, last status ${lastStatusText(details)}, ${abortSummary(details)})`
+        : '';
     super(`${summary} after ${details.elapsedMs} ms${progress}`, {
       hresult,
       call,

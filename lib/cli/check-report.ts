@@ -2,6 +2,7 @@
  * What `wsbapp check` prints: status events, warnings and the verdict, for humans (stdout for
  * the verdict, stderr for warnings) or as NDJSON.
  */
+import { counted } from '../counted';
 import {
   HRESULT,
   type CheckFailedError,
@@ -113,7 +114,7 @@ export class CheckReport {
     const style = styleFor(this.io.stdout, this.io.env);
     const paint = exitCode === ExitCode.OK ? style.green : style.red;
     const meaning = fields.outcome === 'failed' ? `, ${meaningOf(fields.hresult)}` : '';
-    const verdict = `${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${polls} polls, ${formatSeconds(elapsedMs)})`;
+    const verdict = `${paint(label)}: ${this.target}: ${codeLabel(fields.hresult)}${meaning} (${counted(polls, 'poll')}, ${formatSeconds(elapsedMs)})`;
     const human = snapshot === undefined ? verdict : [verdict, ...snapshotLines(snapshot)].join('\n');
     printResult(
       this.io,

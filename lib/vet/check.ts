@@ -3,6 +3,7 @@
  * shadow copies exist. One full check per component (merged per rule), then the argument
  * variants WSB may pass, each on the first component whose check works.
  */
+import { counted } from '../counted';
 import { HRESULT, isFailure, isInProgress } from '../hresult';
 import type { BackendAddin, BackendOperation, CheckArguments } from '../backends/types';
 import { crashReason, errorSeen, volumePairs, type CheckTarget, type MainCheckOutcome, type VetContext } from './context';
@@ -176,7 +177,10 @@ function queryStatusAnswers(ctx: VetContext, polled: Polled, component: string |
 function completes(ctx: VetContext, polled: Polled): RuleResult {
   if (polled.end.kind === 'final') return pass('check.completes', `the check finished after ${polled.polls} polls`);
   if (polled.end.kind === 'timeout')
-    return fail('check.completes', `the check was still in progress after ${ctx.bounds.checkTimeoutMs} ms (${polled.polls} polls)`);
+    return fail(
+      'check.completes',
+      `the check was still in progress after ${ctx.bounds.checkTimeoutMs} ms (${counted(polled.polls, 'poll')})`,
+    );
   return skip('check.completes', 'QueryStatus did not answer (see check.query-status-answers)');
 }
 

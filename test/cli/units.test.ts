@@ -23,6 +23,7 @@ import { ndjsonLine } from '../../lib/cli/ndjson';
 import { createProgress, formatPollLine, formatProgressLine } from '../../lib/cli/progress';
 import { colourAllowed, styleFor } from '../../lib/cli/style';
 import { UsageError } from '../../lib/cli/usage-error';
+import { counted } from '../../lib/counted';
 import { fakeIo } from './fake-io';
 
 describe('durations', () => {
@@ -299,5 +300,15 @@ describe('progress', () => {
     const plainProgress = createProgress(log, false, '"App"', Date.now());
     plainProgress.note('aborting');
     expect(log.err()).toBe('aborting\n');
+  });
+});
+
+describe('counts in sentences', () => {
+  it.each([
+    [0, '0 polls'],
+    [1, '1 poll'],
+    [5, '5 polls'],
+  ])('%d is %s', (count, text) => {
+    expect(counted(count, 'poll')).toBe(text);
   });
 });
