@@ -22,11 +22,23 @@ const components = {
 const backend = () => createMockBackend({ applications: [{ writerId: WRITER, identifier: 'Contoso', components }] });
 const fast = { interval: 1, maxInterval: 1 };
 
-/** Every message on every wsbapp channel, in order, as [short name, message]. */
+/**
+ * Every message on every wsbapp channel, in order, as [short name, message]: of the checks and
+ * calls that started while recording. Channels are process-wide, shared by every test file jest
+ * runs in this worker, so a check another file stopped may still publish its abort and end here.
+ */
 function record() {
   const seen: [string, Record<string, unknown>][] = [];
+  const started = new Set<string>();
   const handlers = Object.values(DIAGNOSTICS_CHANNELS).map((name) => {
-    const handler = (message: unknown) => seen.push([name.slice('wsbapp:'.length), message as Record<string, unknown>]);
+    const handler = (message: unknown) => {
+      const short = name.slice('wsbapp:'.length);
+      // check:* and call:* count their ids apart.
+      const key = `${short.split(':')[0]} ${String((message as { id?: unknown }).id)}`;
+      if (short.endsWith(':start')) started.add(key);
+      else if (!started.has(key)) return;
+      seen.push([short, message as Record<string, unknown>]);
+    };
     diagnosticsChannel.subscribe(name, handler);
     return () => diagnosticsChannel.unsubscribe(name, handler);
   });
